@@ -1,0 +1,307 @@
+"""The database tables, as SQLAlchemy 2.0 typed models.
+
+Tables follow the data flow (see docs/architecture.md):
+
+    sources ─< ads ─< ad_versions           what was collected, one version per distinct content
+    scan_runs ─< sightings >─ ads           an ad seen in a run, on which listing, in which city
+    scan_runs ─< frontier                   URLs of a run still to fetch (resume after a crash)
+    http_cache                              validators and hashes of fetched pages (incremental)
+    photos ─< ad_photos >─ ads              photo hashes (bytes only if configured)
+    identifiers ─< ad_identifiers >─ ads    phones (E.164), emails, handles, licence numbers
+    links (ad, ad, kind)                    shared phone / photo / text between two ads
+    networks ─< network_members >─ ads      connected groups of linked ads
+    indicator_hits                          a rule that fired, with its evidence
+    assessments                             scores per ad or network, with model and rule versions
+    reviews, watchlist_entries              what investigators decided and follow
+    audit_log                               append-only record of who did what with personal data
+
+Every change to these models needs a new Alembic revision (`alembic revision --autogenerate`); a
+revision that has landed is never edited.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+IntPK = Annotated[int, mapped_column(Integer, primary_key=True, autoincrement=True)]
+Timestamp = Annotated[datetime, mapped_column(DateTime(timezone=False))]
+Json = Annotated[Any, mapped_column(JSON)]
+Name = Annotated[str, mapped_column(String(200))]
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Source(Base):
+    __tablename__ = "sources"
+    id: Mapped[IntPK]
+    name: Mapped[Name] = mapped_column(unique=True)
+    base_url: Mapped[str] = mapped_column(String(500))
+    config_hash: Mapped[str] = mapped_column(String(64), default="")
+    created_at: Mapped[Timestamp]
+
+
+class ScanRun(Base):
+    __tablename__ = "scan_runs"
+    id: Mapped[IntPK]
+    kind: Mapped[str] = mapped_column(String(20))  # scan | crawl | link | score
+    status: Mapped[str] = mapped_column(String(20), index=True)  # running | completed | failed | interrupted
+    started_at: Mapped[Timestamp]
+    finished_at: Mapped[datetime | None]
+    heartbeat_at: Mapped[datetime | None]
+    resumed_from_id: Mapped[int | None] = mapped_column(ForeignKey("scan_runs.id"))
+    simulated_day: Mapped[int | None]
+    ruleset_hash: Mapped[str | None] = mapped_column(String(64))
+    model_version: Mapped[str | None] = mapped_column(String(100))
+    stats: Mapped[Json] = mapped_column(default=dict)
+    error: Mapped[str | None] = mapped_column(Text)
+    host: Mapped[str] = mapped_column(String(200), default="")
+    pid: Mapped[int | None]
+
+
+class Ad(Base):
+    __tablename__ = "ads"
+    __table_args__ = (UniqueConstraint("source_id", "external_id"),)
+    id: Mapped[IntPK]
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id"), index=True)
+    external_id: Mapped[str] = mapped_column(String(200))
+    url: Mapped[str] = mapped_column(String(1000))
+    first_seen_at: Mapped[Timestamp]
+    last_seen_at: Mapped[Timestamp]
+    removed_at: Mapped[datetime | None]
+    missing_scans: Mapped[int] = mapped_column(default=0)
+    city: Mapped[str | None] = mapped_column(String(200), index=True)
+    current_version_id: Mapped[int | None] = mapped_column(
+        ForeignKey("ad_versions.id", use_alter=True), nullable=True
+    )
+
+    source: Mapped[Source] = relationship()
+    versions: Mapped[list[AdVersion]] = relationship(
+        back_populates="ad", foreign_keys="AdVersion.ad_id", order_by="AdVersion.id"
+    )
+
+
+class AdVersion(Base):
+    __tablename__ = "ad_versions"
+    __table_args__ = (UniqueConstraint("ad_id", "content_hash"),)
+    id: Mapped[IntPK]
+    ad_id: Mapped[int] = mapped_column(ForeignKey("ads.id", ondelete="CASCADE"), index=True)
+    scan_run_id: Mapped[int | None] = mapped_column(ForeignKey("scan_runs.id"))
+    content_hash: Mapped[str] = mapped_column(String(64))
+    fetched_at: Mapped[Timestamp]
+    title: Mapped[str] = mapped_column(Text, default="")
+    text: Mapped[str] = mapped_column(Text, default="")
+    fields: Mapped[Json] = mapped_column(default=dict)  # labelled fields read by the source's selectors
+    features: Mapped[Json | None]  # scanner.extract output, JSON shape of `scanner extract`
+    extractor_version: Mapped[str | None] = mapped_column(String(40))
+
+    ad: Mapped[Ad] = relationship(back_populates="versions", foreign_keys=[ad_id])
+
+
+class Sighting(Base):
+    __tablename__ = "sightings"
+    __table_args__ = (UniqueConstraint("ad_id", "scan_run_id"),)
+    id: Mapped[IntPK]
+    ad_id: Mapped[int] = mapped_column(ForeignKey("ads.id", ondelete="CASCADE"), index=True)
+    scan_run_id: Mapped[int] = mapped_column(ForeignKey("scan_runs.id"), index=True)
+    seen_at: Mapped[Timestamp]
+    listing_url: Mapped[str] = mapped_column(String(1000), default="")
+    city: Mapped[str | None] = mapped_column(String(200))
+
+
+class FrontierEntry(Base):
+    __tablename__ = "frontier"
+    __table_args__ = (UniqueConstraint("scan_run_id", "url"),)
+    id: Mapped[IntPK]
+    scan_run_id: Mapped[int] = mapped_column(ForeignKey("scan_runs.id", ondelete="CASCADE"), index=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id"))
+    url: Mapped[str] = mapped_column(String(1000))
+    kind: Mapped[str] = mapped_column(String(20))  # listing | ad | photo | json
+    status: Mapped[str] = mapped_column(String(20), default="pending", index=True)  # pending | done | failed
+    attempts: Mapped[int] = mapped_column(default=0)
+    meta: Mapped[Json] = mapped_column(default=dict)
+    error: Mapped[str | None] = mapped_column(Text)
+    discovered_at: Mapped[Timestamp]
+    done_at: Mapped[datetime | None]
+
+
+class HttpCacheEntry(Base):
+    __tablename__ = "http_cache"
+    url: Mapped[str] = mapped_column(String(1000), primary_key=True)
+    etag: Mapped[str | None] = mapped_column(String(300))
+    last_modified: Mapped[str | None] = mapped_column(String(100))
+    content_hash: Mapped[str | None] = mapped_column(String(64))
+    status: Mapped[int | None]
+    fetched_at: Mapped[Timestamp]
+
+
+class Photo(Base):
+    __tablename__ = "photos"
+    id: Mapped[IntPK]
+    url: Mapped[str] = mapped_column(String(1000), unique=True)
+    sha256: Mapped[str | None] = mapped_column(String(64), index=True)
+    phash: Mapped[str | None] = mapped_column(String(16), index=True)
+    dhash: Mapped[str | None] = mapped_column(String(16))
+    phash_mirror: Mapped[str | None] = mapped_column(String(16))
+    width: Mapped[int | None]
+    height: Mapped[int | None]
+    fetched_at: Mapped[Timestamp]
+    error: Mapped[str | None] = mapped_column(Text)
+    content: Mapped[bytes | None] = mapped_column(LargeBinary)
+
+
+class AdPhoto(Base):
+    __tablename__ = "ad_photos"
+    ad_id: Mapped[int] = mapped_column(ForeignKey("ads.id", ondelete="CASCADE"), primary_key=True)
+    photo_id: Mapped[int] = mapped_column(ForeignKey("photos.id", ondelete="CASCADE"), primary_key=True, index=True)
+    first_seen_at: Mapped[Timestamp]
+
+
+class Identifier(Base):
+    __tablename__ = "identifiers"
+    __table_args__ = (UniqueConstraint("kind", "value"),)
+    id: Mapped[IntPK]
+    kind: Mapped[str] = mapped_column(String(20))  # phone | email | handle | license
+    value: Mapped[str] = mapped_column(String(300))  # phone: E.164; handle: "kind:value"
+    created_at: Mapped[Timestamp]
+
+
+class AdIdentifier(Base):
+    __tablename__ = "ad_identifiers"
+    ad_id: Mapped[int] = mapped_column(ForeignKey("ads.id", ondelete="CASCADE"), primary_key=True)
+    identifier_id: Mapped[int] = mapped_column(
+        ForeignKey("identifiers.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    found_in: Mapped[str] = mapped_column(String(20), default="text")  # text | field | link
+    obscurity: Mapped[int] = mapped_column(default=0)
+    first_seen_at: Mapped[Timestamp]
+    last_seen_at: Mapped[Timestamp]
+
+
+class Link(Base):
+    __tablename__ = "links"
+    __table_args__ = (UniqueConstraint("ad_a_id", "ad_b_id", "kind"),)
+    id: Mapped[IntPK]
+    ad_a_id: Mapped[int] = mapped_column(ForeignKey("ads.id", ondelete="CASCADE"), index=True)
+    ad_b_id: Mapped[int] = mapped_column(ForeignKey("ads.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))  # phone | email | handle | photo | text
+    strength: Mapped[float] = mapped_column(Float)
+    evidence: Mapped[Json] = mapped_column(default=dict)
+    created_at: Mapped[Timestamp]
+
+
+class Network(Base):
+    __tablename__ = "networks"
+    id: Mapped[IntPK]
+    label: Mapped[str] = mapped_column(String(40), unique=True)  # stable public id, e.g. N-000123
+    size: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[Timestamp]
+    updated_at: Mapped[Timestamp]
+    dissolved_at: Mapped[datetime | None]
+    summary: Mapped[Json] = mapped_column(default=dict)  # distinct phones, names, cities, template, movement
+
+
+class NetworkMember(Base):
+    __tablename__ = "network_members"
+    network_id: Mapped[int] = mapped_column(ForeignKey("networks.id", ondelete="CASCADE"), primary_key=True)
+    ad_id: Mapped[int] = mapped_column(ForeignKey("ads.id", ondelete="CASCADE"), primary_key=True, index=True)
+    added_at: Mapped[Timestamp]
+
+
+class IndicatorHit(Base):
+    __tablename__ = "indicator_hits"
+    __table_args__ = (Index("ix_indicator_hits_ad_run", "ad_id", "scan_run_id"),)
+    id: Mapped[IntPK]
+    ad_id: Mapped[int | None] = mapped_column(ForeignKey("ads.id", ondelete="CASCADE"))
+    network_id: Mapped[int | None] = mapped_column(ForeignKey("networks.id", ondelete="CASCADE"), index=True)
+    ad_version_id: Mapped[int | None] = mapped_column(ForeignKey("ad_versions.id", ondelete="CASCADE"))
+    scan_run_id: Mapped[int | None] = mapped_column(ForeignKey("scan_runs.id"))
+    rule_id: Mapped[str] = mapped_column(String(100), index=True)
+    rule_version: Mapped[int]
+    ruleset_hash: Mapped[str] = mapped_column(String(64))
+    category: Mapped[str] = mapped_column(String(30))  # trafficking | licensing | underage
+    weight: Mapped[float] = mapped_column(Float)
+    explanation: Mapped[str] = mapped_column(Text, default="")
+    evidence: Mapped[Json] = mapped_column(default=list)  # [{"start", "end", "text", "field"}]
+    created_at: Mapped[Timestamp]
+
+
+class Assessment(Base):
+    __tablename__ = "assessments"
+    id: Mapped[IntPK]
+    ad_id: Mapped[int | None] = mapped_column(ForeignKey("ads.id", ondelete="CASCADE"), index=True)
+    network_id: Mapped[int | None] = mapped_column(ForeignKey("networks.id", ondelete="CASCADE"), index=True)
+    scan_run_id: Mapped[int | None] = mapped_column(ForeignKey("scan_runs.id"), index=True)
+    created_at: Mapped[Timestamp]
+    risk_score: Mapped[float] = mapped_column(Float)
+    licensing_score: Mapped[float] = mapped_column(Float)
+    underage: Mapped[bool] = mapped_column(Boolean, default=False)
+    flagged: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    model_version: Mapped[str | None] = mapped_column(String(100))
+    model_probability: Mapped[float | None] = mapped_column(Float)
+    ruleset_hash: Mapped[str | None] = mapped_column(String(64))
+    explanation: Mapped[Json] = mapped_column(default=dict)
+
+
+class Review(Base):
+    __tablename__ = "reviews"
+    id: Mapped[IntPK]
+    ad_id: Mapped[int | None] = mapped_column(ForeignKey("ads.id", ondelete="SET NULL"), index=True)
+    network_id: Mapped[int | None] = mapped_column(ForeignKey("networks.id", ondelete="SET NULL"))
+    label: Mapped[str] = mapped_column(String(40))
+    note: Mapped[str] = mapped_column(Text, default="")
+    reviewer: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[Timestamp]
+    # A copy of what the label is about, so reviews survive a purge of the ad and still train the model.
+    snapshot: Mapped[Json] = mapped_column(default=dict)
+
+
+class WatchlistEntry(Base):
+    __tablename__ = "watchlist_entries"
+    id: Mapped[IntPK]
+    kind: Mapped[str] = mapped_column(String(20))  # phone | network | text
+    value: Mapped[str] = mapped_column(String(500))  # normalised: E.164, network label, lowercase text
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[Timestamp]
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class AuditEntry(Base):
+    """Append-only: the migration adds triggers that refuse UPDATE and DELETE."""
+
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    at: Mapped[Timestamp]
+    actor: Mapped[str] = mapped_column(String(100))
+    command: Mapped[str] = mapped_column(String(100))
+    action: Mapped[str] = mapped_column(String(40))  # read | export | change | purge | collect
+    purpose: Mapped[str] = mapped_column(Text, default="")
+    details: Mapped[Json] = mapped_column(default=dict)
