@@ -1,4 +1,8 @@
-"""Shared fixtures: settings, a migrated database (SQLite, or PostgreSQL when asked), the CLI.
+"""Shared fixtures: settings, a database at the newest schema (SQLite, or PostgreSQL when asked), the CLI.
+
+Test databases are built from the models (`create_all`) and stamped with the newest revision, once
+per test worker, then copied per test. `alembic check` in CI and tests/test_migrations.py keep the
+migrations equal to the models.
 
 The suite runs on SQLite by default. With SCANNER_TEST_DATABASE_URL set to a PostgreSQL server URL
 (e.g. postgresql+psycopg://postgres@127.0.0.1:5432/test) every database test runs on PostgreSQL
@@ -21,7 +25,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from scanner.cli import cli
-from scanner.db.session import Database, open_database, upgrade
+from scanner.db.session import Database, alembic_config, make_engine, open_database
 from scanner.settings import Settings, load_settings
 
 PG_URL = os.environ.get("SCANNER_TEST_DATABASE_URL", "")
@@ -36,17 +40,23 @@ def _admin_engine(url: str):  # type: ignore[no-untyped-def]
     return create_engine(url, isolation_level="AUTOCOMMIT", future=True)
 
 
+def _build_schema(url: str) -> None:
+    from alembic import command
+
+    from scanner.db.models import Base
+
+    engine = make_engine(url)
+    Base.metadata.create_all(engine)
+    engine.dispose()
+    command.stamp(alembic_config(url), "head")
+
+
 @dataclass
 class DatabaseFactory:
     """Hands out fresh, migrated databases: copies of one template made once per test worker."""
 
     tmp_root: Path
     template: str | None = None
-
-    def _settings(self, url: str, data_dir: Path) -> Settings:
-        return load_settings(
-            cli={"database.url": url, "paths.data_dir": str(data_dir)}, environ={}
-        ).settings
 
     def new_url(self, data_dir: Path) -> str:
         if PG_URL:
@@ -56,7 +66,7 @@ class DatabaseFactory:
                 self.template = f"scanner_tpl_{_worker()}_{uuid.uuid4().hex[:6]}"
                 with engine.connect() as conn:
                     conn.execute(text(f'CREATE DATABASE "{self.template}"'))
-                upgrade(self._settings(base.set(database=self.template).render_as_string(False), data_dir))
+                _build_schema(base.set(database=self.template).render_as_string(hide_password=False))
             name = f"scanner_t_{uuid.uuid4().hex[:12]}"
             with engine.connect() as conn:
                 conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{self.template}"'))
@@ -64,7 +74,7 @@ class DatabaseFactory:
             return base.set(database=name).render_as_string(hide_password=False)
         template_file = self.tmp_root / "template.db"
         if self.template is None:
-            upgrade(self._settings(f"sqlite:///{template_file}", self.tmp_root))
+            _build_schema(f"sqlite:///{template_file}")
             self.template = str(template_file)
         target = data_dir / "scanner.db"
         data_dir.mkdir(parents=True, exist_ok=True)
