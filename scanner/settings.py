@@ -96,7 +96,9 @@ class CrawlSettings(_Section):
     backoff_max: float = Field(default=60.0, ge=0.0, description="Longest wait between retries.")
     keep_image_bytes: bool = Field(default=False, description="Store photo bytes (off: only hashes are kept).")
     removed_after_scans: int = Field(
-        default=2, ge=1, description="Scans an ad may be missing from its listings before it is marked removed."
+        default=2,
+        ge=1,
+        description="Scans an ad may be missing from its listings before it is marked removed.",
     )
     max_pages_per_source: int = Field(default=10_000, ge=1, description="Safety cap on pages per source per run.")
 
@@ -117,7 +119,7 @@ class MunicipalitySettings(_Section):
     region: list[str] = Field(
         default=[],
         description="Keep only ads in these places: municipalities, provinces, police units or safety "
-        "regions (e.g. [\"Kennemerland\"]). Empty keeps every place.",
+        'regions (e.g. ["Kennemerland"]). Empty keeps every place.',
     )
 
 
@@ -129,7 +131,8 @@ class RuleOverride(_Section):
 
 class RulesSettings(_Section):
     overrides: dict[str, RuleOverride] = Field(
-        default_factory=dict, description="Per rule id: enabled, weight and thresholds, without editing the rule."
+        default_factory=dict,
+        description="Per rule id: enabled, weight and thresholds, without editing the rule.",
     )
     sensitive_enabled: dict[str, str] = Field(
         default_factory=dict,
@@ -144,7 +147,9 @@ class LinkingSettings(_Section):
         default_factory=list, description="Phone numbers of licensed businesses; never used to link ads."
     )
     max_ads_per_identifier: int = Field(
-        default=40, ge=2, description="An identifier shared by more ads than this is treated as a hub, not a link."
+        default=40,
+        ge=2,
+        description="An identifier shared by more ads than this is treated as a hub, not a link.",
     )
 
 
@@ -170,7 +175,8 @@ class PrivacySettings(_Section):
     legal_basis: str = Field(default="", description="The legal basis of the processing.")
     dpia_reference: str = Field(default="", description="Reference of the data protection impact assessment.")
     require_legal_basis: bool = Field(
-        default=True, description="Refuse to collect ads until controller, purpose, legal basis and DPIA are set."
+        default=True,
+        description="Refuse to collect ads until controller, purpose, legal basis and DPIA are set.",
     )
 
 
@@ -249,13 +255,13 @@ def _suggest(name: str, options: list[str]) -> str:
 def _check_key(key: str, where: str) -> None:
     if "." not in key:
         raise ConfigError(
-            f"'{key}' is not a setting", context=where, hint=f"write section.key; {_suggest(key, list(SECTIONS))}"
+            f"'{key}' is not a setting",
+            context=where,
+            hint=f"write section.key; {_suggest(key, list(SECTIONS))}",
         )
     section, name = key.split(".", 1)
     if section not in SECTIONS:
-        raise ConfigError(
-            f"unknown section '{section}'", context=where, hint=_suggest(section, list(SECTIONS))
-        )
+        raise ConfigError(f"unknown section '{section}'", context=where, hint=_suggest(section, list(SECTIONS)))
     if name not in SECTIONS[section].model_fields:
         raise ConfigError(
             f"unknown setting '{key}'",
@@ -283,9 +289,7 @@ def _read_file(path: Path) -> dict[str, Any]:
         with path.open("rb") as handle:
             return tomllib.load(handle)
     except FileNotFoundError:
-        raise ConfigError(
-            "config file not found", context=str(path), hint="check --config or SCANNER_CONFIG"
-        ) from None
+        raise ConfigError("config file not found", context=str(path), hint="check --config or SCANNER_CONFIG") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"not valid TOML: {exc}", context=str(path), hint="fix the syntax at that line") from None
 

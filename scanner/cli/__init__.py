@@ -26,12 +26,20 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "demo": ("scanner.cli.demo", "demo", "Run the synthetic demo world: serve it, or scan it end to end."),
     "sources": ("scanner.cli.sources", "sources", "List and check site description files."),
     "crawl": ("scanner.cli.crawl", "crawl", "Collect ads from the configured sources."),
-    "extract": ("scanner.cli.extract", "extract", "Extract phones, ages, places, prices and contacts from text."),
+    "extract": (
+        "scanner.cli.extract",
+        "extract",
+        "Extract phones, ages, places, prices and contacts from text.",
+    ),
     "rules": ("scanner.cli.rules", "rules", "Validate, test, list and explain indicator rules."),
     "link": ("scanner.cli.link", "link", "Link ads into networks through shared phones, photos and text."),
     "model": ("scanner.cli.model", "model", "Train, evaluate and inspect the risk model."),
     "score": ("scanner.cli.score", "score", "Apply rules and model and store explained assessments."),
-    "scan": ("scanner.cli.scan", "scan", "The nightly job: crawl, extract, link, rules, model, score, purge."),
+    "scan": (
+        "scanner.cli.scan",
+        "scan",
+        "The nightly job: crawl, extract, link, rules, model, score, purge.",
+    ),
     "report": ("scanner.cli.report", "report", "What is new and why it was flagged."),
     "show": ("scanner.cli.show", "show", "Everything known about an ad, a network or a phone."),
     "search": ("scanner.cli.search", "search", "Find ads by phone, text or image."),
@@ -89,7 +97,12 @@ def _parse_sets(values: tuple[str, ...]) -> dict[str, str]:
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="scanner")
-@click.option("--config", "config_path", metavar="FILE", help="Config file (default: $SCANNER_CONFIG or ./scanner.toml).")
+@click.option(
+    "--config",
+    "config_path",
+    metavar="FILE",
+    help="Config file (default: $SCANNER_CONFIG or ./scanner.toml).",
+)
 @click.option("--database-url", metavar="URL", help="Database URL (overrides SCANNER_DATABASE_URL).")
 @click.option("--set", "sets", metavar="KEY=VALUE", multiple=True, help="Override any setting, e.g. crawl.delay=2.")
 @click.option("--as", "actor", metavar="NAME", help="Who is acting, for the audit log (default: the OS user).")

@@ -44,8 +44,13 @@ def show(app: App, as_json: bool) -> None:
             }
         )
     rows.append(
-        {"key": "(derived) database_url", "value": mask("database.url", app.settings.database_url),
-         "layer": app.loaded.origins["database.url"][0], "from": "database.url or data dir", "env": ""}
+        {
+            "key": "(derived) database_url",
+            "value": mask("database.url", app.settings.database_url),
+            "layer": app.loaded.origins["database.url"][0],
+            "from": "database.url or data dir",
+            "env": "",
+        }
     )
     if as_json:
         click.echo(json.dumps(rows, indent=2, default=str))

@@ -21,9 +21,7 @@ class App:
     _database: Database | None = field(default=None, repr=False)
 
     @classmethod
-    def create(
-        cls, *, config_path: str | None, overrides: dict[str, Any], actor: str | None, purpose: str
-    ) -> App:
+    def create(cls, *, config_path: str | None, overrides: dict[str, Any], actor: str | None, purpose: str) -> App:
         loaded = load_settings(config=config_path, cli=overrides)
         return cls(loaded=loaded, actor=actor or _os_user(), purpose=purpose)
 

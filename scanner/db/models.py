@@ -98,9 +98,7 @@ class Ad(Base):
     removed_at: Mapped[datetime | None]
     missing_scans: Mapped[int] = mapped_column(default=0)
     city: Mapped[str | None] = mapped_column(String(200), index=True)
-    current_version_id: Mapped[int | None] = mapped_column(
-        ForeignKey("ad_versions.id", use_alter=True), nullable=True
-    )
+    current_version_id: Mapped[int | None] = mapped_column(ForeignKey("ad_versions.id", use_alter=True), nullable=True)
 
     source: Mapped[Source] = relationship()
     versions: Mapped[list[AdVersion]] = relationship(

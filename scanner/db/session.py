@@ -90,9 +90,7 @@ def check_schema(engine: Engine) -> None:
         return
     where = engine.url.render_as_string(hide_password=True)
     if current is None:
-        raise SchemaVersionError(
-            "the database has no schema yet", context=where, hint="run: scanner db upgrade"
-        )
+        raise SchemaVersionError("the database has no schema yet", context=where, hint="run: scanner db upgrade")
     known = {rev.revision for rev in ScriptDirectory.from_config(alembic_config("sqlite://")).walk_revisions()}
     if current in known:
         raise SchemaVersionError(
