@@ -151,6 +151,25 @@ class LinkingSettings(_Section):
         ge=2,
         description="An identifier shared by more ads than this is treated as a hub, not a link.",
     )
+    link_min_strength: float = Field(
+        default=0.5,
+        ge=0.0,
+        le=1.0,
+        description="Links weaker than this are stored as evidence but do not join ads into a network.",
+    )
+    min_network_people: int = Field(
+        default=2,
+        ge=1,
+        description="A linked group becomes a network only with at least this many distinct people (names).",
+    )
+    photo_probe_radius: int = Field(
+        default=2,
+        ge=0,
+        le=3,
+        description="Bits probed per 16-bit band when looking for similar photos (higher: slower, finds more).",
+    )
+    text_num_perm: int = Field(default=128, ge=16, le=512, description="MinHash permutations per ad text.")
+    text_shingle_words: int = Field(default=3, ge=1, le=8, description="Words per text shingle.")
 
 
 class ModelSettings(_Section):

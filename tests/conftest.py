@@ -6,7 +6,9 @@ migrations equal to the models.
 
 The suite runs on SQLite by default. With SCANNER_TEST_DATABASE_URL set to a PostgreSQL server URL
 (e.g. postgresql+psycopg://postgres@127.0.0.1:5432/test) every database test runs on PostgreSQL
-instead, each in a fresh database cloned from a migrated template. In CI (CI=true) a test that
+instead, each in a fresh database cloned from a template. Tests that need PostgreSQL whatever the
+backend (advisory locks, migrations on both) use `requires_postgres`, which takes
+SCANNER_TEST_POSTGRES_URL (or the PostgreSQL SCANNER_TEST_DATABASE_URL). In CI (CI=true) a test that
 would be skipped for lack of PostgreSQL fails instead.
 """
 
@@ -29,7 +31,31 @@ from scanner.db.session import Database, alembic_config, make_engine, open_datab
 from scanner.settings import Settings, load_settings
 
 PG_URL = os.environ.get("SCANNER_TEST_DATABASE_URL", "")
+POSTGRES_SERVER_URL = os.environ.get("SCANNER_TEST_POSTGRES_URL", "") or PG_URL
 IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+_CREATED_POSTGRES: list[tuple[str, str]] = []  # (server URL, database name), dropped when the session ends
+
+
+def _create_postgres_database(server_url: str, name: str, template: str | None = None) -> str:
+    engine = _admin_engine(server_url)
+    suffix = f' TEMPLATE "{template}"' if template else ""
+    with engine.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"{suffix}'))
+    engine.dispose()
+    _CREATED_POSTGRES.append((server_url, name))
+    return make_url(server_url).set(database=name).render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _drop_postgres_databases() -> Iterator[None]:
+    yield
+    for server_url, name in reversed(_CREATED_POSTGRES):
+        engine = _admin_engine(server_url)
+        with engine.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        engine.dispose()
 
 
 def _worker() -> str:
@@ -60,18 +86,11 @@ class DatabaseFactory:
 
     def new_url(self, data_dir: Path) -> str:
         if PG_URL:
-            base = make_url(PG_URL)
-            engine = _admin_engine(PG_URL)
             if self.template is None:
-                self.template = f"scanner_tpl_{_worker()}_{uuid.uuid4().hex[:6]}"
-                with engine.connect() as conn:
-                    conn.execute(text(f'CREATE DATABASE "{self.template}"'))
-                _build_schema(base.set(database=self.template).render_as_string(hide_password=False))
-            name = f"scanner_t_{uuid.uuid4().hex[:12]}"
-            with engine.connect() as conn:
-                conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{self.template}"'))
-            engine.dispose()
-            return base.set(database=name).render_as_string(hide_password=False)
+                name = f"scanner_tpl_{_worker()}_{uuid.uuid4().hex[:6]}"
+                _build_schema(_create_postgres_database(PG_URL, name))
+                self.template = name
+            return _create_postgres_database(PG_URL, f"scanner_t_{uuid.uuid4().hex[:12]}", template=self.template)
         template_file = self.tmp_root / "template.db"
         if self.template is None:
             _build_schema(f"sqlite:///{template_file}")
@@ -84,12 +103,7 @@ class DatabaseFactory:
     def empty_url(self, data_dir: Path) -> str:
         """A database with no schema at all, for migration tests."""
         if PG_URL:
-            name = f"scanner_e_{uuid.uuid4().hex[:12]}"
-            engine = _admin_engine(PG_URL)
-            with engine.connect() as conn:
-                conn.execute(text(f'CREATE DATABASE "{name}"'))
-            engine.dispose()
-            return make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+            return new_postgres_database(PG_URL)
         data_dir.mkdir(parents=True, exist_ok=True)
         return f"sqlite:///{data_dir / 'empty.db'}"
 
@@ -130,11 +144,16 @@ def db(settings: Settings) -> Iterator[Database]:
 @pytest.fixture
 def requires_postgres() -> str:
     """The PostgreSQL URL; skips without one, but fails in CI where a skip would hide a gap."""
-    if not PG_URL:
+    if not POSTGRES_SERVER_URL:
         if IN_CI:
-            pytest.fail("CI=true but SCANNER_TEST_DATABASE_URL is not set: PostgreSQL tests cannot be skipped")
-        pytest.skip("set SCANNER_TEST_DATABASE_URL to run PostgreSQL tests")
-    return PG_URL
+            pytest.fail("CI=true but SCANNER_TEST_POSTGRES_URL is not set: PostgreSQL tests cannot be skipped")
+        pytest.skip("set SCANNER_TEST_POSTGRES_URL to run PostgreSQL tests")
+    return POSTGRES_SERVER_URL
+
+
+def new_postgres_database(server_url: str) -> str:
+    """A new empty PostgreSQL database on the test server; its URL."""
+    return _create_postgres_database(server_url, f"scanner_e_{uuid.uuid4().hex[:12]}")
 
 
 @dataclass

@@ -25,6 +25,7 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from sqlalchemy import (
+    DDL,
     JSON,
     BigInteger,
     Boolean,
@@ -38,6 +39,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    event,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -98,7 +100,8 @@ class Ad(Base):
     removed_at: Mapped[datetime | None]
     missing_scans: Mapped[int] = mapped_column(default=0)
     city: Mapped[str | None] = mapped_column(String(200), index=True)
-    current_version_id: Mapped[int | None] = mapped_column(ForeignKey("ad_versions.id", use_alter=True), nullable=True)
+    # The newest version's id; not a foreign key, so ads and ad_versions do not depend on each other.
+    current_version_id: Mapped[int | None]
 
     source: Mapped[Source] = relationship()
     versions: Mapped[list[AdVersion]] = relationship(
@@ -303,3 +306,32 @@ class AuditEntry(Base):
     action: Mapped[str] = mapped_column(String(40))  # read | export | change | purge | collect
     purpose: Mapped[str] = mapped_column(Text, default="")
     details: Mapped[Json] = mapped_column(default=dict)
+
+
+# The same triggers as migration 0002, for databases built straight from the models (tests).
+APPEND_ONLY_MESSAGE = "audit_log is append-only"
+for _event in ("UPDATE", "DELETE"):
+    event.listen(
+        AuditEntry.__table__,
+        "after_create",
+        DDL(
+            f"CREATE TRIGGER audit_log_no_{_event.lower()} BEFORE {_event} ON audit_log "
+            f"BEGIN SELECT RAISE(ABORT, '{APPEND_ONLY_MESSAGE}'); END"
+        ).execute_if(dialect="sqlite"),
+    )
+event.listen(
+    AuditEntry.__table__,
+    "after_create",
+    DDL(
+        "CREATE FUNCTION audit_log_append_only() RETURNS trigger AS $$ "
+        f"BEGIN RAISE EXCEPTION '{APPEND_ONLY_MESSAGE}'; END; $$ LANGUAGE plpgsql"
+    ).execute_if(dialect="postgresql"),
+)
+event.listen(
+    AuditEntry.__table__,
+    "after_create",
+    DDL(
+        "CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log "
+        "FOR EACH ROW EXECUTE FUNCTION audit_log_append_only()"
+    ).execute_if(dialect="postgresql"),
+)

@@ -1,0 +1,226 @@
+"""Being polite to a site, and no slower than politeness requires: robots.txt, delays, retries.
+
+`Downloader.get` wraps `SafeFetcher.fetch` with, per host:
+
+- robots.txt (protego), fetched once per run; disallowed URLs are never requested and Crawl-delay
+  raises the host's delay (settings: crawl.obey_robots, the source's politeness.obey_robots);
+- a slot: at most crawl.per_host_concurrency requests at once, and crawl.delay seconds (± jitter)
+  between their starts; the delay adapts, growing when the server slows down or answers 429 and
+  settling back towards the configured value when it recovers;
+- a global limit of crawl.global_concurrency requests over all hosts;
+- retries on 408, 429, 5xx and network errors, waiting crawl.backoff_base seconds doubling up to
+  crawl.backoff_max, or the server's Retry-After when it says so (also capped), at most
+  crawl.max_retries times. Unsafe responses (size, deadline, address, redirects) are never retried.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from protego import Protego
+
+from scanner.crawl.fetcher import HostPolicy, NetworkError, Response, SafeFetcher
+from scanner.errors import FetchError, UnsafeResponseError
+from scanner.settings import CrawlSettings
+
+RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504, 507, 509, 520, 521, 522, 523, 524})
+MAX_ADAPTIVE_DELAY = 60.0
+
+
+class RobotsDisallowed(FetchError):
+    """robots.txt forbids this URL: it is skipped, not requested."""
+
+
+@dataclass
+class HostState:
+    base_delay: float
+    concurrency: int
+    jitter: float
+    delay: float = 0.0
+    next_start: float = 0.0
+    slots: asyncio.Semaphore = field(init=False)
+    robots: Protego | None = None
+    robots_ready: asyncio.Event = field(default_factory=asyncio.Event)
+    robots_started: bool = False
+
+    def __post_init__(self) -> None:
+        self.delay = self.base_delay
+        self.slots = asyncio.Semaphore(self.concurrency)
+
+    def adapt(self, latency: float, status: int | None) -> None:
+        """AutoThrottle's idea: move the delay towards the observed latency, never below the configured one."""
+        if self.base_delay <= 0 and status != 429:
+            return
+        if status == 429:
+            self.delay = min(MAX_ADAPTIVE_DELAY, max(self.delay * 2, 1.0))
+        else:
+            target = max(self.base_delay, latency / self.concurrency)
+            self.delay = min(MAX_ADAPTIVE_DELAY, max(self.base_delay, (self.delay + target) / 2))
+
+
+def retry_after_seconds(value: str | None, now: float | None = None) -> float | None:
+    """Seconds from a Retry-After header (a number or an HTTP date); None when absent or unreadable."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - (now if now is not None else time.time()))
+
+
+@dataclass
+class RequestCounters:
+    """What the downloader saw, per source; the crawler copies it into the run statistics."""
+
+    requests: int = 0
+    retries: int = 0
+    wire_bytes: int = 0
+    statuses: dict[str, int] = field(default_factory=dict)
+
+
+class Downloader:
+    def __init__(
+        self,
+        fetcher: SafeFetcher,
+        settings: CrawlSettings,
+        *,
+        sleep: Callable[[float], object] | None = None,
+    ) -> None:
+        self.fetcher = fetcher
+        self.settings = settings
+        self.hosts: dict[str, HostState] = {}
+        self.global_slots = asyncio.Semaphore(settings.global_concurrency)
+        self._sleep = sleep or asyncio.sleep
+
+    def host_state(self, host: str, *, delay: float | None = None, concurrency: int | None = None) -> HostState:
+        state = self.hosts.get(host)
+        if state is None:
+            state = HostState(
+                base_delay=self.settings.delay if delay is None else delay,
+                concurrency=concurrency or self.settings.per_host_concurrency,
+                jitter=self.settings.jitter,
+            )
+            self.hosts[host] = state
+        return state
+
+    async def get(
+        self,
+        url: str,
+        policy: HostPolicy,
+        counters: RequestCounters,
+        *,
+        obey_robots: bool = True,
+        headers: dict[str, str] | None = None,
+        method: str = "GET",
+        form: dict[str, str] | None = None,
+        max_bytes: int | None = None,
+    ) -> Response:
+        parts = urlsplit(url)
+        host = f"{parts.scheme}://{parts.netloc}".lower()
+        state = self.host_state(host)
+        if obey_robots:
+            await self._ensure_robots(host, state, policy, counters)
+            if state.robots is not None and not state.robots.can_fetch(url, self.fetcher.client.headers["User-Agent"]):
+                raise RobotsDisallowed("disallowed by robots.txt", url=url, hint="the site asks not to fetch this path")
+        return await self._with_retries(url, policy, state, counters, headers, method, form, max_bytes)
+
+    async def _ensure_robots(self, host: str, state: HostState, policy: HostPolicy, counters: RequestCounters) -> None:
+        if state.robots_started:
+            await state.robots_ready.wait()
+            return
+        state.robots_started = True
+        try:
+            response = await self._with_retries(f"{host}/robots.txt", policy, state, counters, None, "GET", None, None)
+            if response.status == 200:
+                state.robots = Protego.parse(response.body.decode("utf-8", errors="replace"))
+                crawl_delay = state.robots.crawl_delay(self.fetcher.client.headers["User-Agent"])
+                if crawl_delay:
+                    state.base_delay = max(state.base_delay, float(crawl_delay))
+                    state.delay = max(state.delay, state.base_delay)
+            elif response.status >= 500:
+                state.robots = Protego.parse("User-agent: *\nDisallow: /")  # unknown rules: fetch nothing
+        except FetchError:
+            state.robots = Protego.parse("User-agent: *\nDisallow: /")
+            raise
+        finally:
+            state.robots_ready.set()
+
+    async def _with_retries(
+        self,
+        url: str,
+        policy: HostPolicy,
+        state: HostState,
+        counters: RequestCounters,
+        headers: dict[str, str] | None,
+        method: str,
+        form: dict[str, str] | None,
+        max_bytes: int | None,
+    ) -> Response:
+        attempt = 0
+        while True:
+            wait: float | None = None
+            try:
+                response = await self._one(url, policy, state, counters, headers, method, form, max_bytes)
+            except UnsafeResponseError:
+                raise
+            except NetworkError:
+                if attempt >= self.settings.max_retries:
+                    raise
+            else:
+                if response.status not in RETRY_STATUSES or attempt >= self.settings.max_retries:
+                    return response
+                wait = retry_after_seconds(response.headers.get("retry-after"))
+            backoff = self.settings.backoff_base * (2**attempt)
+            delay = min(self.settings.backoff_max, max(backoff, wait or 0.0))
+            attempt += 1
+            counters.retries += 1
+            await self._sleep(delay)
+
+    async def _one(
+        self,
+        url: str,
+        policy: HostPolicy,
+        state: HostState,
+        counters: RequestCounters,
+        headers: dict[str, str] | None,
+        method: str,
+        form: dict[str, str] | None,
+        max_bytes: int | None,
+    ) -> Response:
+        async with state.slots:
+            await self._wait_turn(state)
+            async with self.global_slots:
+                started = time.monotonic()
+                status: int | None = None
+                try:
+                    response = await self.fetcher.fetch(url, policy, headers=headers, method=method, form=form,
+                                                        max_bytes=max_bytes)
+                    status = response.status
+                    counters.wire_bytes += response.wire_bytes
+                    return response
+                finally:
+                    counters.requests += 1
+                    key = str(status) if status is not None else "error"
+                    counters.statuses[key] = counters.statuses.get(key, 0) + 1
+                    state.adapt(time.monotonic() - started, status)
+
+    async def _wait_turn(self, state: HostState) -> None:
+        """Space request starts to one host by its (jittered) delay."""
+        if state.delay <= 0:
+            return
+        now = time.monotonic()
+        start = max(now, state.next_start)
+        spread = state.delay * state.jitter
+        state.next_start = start + max(0.0, state.delay + random.uniform(-spread, spread))
+        if start > now:
+            await self._sleep(start - now)

@@ -1,0 +1,303 @@
+"""Read-only queries shared by report, show, search and export: ads with their scores, evidence and ties.
+
+Everything here returns plain JSON-ready values (dicts, lists, ISO dates), so each output format
+renders the same facts. Nothing here writes; the commands record the audit entries.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from scanner.db.models import (
+    Ad,
+    AdIdentifier,
+    AdVersion,
+    Assessment,
+    Identifier,
+    IndicatorHit,
+    Network,
+    NetworkMember,
+    ScanRun,
+    Sighting,
+    Source,
+)
+from scanner.errors import InputError
+
+CHUNK = 500
+
+
+def chunks(ids: Sequence[int]) -> Iterable[list[int]]:
+    for start in range(0, len(ids), CHUNK):
+        yield list(ids[start : start + CHUNK])
+
+
+def iso(value: datetime | date | None) -> str | None:
+    return value.isoformat(timespec="seconds") if isinstance(value, datetime) else (value.isoformat() if value else None)
+
+
+def last_completed_run(session: Session) -> ScanRun | None:
+    return session.scalars(
+        select(ScanRun).where(ScanRun.kind == "scan", ScanRun.status == "completed").order_by(ScanRun.id.desc())
+    ).first()
+
+
+def parse_since(session: Session, value: str | None) -> datetime | None:
+    """`last-run` (the start of the newest completed scan), a date or a date-time; None means everything."""
+    if value is None or value == "":
+        return None
+    if value == "last-run":
+        run = last_completed_run(session)
+        return run.started_at if run else None
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        raise InputError(
+            f"cannot read {value!r} as a date", context="--since", hint="write last-run, 2026-01-03 or 2026-01-03T06:00"
+        ) from None
+
+
+def latest_assessments(session: Session, ad_ids: Sequence[int]) -> dict[int, Assessment]:
+    """The newest assessment of each ad."""
+    found: dict[int, Assessment] = {}
+    for chunk in chunks(ad_ids):
+        newest = (
+            select(func.max(Assessment.id)).where(Assessment.ad_id.in_(chunk)).group_by(Assessment.ad_id).scalar_subquery()
+        )
+        for assessment in session.scalars(select(Assessment).where(Assessment.id.in_(newest))):
+            if assessment.ad_id is not None:
+                found[assessment.ad_id] = assessment
+    return found
+
+
+def latest_network_assessments(session: Session, network_ids: Sequence[int]) -> dict[int, Assessment]:
+    found: dict[int, Assessment] = {}
+    for chunk in chunks(network_ids):
+        newest = (
+            select(func.max(Assessment.id))
+            .where(Assessment.network_id.in_(chunk), Assessment.ad_id.is_(None))
+            .group_by(Assessment.network_id)
+            .scalar_subquery()
+        )
+        for assessment in session.scalars(select(Assessment).where(Assessment.id.in_(newest))):
+            if assessment.network_id is not None:
+                found[assessment.network_id] = assessment
+    return found
+
+
+def flagged_before(session: Session, ad_ids: Sequence[int], since: datetime) -> set[int]:
+    """Ads that already had a flagged assessment before `since` (so a flag now is not new)."""
+    found: set[int] = set()
+    for chunk in chunks(ad_ids):
+        found.update(
+            ad_id
+            for ad_id in session.scalars(
+                select(Assessment.ad_id)
+                .where(Assessment.ad_id.in_(chunk), Assessment.flagged.is_(True), Assessment.created_at < since)
+                .distinct()
+            )
+            if ad_id is not None
+        )
+    return found
+
+
+def _newest_hits(hits: Iterable[IndicatorHit]) -> list[IndicatorHit]:
+    """Hits of the newest rules run only (older runs' hits describe older versions), strongest first."""
+    by_run: dict[int, list[IndicatorHit]] = defaultdict(list)
+    for hit in hits:
+        by_run[hit.scan_run_id or 0].append(hit)
+    if not by_run:
+        return []
+    newest = by_run[max(by_run)]
+    unique = {hit.rule_id: hit for hit in sorted(newest, key=lambda hit: hit.id)}
+    return sorted(unique.values(), key=lambda hit: (-hit.weight, hit.rule_id))
+
+
+def ad_hits(session: Session, ad_ids: Sequence[int]) -> dict[int, list[IndicatorHit]]:
+    grouped: dict[int, list[IndicatorHit]] = defaultdict(list)
+    for chunk in chunks(ad_ids):
+        for hit in session.scalars(select(IndicatorHit).where(IndicatorHit.ad_id.in_(chunk))):
+            if hit.ad_id is not None:
+                grouped[hit.ad_id].append(hit)
+    return {ad_id: _newest_hits(hits) for ad_id, hits in grouped.items()}
+
+
+def network_hits(session: Session, network_id: int) -> list[IndicatorHit]:
+    query = select(IndicatorHit).where(IndicatorHit.network_id == network_id, IndicatorHit.ad_id.is_(None))
+    return _newest_hits(session.scalars(query))
+
+
+def field_text(version: AdVersion | None, field: str | None) -> str:
+    """The text an evidence span points into: the ad text, its title, or a labelled field."""
+    if version is None:
+        return ""
+    if field in (None, "", "text"):
+        return version.text or ""
+    if field == "title":
+        return version.title or ""
+    value = (version.fields or {}).get(field, "")
+    return value if isinstance(value, str) else ", ".join(str(item) for item in value) if value else ""
+
+
+def snippet(version: AdVersion | None, span: dict[str, Any], chars: int) -> dict[str, Any]:
+    """An evidence span with `chars` characters of context on each side, ready to highlight."""
+    source = field_text(version, span.get("field"))
+    matched = str(span.get("text") or "")
+    start, end = span.get("start"), span.get("end")
+    if not (isinstance(start, int) and isinstance(end, int) and source[start:end] == matched and matched):
+        found = source.find(matched) if matched else -1
+        start, end = (found, found + len(matched)) if found >= 0 else (0, 0)
+    if end <= start:
+        return {"field": span.get("field") or "text", "before": "", "text": matched, "after": ""}
+    before = source[max(0, start - chars) : start]
+    after = source[end : end + chars]
+    return {
+        "field": span.get("field") or "text",
+        "before": ("…" if start > chars else "") + before,
+        "text": source[start:end],
+        "after": after + ("…" if end + chars < len(source) else ""),
+    }
+
+
+def hit_json(hit: IndicatorHit, version: AdVersion | None, chars: int) -> dict[str, Any]:
+    return {
+        "rule_id": hit.rule_id,
+        "rule_version": hit.rule_version,
+        "category": hit.category,
+        "weight": hit.weight,
+        "explanation": hit.explanation,
+        "evidence": [snippet(version, span, chars) for span in (hit.evidence or []) if isinstance(span, dict)],
+    }
+
+
+def identifiers(session: Session, ad_ids: Sequence[int], kind: str | None = "phone") -> dict[int, list[str]]:
+    """Identifier values per ad (phones in E.164), sorted."""
+    found: dict[int, set[str]] = defaultdict(set)
+    for chunk in chunks(ad_ids):
+        query = (
+            select(AdIdentifier.ad_id, Identifier.kind, Identifier.value)
+            .join(Identifier, Identifier.id == AdIdentifier.identifier_id)
+            .where(AdIdentifier.ad_id.in_(chunk))
+        )
+        if kind is not None:
+            query = query.where(Identifier.kind == kind)
+        for ad_id, found_kind, value in session.execute(query):
+            found[ad_id].add(value if kind is not None else f"{found_kind}:{value}")
+    return {ad_id: sorted(values) for ad_id, values in found.items()}
+
+
+def current_networks(session: Session, ad_ids: Sequence[int]) -> dict[int, Network]:
+    """The network each ad belongs to now (dissolved networks do not count)."""
+    found: dict[int, Network] = {}
+    for chunk in chunks(ad_ids):
+        query = (
+            select(NetworkMember.ad_id, Network)
+            .join(Network, Network.id == NetworkMember.network_id)
+            .where(NetworkMember.ad_id.in_(chunk), Network.dissolved_at.is_(None))
+        )
+        for ad_id, network in session.execute(query):
+            found[ad_id] = network
+    return found
+
+
+def network_member_ids(session: Session, network_id: int) -> list[int]:
+    return sorted(session.scalars(select(NetworkMember.ad_id).where(NetworkMember.network_id == network_id)).all())
+
+
+def movement(session: Session, ad_ids: Sequence[int]) -> list[dict[str, Any]]:
+    """Where the ads were advertised, day by day: [{date, cities, ads}], oldest first."""
+    days: dict[date, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
+    for chunk in chunks(ad_ids):
+        for ad_id, seen_at, city in session.execute(
+            select(Sighting.ad_id, Sighting.seen_at, Sighting.city).where(Sighting.ad_id.in_(chunk))
+        ):
+            days[seen_at.date()][city or "?"].add(ad_id)
+    return [
+        {
+            "date": day.isoformat(),
+            "cities": sorted(days[day]),
+            "ads": len(set().union(*days[day].values())),
+        }
+        for day in sorted(days)
+    ]
+
+
+def versions(session: Session, version_ids: Iterable[int | None]) -> dict[int, AdVersion]:
+    wanted = sorted({version_id for version_id in version_ids if version_id is not None})
+    found: dict[int, AdVersion] = {}
+    for chunk in chunks(wanted):
+        found.update({version.id: version for version in session.scalars(select(AdVersion).where(AdVersion.id.in_(chunk)))})
+    return found
+
+
+def changed_since(session: Session, ad_ids: Sequence[int], since: datetime) -> set[int]:
+    """Ads with a version fetched since `since` (a new version of an ad that existed before)."""
+    found: set[int] = set()
+    for chunk in chunks(ad_ids):
+        found.update(
+            session.scalars(
+                select(AdVersion.ad_id).where(AdVersion.ad_id.in_(chunk), AdVersion.fetched_at >= since).distinct()
+            ).all()
+        )
+    return found
+
+
+def ad_change(ad: Ad, since: datetime | None, changed: set[int]) -> str:
+    """new | changed | removed | seen, relative to `since`."""
+    if since is None or ad.first_seen_at >= since:
+        return "new"
+    if ad.removed_at is not None and ad.removed_at >= since:
+        return "removed"
+    return "changed" if ad.id in changed else "seen"
+
+
+def ad_summaries(
+    session: Session, ads: Sequence[Ad], *, snippet_chars: int, since: datetime | None = None
+) -> list[dict[str, Any]]:
+    """One JSON-ready summary per ad: identity, scores, top indicators with evidence, phones, network."""
+    ad_ids = [ad.id for ad in ads]
+    assessments = latest_assessments(session, ad_ids)
+    hits = ad_hits(session, ad_ids)
+    phones = identifiers(session, ad_ids)
+    networks = current_networks(session, ad_ids)
+    all_versions = versions(session, [ad.current_version_id for ad in ads])
+    changed = changed_since(session, ad_ids, since) if since else set()
+    previously_flagged = flagged_before(session, ad_ids, since) if since else set()
+    sources = {source.id: source.name for source in session.scalars(select(Source))}
+    summaries = []
+    for ad in ads:
+        assessment = assessments.get(ad.id)
+        version = all_versions.get(ad.current_version_id) if ad.current_version_id else None
+        network = networks.get(ad.id)
+        flagged = bool(assessment and assessment.flagged)
+        summaries.append(
+            {
+                "id": ad.id,
+                "source": sources.get(ad.source_id, ""),
+                "url": ad.url,
+                "title": version.title if version else "",
+                "city": ad.city,
+                "first_seen_at": iso(ad.first_seen_at),
+                "last_seen_at": iso(ad.last_seen_at),
+                "removed_at": iso(ad.removed_at),
+                "change": ad_change(ad, since, changed),
+                "network": network.label if network else None,
+                "risk_score": round(assessment.risk_score, 1) if assessment else None,
+                "licensing_score": round(assessment.licensing_score, 1) if assessment else None,
+                "underage": bool(assessment and assessment.underage),
+                "flagged": flagged,
+                "newly_flagged": flagged and ad.id not in previously_flagged,
+                "model_probability": assessment.model_probability if assessment else None,
+                "phones": phones.get(ad.id, []),
+                "indicators": [
+                    hit_json(hit, all_versions.get(hit.ad_version_id or -1) or version, snippet_chars)
+                    for hit in hits.get(ad.id, [])
+                ],
+            }
+        )
+    return summaries
