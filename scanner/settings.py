@@ -141,13 +141,13 @@ class RulesSettings(_Section):
 
 
 class LinkingSettings(_Section):
-    photo_max_distance: int = Field(default=10, ge=0, le=64, description="Largest pHash distance for one photo.")
+    photo_max_distance: int = Field(default=6, ge=0, le=64, description="Largest pHash distance for one photo.")
     text_threshold: float = Field(default=0.5, gt=0.0, le=1.0, description="MinHash Jaccard for near-duplicate text.")
     licensed_numbers: list[str] = Field(
         default_factory=list, description="Phone numbers of licensed businesses; never used to link ads."
     )
     max_ads_per_identifier: int = Field(
-        default=40,
+        default=150,
         ge=2,
         description="An identifier shared by more ads than this is treated as a hub, not a link.",
     )
@@ -163,13 +163,18 @@ class LinkingSettings(_Section):
         description="A linked group becomes a network only with at least this many distinct people (names).",
     )
     photo_probe_radius: int = Field(
-        default=2,
+        default=1,
         ge=0,
         le=3,
         description="Bits probed per 16-bit band when looking for similar photos (higher: slower, finds more).",
     )
     text_num_perm: int = Field(default=128, ge=16, le=512, description="MinHash permutations per ad text.")
     text_shingle_words: int = Field(default=3, ge=1, le=8, description="Words per text shingle.")
+    movement_min_cities: int = Field(
+        default=3,
+        ge=2,
+        description="Groups that stayed in at least this many same cities on the same days are joined.",
+    )
 
 
 class ModelSettings(_Section):
@@ -180,6 +185,14 @@ class ModelSettings(_Section):
 class ScoreSettings(_Section):
     flag_threshold: float = Field(default=50.0, ge=0.0, le=100.0, description="Risk score at which an ad is flagged.")
     rule_share: float = Field(default=0.5, ge=0.0, le=1.0, description="Weight of the rules in the risk score.")
+    rule_scale: float = Field(
+        default=5.0,
+        gt=0.0,
+        description="Summed rule weight at which the rule part of a score reaches 63% (see docs/model.md).",
+    )
+    review_budget: int = Field(
+        default=50, ge=1, description="Ads an investigator can review per round: k of the precision at k."
+    )
 
 
 class RetentionSettings(_Section):

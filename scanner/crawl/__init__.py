@@ -1,1 +1,29 @@
-"""Pipeline stage: crawl."""
+"""Pipeline stage: crawl. Collects ads politely, incrementally and safely from the sites in sources/*.yaml.
+
+sourcefile   the schema of sources/<name>.yaml, `load_sources`
+fetcher      one safe HTTP request (size, deadline, redirects, addresses)
+politeness   robots.txt, per-host delays and concurrency, retries
+parse        charset detection, listings and ads through selectors or an adapter
+store        batched writes: ads, versions, sightings, photos, frontier, http cache
+crawler      `run_crawl`: the workers, the writer, resume
+imagehashes  photo fingerprints
+"""
+
+from scanner.crawl.crawler import run_crawl
+from scanner.crawl.parse import AdLink, AdRecord, ListingPage, Page, SelectorAdapter
+from scanner.crawl.sourcefile import SourceConfig, check_source_file, load_sources
+from scanner.crawl.stats import CrawlStats, SourceStats
+
+__all__ = [
+    "AdLink",
+    "AdRecord",
+    "CrawlStats",
+    "ListingPage",
+    "Page",
+    "SelectorAdapter",
+    "SourceConfig",
+    "SourceStats",
+    "check_source_file",
+    "load_sources",
+    "run_crawl",
+]

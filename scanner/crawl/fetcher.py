@@ -52,7 +52,7 @@ class Response:
 
     @property
     def content_type(self) -> str:
-        return self.headers.get("content-type", "")
+        return str(self.headers.get("content-type", ""))
 
 
 class NetworkError(FetchError):
@@ -143,12 +143,19 @@ class SafeFetcher:
         wire_bytes = 0
         current = url
         while True:
-            await self.guard.check(current, policy)
+            try:
+                await self.guard.check(current, policy)
+            except FetchError as exc:
+                if current == url:
+                    raise
+                raise type(exc)(f"redirected to {current}: {exc.message}", url=url, hint=exc.hint) from None
             status, response_headers, body, wire = await self._one(current, headers, method, form, limit)
             wire_bytes += wire
             location = response_headers.get("location")
             if status not in REDIRECT_STATUSES or not location:
-                return Response(current, status, response_headers, body, wire_bytes, time.monotonic() - started, redirects)
+                return Response(
+                    current, status, response_headers, body, wire_bytes, time.monotonic() - started, redirects
+                )
             if len(redirects) >= self.settings.max_redirects:
                 raise UnsafeResponseError(
                     f"more than {self.settings.max_redirects} redirects", url=url, hint="the site loops; check the URL"

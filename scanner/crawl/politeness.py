@@ -19,7 +19,7 @@ import asyncio
 import email.utils
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -94,23 +94,30 @@ class Downloader:
         fetcher: SafeFetcher,
         settings: CrawlSettings,
         *,
-        sleep: Callable[[float], object] | None = None,
+        sleep: Callable[[float], Awaitable[None]] | None = None,
     ) -> None:
         self.fetcher = fetcher
         self.settings = settings
         self.hosts: dict[str, HostState] = {}
+        self.overrides: dict[str, tuple[float | None, int | None]] = {}
         self.global_slots = asyncio.Semaphore(settings.global_concurrency)
-        self._sleep = sleep or asyncio.sleep
+        self._sleep: Callable[[float], Awaitable[None]] = sleep or asyncio.sleep
 
-    def host_state(self, host: str, *, delay: float | None = None, concurrency: int | None = None) -> HostState:
-        state = self.hosts.get(host)
+    def configure_host(self, hostname: str, *, delay: float | None, concurrency: int | None) -> None:
+        """A source's politeness overrides for one host name (any scheme or port)."""
+        self.overrides[hostname.lower()] = (delay, concurrency)
+
+    def host_state(self, origin: str) -> HostState:
+        """The state of one origin (scheme://host:port), created with the host's overrides when new."""
+        state = self.hosts.get(origin)
         if state is None:
+            delay, concurrency = self.overrides.get(urlsplit(origin).hostname or "", (None, None))
             state = HostState(
                 base_delay=self.settings.delay if delay is None else delay,
                 concurrency=concurrency or self.settings.per_host_concurrency,
                 jitter=self.settings.jitter,
             )
-            self.hosts[host] = state
+            self.hosts[origin] = state
         return state
 
     async def get(
@@ -203,8 +210,9 @@ class Downloader:
                 started = time.monotonic()
                 status: int | None = None
                 try:
-                    response = await self.fetcher.fetch(url, policy, headers=headers, method=method, form=form,
-                                                        max_bytes=max_bytes)
+                    response = await self.fetcher.fetch(
+                        url, policy, headers=headers, method=method, form=form, max_bytes=max_bytes
+                    )
                     status = response.status
                     counters.wire_bytes += response.wire_bytes
                     return response

@@ -193,7 +193,9 @@ class SourceConfig(_Strict):
 
     name: str
     base_url: str
-    allowed_hosts: list[str] = Field(default_factory=list, description="Hosts that may be fetched; default: base URL's.")
+    allowed_hosts: list[str] = Field(
+        default_factory=list, description="Hosts that may be fetched; default: base URL's."
+    )
     allow_private_addresses: bool = Field(
         default=False, description="Allow hosts that resolve to private, loopback or link-local addresses."
     )
@@ -291,7 +293,10 @@ def _problems_of(document: LocatedYAML) -> tuple[SourceConfig | None, list[Probl
     try:
         config = SourceConfig.model_validate({**data, "file": file})
     except ValidationError as exc:
-        problems.extend(locate_validation_error(exc, document, SourceConfig, code_prefix="S1"))
+        unset_lines = {problem.line for problem in problems}
+        # a value left as ${VAR} fails validation too; the unset variable is the one problem to report there
+        located = locate_validation_error(exc, document, SourceConfig, code_prefix="S1")
+        problems.extend(problem for problem in located if problem.line not in unset_lines)
     if config is not None and document.path.stem != config.name:
         where = document.position(("name",))
         problems.append(
@@ -305,7 +310,7 @@ def _problems_of(document: LocatedYAML) -> tuple[SourceConfig | None, list[Probl
                 fix=f"rename the file to {config.name}.yaml or set name: {document.path.stem}",
             )
         )
-    return (config if not problems else None), problems
+    return (config if not problems else None), sorted(problems, key=lambda problem: (problem.line, problem.column))
 
 
 def check_source_file(path: Path) -> tuple[SourceConfig | None, list[Problem]]:

@@ -161,6 +161,8 @@ class HttpCacheEntry(Base):
     content_hash: Mapped[str | None] = mapped_column(String(64))
     status: Mapped[int | None]
     fetched_at: Mapped[Timestamp]
+    # What the crawler read from the page last time (a listing's ad links), reused on 304 Not Modified.
+    meta: Mapped[Json | None]
 
 
 class Photo(Base):
@@ -229,6 +231,19 @@ class Network(Base):
     summary: Mapped[Json] = mapped_column(default=dict)  # distinct phones, names, cities, template, movement
 
 
+class LinkState(Base):
+    """What the linker last saw of an ad (a fingerprint of its linking inputs) and its text signature.
+
+    Lets a nightly run recompute only the MinHash signatures of new and changed ads.
+    """
+
+    __tablename__ = "link_state"
+    ad_id: Mapped[int] = mapped_column(ForeignKey("ads.id", ondelete="CASCADE"), primary_key=True)
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    signature: Mapped[bytes | None] = mapped_column(LargeBinary)
+    updated_at: Mapped[Timestamp]
+
+
 class NetworkMember(Base):
     __tablename__ = "network_members"
     network_id: Mapped[int] = mapped_column(ForeignKey("networks.id", ondelete="CASCADE"), primary_key=True)
@@ -252,6 +267,16 @@ class IndicatorHit(Base):
     explanation: Mapped[str] = mapped_column(Text, default="")
     evidence: Mapped[Json] = mapped_column(default=list)  # [{"start", "end", "text", "field"}]
     created_at: Mapped[Timestamp]
+
+
+class RuleEvaluation(Base):
+    """Which version of an ad the per-ad rules last saw, under which rule-set hash (for incremental runs)."""
+
+    __tablename__ = "rule_evaluations"
+    ad_id: Mapped[int] = mapped_column(ForeignKey("ads.id", ondelete="CASCADE"), primary_key=True)
+    ad_version_id: Mapped[int] = mapped_column(ForeignKey("ad_versions.id", ondelete="CASCADE"))
+    ruleset_hash: Mapped[str] = mapped_column(String(64))
+    evaluated_at: Mapped[Timestamp]
 
 
 class Assessment(Base):

@@ -1,6 +1,6 @@
 """Phone numbers as people write them in ads: made-up valid numbers and every way of spelling them.
 
-Each writing style is a pure function of the number and a `random.Random`, so the extraction stage
+Each writing style is a pure function of the number and a generator (`random.Random` or `Habit`), so the extraction stage
 can use them in property tests (`write_phone(e164, style, rng)` must always be read back as `e164`).
 Styles are grouped by obscurity level, as in /work/shared/domain/PHONES.md §7.3:
 
@@ -12,8 +12,9 @@ Styles are grouped by obscurity level, as in /work/shared/domain/PHONES.md §7.3
 
 from __future__ import annotations
 
-import random
 from collections.abc import Callable
+
+from scanner.demo.habits import Rng
 
 # Second digit after 06 that libphonenumber accepts for NL mobiles: 6[1-58]\d{7}.
 _NL_MOBILE_SECOND = "123458"
@@ -31,12 +32,12 @@ LOOKALIKES: dict[str, tuple[str, ...]] = {
 }
 
 
-def random_nl_mobile(rng: random.Random) -> str:
+def random_nl_mobile(rng: Rng) -> str:
     """A Dutch mobile number in E.164 that phonenumbers accepts as valid."""
     return "+316" + rng.choice(_NL_MOBILE_SECOND) + "".join(rng.choice("0123456789") for _ in range(7))
 
 
-def random_be_mobile(rng: random.Random) -> str:
+def random_be_mobile(rng: Rng) -> str:
     """A Belgian mobile number in E.164 (04[5-9] + 7 digits)."""
     return "+324" + rng.choice(_BE_MOBILE_SECOND) + "".join(rng.choice("0123456789") for _ in range(7))
 
@@ -56,11 +57,11 @@ def _groups(digits: str, sizes: tuple[int, ...]) -> list[str]:
     return [part for part in parts if part]
 
 
-def plain(e164: str, rng: random.Random) -> str:
+def plain(e164: str, rng: Rng) -> str:
     return rng.choice([national(e164), e164, national(e164)])
 
 
-def separators(e164: str, rng: random.Random) -> str:
+def separators(e164: str, rng: Rng) -> str:
     local = national(e164)
     rest = e164[3:]
     be = e164.startswith("+32")
@@ -80,12 +81,12 @@ def separators(e164: str, rng: random.Random) -> str:
     return rng.choice(forms)
 
 
-def whatsapp_link(e164: str, rng: random.Random) -> str:
+def whatsapp_link(e164: str, rng: Rng) -> str:
     digits = e164[1:]
     return rng.choice([f"wa.me/{digits}", f"https://wa.me/{digits}", f"https://api.whatsapp.com/send?phone={digits}"])
 
 
-def spelled(e164: str, rng: random.Random) -> str:
+def spelled(e164: str, rng: Rng) -> str:
     """Digits as words, Dutch, English or mixed with plain digits ("nul6 1two3 ...")."""
     local = national(e164)
     mode = rng.choice(["nl", "en", "mixed", "mixed"])
@@ -102,19 +103,19 @@ def spelled(e164: str, rng: random.Random) -> str:
     return joiner.join(words)
 
 
-def keycaps(e164: str, rng: random.Random) -> str:
+def keycaps(e164: str, rng: Rng) -> str:
     local = national(e164)
     gap = rng.choice(["", " "])
     return gap.join(digit + KEYCAP for digit in local)
 
 
-def fullwidth(e164: str, rng: random.Random) -> str:
+def fullwidth(e164: str, rng: Rng) -> str:
     local = national(e164)
     text = "".join(chr(0xFF10 + int(digit)) for digit in local)
     return text[:2] + rng.choice(["", "－", " "]) + text[2:]
 
 
-def lookalikes(e164: str, rng: random.Random) -> str:
+def lookalikes(e164: str, rng: Rng) -> str:
     """Some digits replaced by letters that look like them: O6-I2345678."""
     local = national(e164)
     out = []
@@ -128,7 +129,7 @@ def lookalikes(e164: str, rng: random.Random) -> str:
     return text[:2] + rng.choice(["-", " ", ""]) + text[2:]
 
 
-def split_lines(e164: str, rng: random.Random) -> str:
+def split_lines(e164: str, rng: Rng) -> str:
     """The number broken in two: over two lines, or around a few words."""
     local = national(e164)
     cut = rng.choice([4, 6])
@@ -147,7 +148,7 @@ def split_lines(e164: str, rng: random.Random) -> str:
     return head + glue + tail
 
 
-Writer = Callable[[str, random.Random], str]
+Writer = Callable[[str, Rng], str]
 
 STYLES: dict[str, tuple[int, Writer]] = {
     "plain": (0, plain),
@@ -165,7 +166,7 @@ def styles_at(level: int) -> list[str]:
     return [name for name, (style_level, _writer) in STYLES.items() if style_level == level]
 
 
-def write_phone(e164: str, style: str, rng: random.Random) -> str:
+def write_phone(e164: str, style: str, rng: Rng) -> str:
     """Write `e164` in the named style (see STYLES); the result still encodes exactly that number."""
     return STYLES[style][1](e164, rng)
 

@@ -93,6 +93,7 @@ class TruthRecord:
     indicators: list[str]
     phone_obscurity: int
     traps: list[str] = field(default_factory=list)  # kinds of non-phone numbers written in the text
+    phone_styles: list[str] = field(default_factory=list)  # how the numbers in the text were written
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)

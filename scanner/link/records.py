@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-LINK_KINDS = ("phone", "email", "handle", "photo", "text")
+LINK_KINDS = ("phone", "email", "handle", "photo", "text", "movement")
 
 Signature = npt.NDArray[np.uint32]
 

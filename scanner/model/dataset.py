@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session
 
 from scanner.db.models import Ad, AdVersion, IndicatorHit, Link, Network, NetworkMember, Review, Source
@@ -148,7 +148,7 @@ def _hits_of(
     """The newest hit of each rule per ad (current version only) and per network."""
     newest: dict[tuple[str, int, str], IndicatorHit] = {}
     ad_ids = list(current_versions)
-    conditions = []
+    conditions: list[ColumnElement[bool]] = []
     for chunk in _chunks(ad_ids):
         conditions.append(IndicatorHit.ad_id.in_(chunk))
     for chunk in _chunks(sorted(network_ids)):
@@ -288,7 +288,9 @@ def records_from_jsonl(path: Path) -> list[tuple[AdRecord, int]]:
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read the file: {exc}", context=str(path), hint="give a UTF-8 JSON lines file") from None
+        raise InputError(
+            f"cannot read the file: {exc}", context=str(path), hint="give a UTF-8 JSON lines file"
+        ) from None
     found = []
     for number, line in enumerate(lines, start=1):
         if not line.strip():

@@ -38,7 +38,9 @@ def chunks(ids: Sequence[int]) -> Iterable[list[int]]:
 
 
 def iso(value: datetime | date | None) -> str | None:
-    return value.isoformat(timespec="seconds") if isinstance(value, datetime) else (value.isoformat() if value else None)
+    return (
+        value.isoformat(timespec="seconds") if isinstance(value, datetime) else (value.isoformat() if value else None)
+    )
 
 
 def last_completed_run(session: Session) -> ScanRun | None:
@@ -67,7 +69,10 @@ def latest_assessments(session: Session, ad_ids: Sequence[int]) -> dict[int, Ass
     found: dict[int, Assessment] = {}
     for chunk in chunks(ad_ids):
         newest = (
-            select(func.max(Assessment.id)).where(Assessment.ad_id.in_(chunk)).group_by(Assessment.ad_id).scalar_subquery()
+            select(func.max(Assessment.id))
+            .where(Assessment.ad_id.in_(chunk))
+            .group_by(Assessment.ad_id)
+            .scalar_subquery()
         )
         for assessment in session.scalars(select(Assessment).where(Assessment.id.in_(newest))):
             if assessment.ad_id is not None:
@@ -231,7 +236,9 @@ def versions(session: Session, version_ids: Iterable[int | None]) -> dict[int, A
     wanted = sorted({version_id for version_id in version_ids if version_id is not None})
     found: dict[int, AdVersion] = {}
     for chunk in chunks(wanted):
-        found.update({version.id: version for version in session.scalars(select(AdVersion).where(AdVersion.id.in_(chunk)))})
+        found.update(
+            {version.id: version for version in session.scalars(select(AdVersion).where(AdVersion.id.in_(chunk)))}
+        )
     return found
 
 

@@ -71,4 +71,3 @@ def _advisory_lock(db: Database) -> Iterator[None]:
             connection.commit()
     finally:
         connection.close()
-

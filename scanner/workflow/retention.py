@@ -19,9 +19,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, exists, func, select
+from sqlalchemy import CursorResult, Delete, delete, exists, func, select
 from sqlalchemy.orm import Session
 
 from scanner.clock import utcnow
@@ -72,11 +72,15 @@ def _flagged_ad_ids(session: Session, candidates: list[int]) -> set[int]:
     flagged: set[int] = set()
     for chunk in _chunks(candidates):
         flagged.update(
-            session.scalars(
+            ad_id
+            for ad_id in session.scalars(
                 select(Assessment.ad_id).where(Assessment.ad_id.in_(chunk), Assessment.flagged.is_(True)).distinct()
-            ).all()
-            # A member of a flagged network is flagged evidence too.
-            + session.scalars(
+            )
+            if ad_id is not None
+        )
+        # A member of a flagged network is flagged evidence too.
+        flagged.update(
+            session.scalars(
                 select(NetworkMember.ad_id)
                 .join(Assessment, Assessment.network_id == NetworkMember.network_id)
                 .where(NetworkMember.ad_id.in_(chunk), Assessment.flagged.is_(True))
@@ -124,6 +128,11 @@ def _ids_of(session: Session, column: Any, key: Any, ad_ids: Sequence[int]) -> s
     return found
 
 
+def _deleted(session: Session, statement: Delete) -> int:
+    result = cast(CursorResult[Any], session.execute(statement))
+    return result.rowcount
+
+
 def _delete_ads(session: Session, ad_ids: Sequence[int], stats: PurgeStats) -> None:
     """Delete the ads, then the identifiers, photos and networks that only they used."""
     identifier_ids = _ids_of(session, AdIdentifier.identifier_id, AdIdentifier.ad_id, ad_ids)
@@ -132,19 +141,21 @@ def _delete_ads(session: Session, ad_ids: Sequence[int], stats: PurgeStats) -> N
     for chunk in _chunks(ad_ids):
         session.execute(delete(Ad).where(Ad.id.in_(chunk)))
     for chunk in _chunks(sorted(identifier_ids)):
-        stats.identifiers += session.execute(
+        stats.identifiers += _deleted(
+            session,
             delete(Identifier).where(
                 Identifier.id.in_(chunk), ~exists().where(AdIdentifier.identifier_id == Identifier.id)
-            )
-        ).rowcount
+            ),
+        )
     for chunk in _chunks(sorted(photo_ids)):
-        stats.photos += session.execute(
-            delete(Photo).where(Photo.id.in_(chunk), ~exists().where(AdPhoto.photo_id == Photo.id))
-        ).rowcount
+        stats.photos += _deleted(
+            session, delete(Photo).where(Photo.id.in_(chunk), ~exists().where(AdPhoto.photo_id == Photo.id))
+        )
     for chunk in _chunks(sorted(network_ids)):
-        stats.networks += session.execute(
-            delete(Network).where(Network.id.in_(chunk), ~exists().where(NetworkMember.network_id == Network.id))
-        ).rowcount
+        stats.networks += _deleted(
+            session,
+            delete(Network).where(Network.id.in_(chunk), ~exists().where(NetworkMember.network_id == Network.id)),
+        )
 
 
 def purge(

@@ -29,9 +29,15 @@ def check_label(label: str) -> str:
     return label
 
 
-def _latest_assessment(session: Session, *, ad_id: int | None = None, network_id: int | None = None) -> Assessment | None:
+def _latest_assessment(
+    session: Session, *, ad_id: int | None = None, network_id: int | None = None
+) -> Assessment | None:
     query = select(Assessment).order_by(Assessment.id.desc()).limit(1)
-    query = query.where(Assessment.ad_id == ad_id) if ad_id is not None else query.where(Assessment.network_id == network_id)
+    query = (
+        query.where(Assessment.ad_id == ad_id)
+        if ad_id is not None
+        else query.where(Assessment.network_id == network_id)
+    )
     return session.scalars(query).first()
 
 

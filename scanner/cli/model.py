@@ -1,0 +1,227 @@
+"""`scanner model`: train, evaluate and inspect the risk model."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import click
+
+from scanner.cli.context import App, pass_app
+from scanner.clock import utcnow
+from scanner.errors import InputError, ModelError
+from scanner.model.build import TrainingSet
+
+
+@click.group()
+def model() -> None:
+    """Train, evaluate and inspect the risk model.
+
+    The model learns from investigators' reviews which ads to show first. It is saved with skops
+    (never pickle) beside a model card that records its training data, libraries and metrics.
+
+    \b
+    Example:
+      scanner model train --from-reviews
+      scanner model evaluate --demo-world --seed 11
+      scanner model show
+    """
+
+
+def _training_set(app: App, jsonl: Path | None, demo_world: bool, seed: int, days: int) -> TrainingSet:
+    if jsonl is not None and demo_world:
+        raise InputError("choose one source of labels", context="--jsonl, --demo-world", hint="give only one")
+    if jsonl is not None:
+        from scanner.model.sources import from_jsonl
+
+        return from_jsonl(jsonl)
+    if demo_world:
+        from scanner.demo.world import WorldConfig
+        from scanner.model.demo_data import demo_training_set
+
+        return demo_training_set(app.settings, WorldConfig(seed=seed, days=days)).training
+    from scanner.model.sources import from_reviews
+
+    return from_reviews(app.database())
+
+
+def _source_options(function: Any) -> Any:
+    function = click.option("--days", default=14, show_default=True, help="Simulated days of the demo world.")(function)
+    function = click.option("--seed", default=7, show_default=True, help="Seed of the demo world.")(function)
+    function = click.option(
+        "--demo-world", is_flag=True, help="Labels from a synthetic demo world's ground truth (network ads positive)."
+    )(function)
+    function = click.option(
+        "--jsonl",
+        type=click.Path(exists=True, dir_okay=False, path_type=Path),
+        help="Labels from a JSON lines file (format in docs/model.md).",
+    )(function)
+    return click.option("--from-reviews", is_flag=True, help="Labels from the reviews in the database (the default).")(
+        function
+    )
+
+
+def _print_metrics(title: str, metrics: dict[str, Any], budget: int) -> None:
+    overall = metrics.get("overall", {})
+    click.echo(
+        f"{title}: {overall.get('ads', 0)} ads, {overall.get('positives', 0)} positive; "
+        f"PR-AUC {overall.get('pr_auc', 'n/a')}, precision at {budget} {overall.get(f'precision_at_{budget}', 'n/a')}, "
+        f"recall {overall.get('recall', 'n/a')}, Brier {overall.get('brier', 'n/a')}"
+    )
+    for key in ("by_site", "by_language"):
+        for group, values in metrics.get(key, {}).items():
+            click.echo(
+                f"  {key[3:]} {group}: {values.get('ads')} ads, PR-AUC {values.get('pr_auc', 'n/a')}, "
+                f"precision at {budget} {values.get(f'precision_at_{budget}', 'n/a')}, "
+                f"recall {values.get('recall', 'n/a')}"
+            )
+
+
+@model.command()
+@_source_options
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), help="Model file to write (.skops).")
+@click.option("--name", help="Model name (default: bootstrap for --demo-world, local otherwise).")
+@click.option("--folds", default=4, show_default=True, help="Folds of the grouped cross-validation.")
+@pass_app
+def train(
+    app: App,
+    from_reviews: bool,
+    jsonl: Path | None,
+    demo_world: bool,
+    seed: int,
+    days: int,
+    output: Path | None,
+    name: str | None,
+    folds: int,
+) -> None:
+    """Train a model on labelled ads and save it with its card.
+
+    Labels come from the reviews in the database (trafficking-suspect is positive, benign negative;
+    other labels are left out), from a JSON lines file, or from the demo world's ground truth. The
+    metrics in the card come from cross-validation grouped by network: no network is on both sides.
+
+    \b
+    Example:
+      scanner model train --from-reviews --output models/local.skops
+      scanner model train --demo-world --seed 7 --output models/bootstrap.skops
+    """
+    from scanner.model.build import train_model
+    from scanner.model.io import save_model
+    from scanner.model.train import TrainingOptions
+
+    data = _training_set(app, jsonl, demo_world, seed, days)
+    name = name or ("bootstrap" if demo_world else "local")
+    path = output or Path(app.settings.paths.models_dir) / f"{name}.skops"
+    options = TrainingOptions(folds=folds, seed=seed)
+    trained = train_model(data, name=name, now=utcnow(), options=options, budget=app.settings.score.review_budget)
+    card = save_model(trained.estimator, trained.card, path)
+    _print_metrics("cross-validated", card["metrics"], app.settings.score.review_budget)
+    click.echo(f"saved {path} (version {card['version']}) and its card {path.with_suffix('')}.card.md")
+    if str(path) != app.settings.model.path:
+        click.echo(f"to score with it, set model.path = {str(path)!r} in scanner.toml")
+
+
+@model.command()
+@_source_options
+@click.option("--model", "model_path", type=click.Path(dir_okay=False, path_type=Path), help="Model file.")
+@click.option(
+    "--plot",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("calibration.png"),
+    show_default=True,
+    help="Where to save the calibration plot (PNG).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the full report as JSON.")
+@pass_app
+def evaluate(
+    app: App,
+    from_reviews: bool,
+    jsonl: Path | None,
+    demo_world: bool,
+    seed: int,
+    days: int,
+    model_path: Path | None,
+    plot: Path,
+    as_json: bool,
+) -> None:
+    """Measure a model on labelled ads it was not trained on.
+
+    Prints PR-AUC, precision at the review budget (score.review_budget), recall and Brier score,
+    overall, per site and per language, and the share of negatives the full score (rules and model)
+    flags at score.flag_threshold; on a demo world also per true class (independent, agency).
+
+    \b
+    Example:
+      scanner model evaluate --demo-world --seed 11 --plot calibration.png
+      scanner model evaluate --jsonl labelled.jsonl --model models/local.skops --json
+    """
+    from scanner.model.build import evaluate_model
+    from scanner.model.io import load_model, resolve_model_path
+
+    path = model_path or resolve_model_path(app.settings.model.path)
+    if path is None:
+        raise ModelError("no model to evaluate", context="model.path", hint="train one with `scanner model train`")
+    loaded = load_model(path, extra_trusted=app.settings.model.trusted_types)
+    classes = None
+    if demo_world and jsonl is None:
+        from scanner.demo.world import WorldConfig
+        from scanner.model.demo_data import demo_training_set
+
+        demo = demo_training_set(app.settings, WorldConfig(seed=seed, days=days))
+        data, classes = demo.training, demo.classes
+    else:
+        data = _training_set(app, jsonl, demo_world, seed, days)
+    if not data.records:
+        raise InputError("no labelled ads to evaluate on", context=data.source, hint="label ads with `scanner review`")
+    report = evaluate_model(loaded, data.records, data.labels, app.settings.score, classes=classes, plot=plot)
+    if as_json:
+        click.echo(json.dumps(report, indent=2))
+        return
+    budget = app.settings.score.review_budget
+    _print_metrics(f"model {loaded.version} on {data.source}", report, budget)
+    flags = report["score"]["flags"]
+    click.echo(
+        f"score at threshold {report['score']['threshold']}: {flags['flagged_positives']} of {flags['positives']} "
+        f"positives flagged; false-positive rate {flags['false_positive_rate']} "
+        f"({flags['flagged_negatives']} of {flags['negatives']} negatives)"
+    )
+    for cls, values in flags.get("by_class", {}).items():
+        click.echo(f"  {cls}: {values['flagged']} of {values['ads']} flagged ({values['flagged_share']:.1%})")
+    click.echo(f"calibration plot: {report['calibration_plot']}")
+
+
+@model.command()
+@click.option("--model", "model_path", type=click.Path(dir_okay=False, path_type=Path), help="Model file.")
+@click.option("--features", "feature_count", default=15, show_default=True, help="Strongest features to list.")
+@click.option("--json", "as_json", is_flag=True, help="Print the card as JSON.")
+@pass_app
+def show(app: App, model_path: Path | None, feature_count: int, as_json: bool) -> None:
+    """Show the model card of the configured model (or --model) and its strongest features.
+
+    The model is loaded, so this also checks that the file is trusted, untampered and compatible.
+
+    \b
+    Example:
+      scanner model show
+      scanner model show --model models/local.skops --json
+    """
+    from scanner.model.card import to_markdown
+    from scanner.model.io import load_model, resolve_model_path
+
+    path = model_path or resolve_model_path(app.settings.model.path)
+    if path is None:
+        raise ModelError(
+            f"no model file at {app.settings.model.path!r}",
+            context="model.path",
+            hint="scores use the rules only; train a model with `scanner model train`",
+        )
+    loaded = load_model(path, extra_trusted=app.settings.model.trusted_types)
+    strongest = loaded.strongest_features(feature_count)
+    if as_json:
+        click.echo(json.dumps({**loaded.card, "strongest_features": strongest}, indent=2, ensure_ascii=False))
+        return
+    click.echo(to_markdown(loaded.card))
+    click.echo("## Strongest features (log-odds weight; negative lowers the risk)\n")
+    for feature in strongest:
+        click.echo(f"- {feature['name']}: {feature['weight']:+.3f}")

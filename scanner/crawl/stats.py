@@ -1,0 +1,81 @@
+"""Statistics of a crawl, per source and in total: JSON-able, stored in `scan_runs.stats["crawl"]`."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+MAX_ERRORS_KEPT = 200
+
+
+@dataclass
+class SourceStats:
+    pages: int = 0
+    not_modified: int = 0
+    skipped_known: int = 0
+    bytes: int = 0
+    status_codes: dict[str, int] = field(default_factory=dict)
+    retries: int = 0
+    robots_disallowed: int = 0
+    new_ads: int = 0
+    changed_ads: int = 0
+    unchanged_ads: int = 0
+    removed_ads: int = 0
+    outside_region: int = 0
+    photos: int = 0
+    errors: list[dict[str, str]] = field(default_factory=list)
+    error_count: int = 0
+    duration: float = 0.0
+    finalized: bool = False
+
+    def add_error(self, url: str, reason: str) -> None:
+        self.error_count += 1
+        if len(self.errors) < MAX_ERRORS_KEPT:
+            self.errors.append({"url": url, "reason": reason})
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> SourceStats:
+        known = {name: value for name, value in data.items() if name in cls.__dataclass_fields__}
+        return cls(**known)
+
+
+@dataclass
+class CrawlStats:
+    sources: dict[str, SourceStats] = field(default_factory=dict)
+    duration: float = 0.0
+
+    def source(self, name: str) -> SourceStats:
+        return self.sources.setdefault(name, SourceStats())
+
+    def total(self, name: str) -> int:
+        return sum(int(getattr(stats, name)) for stats in self.sources.values())
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "duration": round(self.duration, 3),
+            "sources": {name: asdict(stats) for name, stats in self.sources.items()},
+            "totals": {
+                name: self.total(name)
+                for name in ("pages", "bytes", "retries", "new_ads", "changed_ads", "removed_ads", "error_count")
+            },
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any] | None) -> CrawlStats:
+        if not data:
+            return cls()
+        sources = {name: SourceStats.from_json(value) for name, value in data.get("sources", {}).items()}
+        return cls(sources=sources, duration=float(data.get("duration", 0.0)))
+
+    def summary_lines(self) -> list[str]:
+        lines = []
+        for name, stats in sorted(self.sources.items()):
+            codes = ", ".join(f"{code}×{count}" for code, count in sorted(stats.status_codes.items()))
+            lines.append(
+                f"{name}: {stats.pages} pages ({stats.not_modified} not modified, {stats.skipped_known} known ads "
+                f"skipped), {stats.bytes / 1024:.0f} KiB, {stats.retries} retries; ads new {stats.new_ads}, "
+                f"changed {stats.changed_ads}, unchanged {stats.unchanged_ads}, removed {stats.removed_ads}, "
+                f"outside region {stats.outside_region}; {stats.photos} photos; {stats.error_count} errors; "
+                f"{stats.duration:.1f} s; status {codes or '-'}"
+            )
+        return lines

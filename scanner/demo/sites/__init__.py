@@ -1,0 +1,1 @@
+"""The HTML renderers of the demo sites, one module per site."""

@@ -1,0 +1,128 @@
+"""Contacts besides phones: emails, messaging handles, URLs and licence numbers.
+
+- Emails, also written to dodge scrapers: "naam [at] mail [dot] nl", "naam (at) gmail (punt) com",
+  "naam at hotmail dot com".
+- Handles: Telegram (t.me/naam, "telegram: @naam"), Snapchat ("snap: naam", 👻 naam),
+  Instagram (instagram.com/naam, "insta: @naam"), OnlyFans (onlyfans.com/naam, "OF: naam"),
+  as `kind` plus a lowercase value without @.
+- URLs: http(s), www. and bare links to known hosts.
+- Licence numbers: the municipality's pattern (`municipality.license_pattern`, group 1 is the number).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from scanner.errors import ConfigError
+from scanner.extract.normalize import Normalized
+
+
+@dataclass(frozen=True, slots=True)
+class ContactMatch:
+    kind: str  # email | url | license | telegram | snapchat | instagram | onlyfans | whatsapp | twitter
+    value: str
+    start: int
+    end: int
+    text: str
+
+
+_AT = r"(?:\s*@\s*|\s*[\[({<]\s*(?:at|@|apenstaart)\s*[\])}>]\s*|\s+(?:at|apenstaart)\s+)"
+_DOT = r"(?:\.|\s*[\[({<]\s*(?:dot|punt|\.)\s*[\])}>]\s*|\s+(?:dot|punt)\s+)"
+_EMAIL = re.compile(
+    rf"(?<![\w.+-])(?P<user>[a-z0-9][a-z0-9._%+-]{{0,63}}){_AT}(?P<domain>[a-z0-9-]{{1,63}}(?:{_DOT}[a-z0-9-]{{1,63}}){{0,3}})"
+    rf"{_DOT}(?P<tld>com|nl|be|de|net|org|eu|info|co\.uk|fr|es|it|ro|pl|hu|bg|pt|me|io|live|email|mail|online)\b"
+)
+_URL = re.compile(
+    r"\b(?:https?://|www\.)[^\s<>\"'()\[\]{}]{2,300}"
+    r"|\b(?:t\.me|telegram\.me|wa\.me|onlyfans\.com|instagram\.com|snapchat\.com|twitter\.com|x\.com|linktr\.ee)"
+    r"/[^\s<>\"'()\[\]{}]{1,200}"
+)
+_HANDLE_VALUE = r"@?(?P<value>[a-z0-9][a-z0-9._-]{1,29})"
+_HANDLES: list[tuple[str, re.Pattern[str]]] = [
+    ("telegram", re.compile(rf"\b(?:t\.me|telegram\.me)/{_HANDLE_VALUE}")),
+    ("telegram", re.compile(rf"\b(?:telegram|tg)\s*(?:id|naam|name)?\s*[:=\-]?\s*@{_HANDLE_VALUE[1:]}")),
+    ("telegram", re.compile(rf"\b(?:telegram|tg)\s*(?:id|naam|name)?\s*:\s*{_HANDLE_VALUE}")),
+    ("snapchat", re.compile(rf"\bsnapchat\.com/add/{_HANDLE_VALUE}")),
+    ("snapchat", re.compile(rf"(?:\b(?:snapchat|snap|sc)\b\s*(?:id|naam|name)?\s*[:=\-]\s*|\U0001f47b\s*[:=\-]?\s*){_HANDLE_VALUE}")),
+    ("instagram", re.compile(rf"\binstagram\.com/{_HANDLE_VALUE}")),
+    ("instagram", re.compile(rf"\b(?:instagram|insta|ig)\b\s*(?:id|naam|name)?\s*[:=\-]\s*{_HANDLE_VALUE}")),
+    ("onlyfans", re.compile(rf"\bonlyfans\.com/{_HANDLE_VALUE}")),
+    ("onlyfans", re.compile(rf"\b(?:onlyfans|only fans)\b\s*[:=\-]?\s*@?{_HANDLE_VALUE[2:]}")),
+    ("twitter", re.compile(rf"\b(?:twitter\.com|x\.com)/{_HANDLE_VALUE}")),
+]
+# "OF: naam" only in capitals with a colon: "of" is the Dutch "or"
+_ONLYFANS_SHORT = re.compile(rf"\bOF\s*:\s*@?(?P<value>[A-Za-z0-9][A-Za-z0-9._-]{{1,29}})")
+_NOT_HANDLES = frozenset(
+    {"add", "me", "mij", "naam", "name", "id", "nl", "com", "of", "en", "and", "or", "op", "via", "only", "alleen",
+     "http", "https", "www", "is", "de", "het", "the", "joinchat", "share", "p", "reel", "stories", "tv"}
+)  # fmt: skip
+
+
+def find_emails(view: Normalized) -> list[ContactMatch]:
+    found: list[ContactMatch] = []
+    if "@" not in view.text and " at " not in view.text and "at]" not in view.text and "at)" not in view.text:
+        return found
+    for match in _EMAIL.finditer(view.text):
+        domain = re.sub(_DOT, ".", match.group("domain"))
+        value = f"{match.group('user')}@{domain}.{match.group('tld')}"
+        start, end = view.span(*match.span())
+        found.append(ContactMatch("email", value, start, end, view.original[start:end]))
+    return found
+
+
+def find_urls(view: Normalized) -> list[ContactMatch]:
+    found: list[ContactMatch] = []
+    for match in _URL.finditer(view.text):
+        start, end = view.span(*match.span())
+        text = view.original[start:end].rstrip(".,;:!?")
+        found.append(ContactMatch("url", text, start, start + len(text), text))
+    return found
+
+
+def find_handles(view: Normalized) -> list[ContactMatch]:
+    found: dict[tuple[str, str], ContactMatch] = {}
+    for kind, pattern in _HANDLES:
+        for match in pattern.finditer(view.text):
+            value = match.group("value").rstrip("._-")
+            if value in _NOT_HANDLES or value.isdigit() or len(value) < 2:
+                continue
+            start, end = view.span(*match.span("value"))
+            found.setdefault((kind, value), ContactMatch(kind, value, start, end, view.original[start:end]))
+    for match in _ONLYFANS_SHORT.finditer(view.original):
+        value = match.group("value").lower().rstrip("._-")
+        if value not in _NOT_HANDLES:
+            start, end = match.span("value")
+            found.setdefault(("onlyfans", value), ContactMatch("onlyfans", value, start, end, match.group("value")))
+    return sorted(found.values(), key=lambda handle: handle.start)
+
+
+@lru_cache(maxsize=32)
+def license_regex(pattern: str) -> re.Pattern[str]:
+    try:
+        compiled = re.compile(pattern, re.IGNORECASE)
+    except re.error as exc:
+        raise ConfigError(
+            f"municipality.license_pattern is not a valid regular expression: {exc}",
+            context="municipality.license_pattern",
+            hint="fix the pattern; group 1 must capture the number",
+        ) from None
+    if compiled.groups < 1:
+        raise ConfigError(
+            "municipality.license_pattern has no group",
+            context="municipality.license_pattern",
+            hint="put the number in parentheses, e.g. vergunning\\s*([0-9]{4,8})",
+        )
+    return compiled
+
+
+def find_licenses(text: str, pattern: str) -> list[ContactMatch]:
+    """Licence numbers by the municipality's pattern, on the original text (uppercased values)."""
+    found: list[ContactMatch] = []
+    for match in license_regex(pattern).finditer(text):
+        if match.group(1) is None:
+            continue
+        start, end = match.span(1)
+        found.append(ContactMatch("license", match.group(1).upper(), start, end, match.group(1)))
+    return found

@@ -1,0 +1,249 @@
+"""`extract(text, fields)`: everything the later stages read from one ad, with its evidence.
+
+The text is normalised once (`normalize`), every reader runs on that view, and each finding keeps
+the span of the original characters it came from. Site fields ("phone", "age", "city", "license",
+"languages", ...) are read too: their spans carry `"field": name`, and phones found there get
+`found_in = "field"`. `Extraction.to_json(id)` gives the public JSON shape of `scanner extract`
+(docs/cli/extract.md), which is also what `ad_versions.features` stores.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import cache
+from typing import Any
+
+from scanner.extract import ages, contacts, language, places, prices, terms
+from scanner.extract.normalize import Normalized, normalize
+from scanner.extract.numbers import words_to_digits
+from scanner.extract.phones import find_phones
+from scanner.settings import Settings
+
+# Bump on any change of behaviour: `extract_pending` re-extracts every version with another one.
+EXTRACTOR_VERSION = "extract-1.0"
+
+PHONE_FIELDS = frozenset({"phone", "telefoon", "tel", "telefoonnummer", "mobile", "mobiel", "whatsapp", "phone_number"})
+AGE_FIELDS = frozenset({"age", "leeftijd", "alter", "edad"})
+CITY_FIELDS = frozenset({"city", "plaats", "stad", "location", "locatie", "woonplaats", "regio", "region", "place"})
+LICENSE_FIELDS = frozenset({"license", "licence", "vergunning", "vergunningnummer", "license_number", "licentie"})
+LANGUAGE_FIELDS = frozenset({"languages", "language", "talen", "taal", "spoken_languages"})
+
+
+@cache
+def _default_settings() -> Settings:
+    return Settings()
+
+
+def _span(kind: str, start: int, end: int, text: str, value: Any, source: str | None) -> dict[str, Any]:
+    span: dict[str, Any] = {"kind": kind, "start": start, "end": end, "text": text, "value": value}
+    if source is not None:
+        span["field"] = source
+    return span
+
+
+def _number(amount: Decimal) -> int | float:
+    return int(amount) if amount == amount.to_integral_value() else float(amount)
+
+
+@dataclass
+class Extraction:
+    """What one ad says, each finding with its span; `to_json` is the public shape."""
+
+    phone_details: list[dict[str, Any]] = field(default_factory=list)
+    age_details: list[dict[str, Any]] = field(default_factory=list)
+    age_hints: list[dict[str, Any]] = field(default_factory=list)
+    places: list[dict[str, Any]] = field(default_factory=list)
+    prices: list[dict[str, Any]] = field(default_factory=list)
+    emails: list[str] = field(default_factory=list)
+    handles: list[dict[str, str]] = field(default_factory=list)
+    urls: list[str] = field(default_factory=list)
+    license_numbers: list[str] = field(default_factory=list)
+    languages: list[str] = field(default_factory=list)
+    languages_offered: list[str] = field(default_factory=list)
+    third_person_share: float = 0.0
+    services: list[dict[str, Any]] = field(default_factory=list)
+    availability: list[dict[str, Any]] = field(default_factory=list)
+    spans: list[dict[str, Any]] = field(default_factory=list)
+    field_cities: list[str] = field(default_factory=list)
+
+    @property
+    def phones(self) -> list[str]:
+        return list(dict.fromkeys(detail["e164"] for detail in self.phone_details))
+
+    @property
+    def ages(self) -> list[int]:
+        return list(dict.fromkeys(detail["value"] for detail in self.age_details))
+
+    @property
+    def cities(self) -> list[str]:
+        """Canonical names, the site's city field first, then in order of mention."""
+        return list(dict.fromkeys([*self.field_cities, *(place["name"] for place in self.places)]))
+
+    def to_json(self, id: Any = None) -> dict[str, Any]:
+        return {
+            "id": id,
+            "phones": self.phones,
+            "ages": self.ages,
+            "age_hints": self.age_hints,
+            "cities": self.cities,
+            "prices": self.prices,
+            "emails": self.emails,
+            "handles": self.handles,
+            "license_numbers": self.license_numbers,
+            "languages": self.languages,
+            "spans": self.spans,
+            "phone_details": self.phone_details,
+            "age_details": self.age_details,
+            "places": self.places,
+            "urls": self.urls,
+            "languages_offered": self.languages_offered,
+            "third_person_share": self.third_person_share,
+            "services": self.services,
+            "availability": self.availability,
+            "extractor_version": EXTRACTOR_VERSION,
+        }
+
+
+class _Builder:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.result = Extraction()
+        self._phones: dict[tuple[str, str], dict[str, Any]] = {}
+        self._prices: set[tuple[Any, ...]] = set()
+
+    def read(self, view: Normalized, source: str | None) -> None:
+        """Run every reader over one text (the ad text, or one field when `source` names it)."""
+        name = (source or "").lower()
+        out = self.result
+        spans = out.spans
+        extract = self.settings.extract
+        for phone in find_phones(view, extract.default_region, extract.other_regions):
+            found_in = "field" if source is not None else phone.found_in
+            span = {"start": phone.start, "end": phone.end, "text": phone.text}
+            if source is not None:
+                span["field"] = source
+            key = (phone.e164, found_in)
+            known = self._phones.get(key)
+            if known is None:
+                self._phones[key] = detail = {
+                    "e164": phone.e164, "type": phone.type, "region": phone.region,
+                    "obscurity": phone.obscurity, "found_in": found_in, "span": span,
+                }  # fmt: skip
+                out.phone_details.append(detail)
+            elif phone.obscurity < known["obscurity"]:
+                known["obscurity"] = phone.obscurity
+            spans.append(_span("phone", phone.start, phone.end, phone.text, phone.e164, source))
+        for age in ages.find_ages(view):
+            self._age(age.value, age.start, age.end, age.text, source)
+        if name in AGE_FIELDS:
+            self._age_field(view, source)
+        for hint in ages.find_age_hints(view):
+            out.age_hints.append({"term": hint.term, "start": hint.start, "end": hint.end, **_field(source)})
+            spans.append(_span("age_hint", hint.start, hint.end, hint.text, hint.term, source))
+        for match in places.find_places(view, field=name in CITY_FIELDS):
+            place = match.place
+            if name in CITY_FIELDS:
+                out.field_cities.append(place.name)
+            span = {"start": match.start, "end": match.end, "text": match.text, **_field(source)}
+            out.places.append(
+                {
+                    "name": place.name, "municipality": place.municipality, "province": place.province,
+                    "police_unit": place.police_unit, "safety_region": place.safety_region,
+                    "country": place.country, "span": span,
+                }  # fmt: skip
+            )
+            spans.append(_span("place", match.start, match.end, match.text, place.name, source))
+        for price in prices.find_prices(view):
+            amount = _number(price.amount)
+            key = (amount, price.currency, price.per, price.minutes)
+            span = {"start": price.start, "end": price.end, "text": price.text, **_field(source)}
+            if key not in self._prices:
+                self._prices.add(key)
+                out.prices.append(
+                    {"amount": amount, "currency": price.currency, "per": price.per, "minutes": price.minutes, "span": span}
+                )
+            spans.append(_span("price", price.start, price.end, price.text, amount, source))
+        for email in contacts.find_emails(view):
+            if email.value not in out.emails:
+                out.emails.append(email.value)
+            spans.append(_span("email", email.start, email.end, email.text, email.value, source))
+        for handle in contacts.find_handles(view):
+            entry = {"kind": handle.kind, "value": handle.value}
+            if entry not in out.handles:
+                out.handles.append(entry)
+            spans.append(_span("handle", handle.start, handle.end, handle.text, f"{handle.kind}:{handle.value}", source))
+        for url in contacts.find_urls(view):
+            if url.value not in out.urls:
+                out.urls.append(url.value)
+            spans.append(_span("url", url.start, url.end, url.text, url.value, source))
+        licenses = contacts.find_licenses(view.original, self.settings.municipality.license_pattern)
+        if name in LICENSE_FIELDS and not licenses and any(char.isdigit() for char in view.original):
+            value = view.original.strip()
+            start = view.original.find(value)
+            licenses = [contacts.ContactMatch("license", value.upper(), start, start + len(value), value)]
+        for license_number in licenses:
+            if license_number.value not in out.license_numbers:
+                out.license_numbers.append(license_number.value)
+            spans.append(
+                _span("license", license_number.start, license_number.end, license_number.text, license_number.value, source)
+            )
+        for offered in language.find_languages_offered(view, field=name in LANGUAGE_FIELDS):
+            if offered.code not in out.languages_offered:
+                out.languages_offered.append(offered.code)
+            spans.append(_span("language_offered", offered.start, offered.end, offered.text, offered.code, source))
+        for service in terms.find_services(view):
+            out.services.append(
+                {"term": service.term, "category": service.group, "span": _plain_span(service, source)}
+            )
+            spans.append(_span("service", service.start, service.end, service.text, service.group, source))
+        for term in terms.find_availability(view):
+            out.availability.append({"term": term.term, "kind": term.group, "span": _plain_span(term, source)})
+            spans.append(_span("availability", term.start, term.end, term.text, term.group, source))
+
+    def _age(self, value: int, start: int, end: int, text: str, source: str | None) -> None:
+        span = {"start": start, "end": end, "text": text, **_field(source)}
+        if any(d["value"] == value and d["span"] == span for d in self.result.age_details):
+            return
+        self.result.age_details.append({"value": value, "span": span})
+        self.result.spans.append(_span("age", start, end, text, value, source))
+
+    def _age_field(self, view: Normalized, source: str | None) -> None:
+        stripped = view.text.strip()
+        digits = stripped if stripped.isdigit() else words_to_digits(stripped)
+        if digits is None:
+            head = stripped.split()[0] if stripped.split() else ""
+            digits = head if head.isdigit() else None
+        if digits is None or not 10 <= int(digits) <= 99:
+            return
+        if any(d["span"].get("field") == source for d in self.result.age_details):
+            return
+        start = view.original.find(view.original.strip()[:1]) if view.original.strip() else 0
+        end = start + len(digits) if stripped.isdigit() or stripped.split()[0].isdigit() else len(view.original)
+        self._age(int(digits), start, end, view.original[start:end], source)
+
+
+def _field(source: str | None) -> dict[str, str]:
+    return {"field": source} if source is not None else {}
+
+
+def _plain_span(term: terms.TermMatch, source: str | None) -> dict[str, Any]:
+    return {"start": term.start, "end": term.end, "text": term.text, **_field(source)}
+
+
+def extract(text: str, fields: Mapping[str, str] | None = None, *, settings: Settings | None = None) -> Extraction:
+    """Read phones, ages, places, prices, contacts, languages and rule terms from one ad."""
+    builder = _Builder(settings or _default_settings())
+    view = normalize(text or "")
+    builder.read(view, None)
+    for name, value in (fields or {}).items():
+        if isinstance(value, (list, tuple)):
+            value = ", ".join(str(item) for item in value)
+        if value is None or not str(value).strip():
+            continue
+        builder.read(normalize(str(value)), str(name))
+    result = builder.result
+    result.languages = language.detect_languages(view)
+    result.third_person_share = terms.third_person_share(view)
+    return result

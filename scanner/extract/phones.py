@@ -1,0 +1,283 @@
+"""Phone numbers in ad text, also when written to hide them.
+
+The reader works on the normalised view (`scanner.extract.normalize`), so full-width digits, keycap
+emoji, zero-width characters and accents are already gone. It then:
+
+1. reads WhatsApp and tel: links (`wa.me/31612345678`, `api.whatsapp.com/send?phone=...`);
+2. cuts the text into tokens and turns each into digits where it can: digit runs, number words in
+   Dutch and English ("nul", "zes", "twaalf", "vierendertig", "zero", "six"), glued mixes
+   ("nul6", "four5sixseven8") and digit runs with look-alike letters ("O6l2345678");
+3. joins neighbouring tokens separated only by spacing characters (spaces, hyphens, dots, slashes,
+   brackets, at most two line breaks) into runs, and blocks dates, times and prices;
+4. inside each run, takes the longest token sequence that starts like a phone number (`+`, `00`,
+   `0`, or `31`/`32` followed by a mobile prefix) and that `phonenumbers` accepts: region NL by
+   default, BE and DE for mobile numbers written nationally, any region with a country code.
+
+Each number carries its E.164 form, type, region and how hard it was hidden (`obscurity`):
+0 plain digits in a usual layout, 1 unusual separators, 2 words, look-alikes or non-ASCII digits
+(emoji, full-width, invisible characters), 3 split over lines.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+import phonenumbers
+from phonenumbers import PhoneNumberType
+
+from scanner.extract.normalize import Normalized
+from scanner.extract.numbers import TEENS_EN, TEENS_NL, TENS_EN, TENS_NL, UNITS_EN, UNITS_NL, word_value
+
+_TYPES = {
+    PhoneNumberType.MOBILE: "mobile",
+    PhoneNumberType.FIXED_LINE: "fixed_line",
+    PhoneNumberType.FIXED_LINE_OR_MOBILE: "mobile",
+    PhoneNumberType.VOIP: "voip",
+    PhoneNumberType.PREMIUM_RATE: "premium",
+    PhoneNumberType.TOLL_FREE: "toll_free",
+    PhoneNumberType.PAGER: "pager",
+    PhoneNumberType.SHARED_COST: "premium",
+    PhoneNumberType.UAN: "fixed_line",
+    PhoneNumberType.PERSONAL_NUMBER: "mobile",
+}
+_M2M_PREFIX = "+3197"  # Dutch 097 numbers belong to machines, not phones (ACM)
+
+_LINK = re.compile(
+    r"(?:wa\.me/|whatsapp\.com/send/?\?(?:[a-z_]+=[^&\s]*&)*phone=|whatsapp://send/?\?phone=|tel:|callto:)"
+    r"\s?(\+?\d[\d\-\s.]{6,18}\d)"
+)
+_TOKEN = re.compile(r"\+|[0-9a-z]+")
+# Letters that stand in for digits inside a digit run ("O6l2345678").
+_LOOKALIKE = {"o": "0", "l": "1", "i": "1", "s": "5", "b": "8", "z": "2", "q": "9"}
+_DIGIT_WORDS = sorted(
+    [*UNITS_NL, *UNITS_EN, *TEENS_NL, *TEENS_EN, *TENS_NL, *TENS_EN, "nul", "zero"], key=len, reverse=True
+)
+_WORD_PIECE = re.compile("|".join(_DIGIT_WORDS))
+_WORDS_ONLY = re.compile(f"(?:{'|'.join(_DIGIT_WORDS)})+")
+# Gaps between tokens of one number: spacing and the punctuation people put inside numbers.
+_GAP = re.compile(r"(?:[\s\-./()\[\]_*~|'\"\\•·>]|[^\x00-\x7f\w€£$]){0,8}")
+# Dates ("13-02-2025", "1.2.24") and times ("21:30") must not feed a phone number.
+_DATE = re.compile(r"(?<![\d\-./])[0-3]?\d[-./][01]?\d[-./](?:19|20)?\d\d(?!\d|[-./]\d)")
+_NATIONAL_LENGTHS = range(9, 13)
+
+
+@dataclass(frozen=True, slots=True)
+class PhoneMatch:
+    e164: str
+    type: str
+    region: str
+    obscurity: int
+    start: int  # offsets in the original text
+    end: int
+    text: str
+    found_in: str  # text | link (the caller sets field)
+
+
+@dataclass(slots=True)
+class _Token:
+    digits: str
+    start: int  # offsets in the normalised view
+    end: int
+    disguised: bool  # came from words or look-alike letters
+
+
+@lru_cache(maxsize=16384)
+def _token_digits(token: str) -> tuple[str, bool] | None:
+    """Digits of one token and whether it was disguised, or None when it is no part of a number."""
+    if token.isdigit():
+        return token, False
+    value = word_value(token)
+    if value is not None:
+        return value, True
+    if token == "o":
+        return "0", True
+    has_digit = any(c.isdigit() for c in token)
+    if not has_digit and not _WORDS_ONLY.fullmatch(token):
+        return None
+    digits: list[str] = []
+    lookalikes = 0
+    position = 0
+    while position < len(token):
+        char = token[position]
+        if char.isdigit():
+            digits.append(char)
+            position += 1
+            continue
+        piece = _WORD_PIECE.match(token, position)
+        if piece is not None:
+            value = word_value(piece.group())
+            if value is None:
+                return None
+            digits.append(value)
+            position = piece.end()
+            continue
+        if char in _LOOKALIKE and has_digit:
+            digits.append(_LOOKALIKE[char])
+            lookalikes += 1
+            position += 1
+            continue
+        return None
+    joined = "".join(digits)
+    digit_count = sum(c.isdigit() for c in token)
+    if lookalikes > max(1, digit_count // 2):
+        return None
+    return joined, True
+
+
+def _blocked_ranges(view: str) -> list[tuple[int, int]]:
+    return [match.span() for match in _DATE.finditer(view)]
+
+
+def _runs(view: str) -> list[list[_Token]]:
+    """Neighbouring number tokens, split where anything but spacing stands between them."""
+    blocked = _blocked_ranges(view)
+    runs: list[list[_Token]] = []
+    current: list[_Token] = []
+    previous_end = -1
+    for match in _TOKEN.finditer(view):
+        start, end = match.span()
+        word = match.group()
+        converted = ("+", False) if word == "+" else _token_digits(word)
+        if converted is None and word[:1].isdigit():
+            # "2034567890x456", "0612345678tel": the leading digits stand, the rest ends the number
+            digits = re.match(r"\d+", word)
+            assert digits is not None
+            end = start + digits.end()
+            word = digits.group()
+            converted = (word, False)
+            trailing = True
+        else:
+            trailing = False
+        if converted is not None and blocked and any(a <= start < b for a, b in blocked):
+            converted = None
+        if converted is None:
+            if current:
+                runs.append(current)
+            current = []
+            previous_end = -1
+            continue
+        if current and previous_end >= 0:
+            gap = view[previous_end:start]
+            if word == "+" or _GAP.fullmatch(gap) is None or gap.count("\n") > 2:
+                runs.append(current)
+                current = []
+        current.append(_Token(converted[0], start, end, converted[1]))
+        previous_end = end
+        if trailing:
+            runs.append(current)
+            current = []
+            previous_end = -1
+    if current:
+        runs.append(current)
+    return [run for run in runs if sum(len(t.digits) for t in run) >= 8]
+
+
+@lru_cache(maxsize=8192)
+def _validate(candidate: str, default_region: str, other_regions: tuple[str, ...]) -> tuple[str, str, str] | None:
+    """(E.164, type, region) when `candidate` (digits, maybe a leading +) is a real phone number."""
+    number = candidate
+    if number.startswith("00"):
+        number = "+" + number[2:]
+    # "+31 (0)6 ..." and "+3106...": the trunk zero after the country code is dropped
+    number = re.sub(r"^\+(31|32|49)0", r"+\1", number)
+    attempts: list[tuple[str, str | None, bool]] = []
+    if number.startswith("+"):
+        attempts.append((number, None, False))
+    elif number.startswith("0"):
+        if len(number) not in _NATIONAL_LENGTHS:
+            return None
+        attempts.append((number, default_region, False))
+        attempts.extend((number, region, True) for region in other_regions if region != default_region)
+    elif re.fullmatch(r"31[6]\d{8}|32[4]\d{8}", number):
+        attempts.append(("+" + number, None, True))
+    else:
+        return None
+    for text, region, mobile_only in attempts:
+        try:
+            parsed = phonenumbers.parse(text, region)
+        except phonenumbers.NumberParseException:
+            continue
+        if not phonenumbers.is_valid_number(parsed):
+            continue
+        kind = _TYPES.get(phonenumbers.number_type(parsed), "unknown")
+        if mobile_only and kind != "mobile":
+            continue
+        e164 = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+        if e164.startswith(_M2M_PREFIX):
+            kind = "m2m"
+        region_code = phonenumbers.region_code_for_number(parsed) or ""
+        if region_code == "NL" and len(e164) < 12:
+            continue  # short 0800/0900 service numbers look like times ("09.00-21.00")
+        return e164, kind, region_code
+    return None
+
+
+def _obscurity(view: Normalized, run: Sequence[_Token]) -> int:
+    gaps = [view.text[a.end : b.start] for a, b in zip(run, run[1:], strict=False)]
+    if any("\n" in gap for gap in gaps):
+        return 3
+    start, end = view.span(run[0].start, run[-1].end)
+    if any(token.disguised for token in run) or not view.original[start:end].isascii():
+        return 2
+    digits = [t for t in run if t.digits != "+"]
+    unusual_gap = any(gap.replace("(", "").replace(")", "").strip(" ") not in ("", "-") for gap in gaps)
+    if unusual_gap or len(digits) > 5 or any(len(t.digits) == 1 for t in digits[3:]):
+        return 1
+    return 0
+
+
+def _from_runs(view: Normalized, default_region: str, other_regions: tuple[str, ...]) -> list[PhoneMatch]:
+    found: list[PhoneMatch] = []
+    for run in _runs(view.text):
+        index = 0
+        while index < len(run):
+            best: tuple[int, tuple[str, str, str]] | None = None
+            text = ""
+            for last in range(index, len(run)):
+                text += run[last].digits
+                if last > index and run[last].digits == "+":
+                    break
+                if len(text) > 16:
+                    break
+                if len(text) >= 8 and (result := _validate(text, default_region, other_regions)):
+                    best = (last, result)
+            if best is None:
+                index += 1
+                continue
+            last, (e164, kind, region) = best
+            tokens = run[index : last + 1]
+            start, end = view.span(tokens[0].start, tokens[-1].end)
+            found.append(
+                PhoneMatch(e164, kind, region, _obscurity(view, tokens), start, end, view.original[start:end], "text")
+            )
+            index = last + 1
+    return found
+
+
+def _from_links(view: Normalized, default_region: str, other_regions: tuple[str, ...]) -> list[PhoneMatch]:
+    found: list[PhoneMatch] = []
+    for match in _LINK.finditer(view.text):
+        digits = re.sub(r"[^\d+]", "", match.group(1))
+        result = _validate(digits, default_region, other_regions)
+        if result is None and not digits.startswith(("+", "0")):
+            result = _validate("+" + digits, default_region, other_regions)
+        if result is None:
+            continue
+        start, end = view.span(*match.span(1))
+        found.append(PhoneMatch(*result, 0, start, end, view.original[start:end], "link"))
+    return found
+
+
+def find_phones(view: Normalized, default_region: str = "NL", other_regions: Sequence[str] = ("BE", "DE")) -> list[PhoneMatch]:
+    """Every phone number in the text, in order of appearance; links first claim their digits."""
+    regions = tuple(other_regions)
+    links = _from_links(view, default_region, regions)
+    in_text = [
+        phone
+        for phone in _from_runs(view, default_region, regions)
+        if not any(link.start <= phone.start < link.end for link in links)
+    ]
+    return sorted(links + in_text, key=lambda phone: phone.start)

@@ -1,0 +1,195 @@
+"""Places: every Dutch municipality, well-known residences and the main Belgian cities.
+
+The gazetteer ships as data in `scanner/extract/data/` (sources in its README):
+
+- `municipalities_nl.csv`: the 342 municipalities of the 2023-2025 division (CBS), each with its
+  province, safety region (veiligheidsregio) and police unit (politie-eenheid);
+- `residences_nl.csv`: towns and districts that are not municipalities (Hoofddorp, Zaandam,
+  Scheveningen), each with its municipality;
+- `cities_be.csv`: Belgian cities under their Dutch names, with their province;
+- `aliases.csv`: other names (The Hague, 's-Gravenhage, Den Bosch, Antwerp, Bruxelles).
+
+`find_places(view)` matches every name as a whole word with one compiled alternation. Names that are
+also ordinary words ("Best", "Goes", "Buren", "Putten", "Leiden", "Namen") count only when they are
+capitalised and follow a place cue ("in Best", "regio Goes"). `lookup(name)` and
+`places_in_region(names)` let the crawler keep only ads in the configured region.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from scanner.errors import ConfigError
+from scanner.extract.normalize import Normalized, normalize
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+
+# Place names that are also common Dutch or English words.
+AMBIGUOUS = frozenset(
+    {
+        "best", "goes", "ede", "epe", "oss", "putten", "buren", "duiven", "sluis", "beek", "bergen", "stein", "laren",
+        "hoorn", "huizen", "kampen", "leiden", "borne", "doorn", "horst", "voorst", "dieren", "westland", "waterland",
+        "luik", "namen", "velp", "elst", "goor", "roden", "asten", "lopik", "wierden", "heerde", "delft", "weert",
+        "altena", "zundert", "dongen", "beesel", "brummen", "hulst", "veere", "edam", "mokum", "adam", "tiel", "urk",
+    }
+)  # fmt: skip
+_CUE = re.compile(
+    r"(?:\b(?:in|te|uit|bij|nabij|naar|near|omgeving|regio|rond|around|from|centrum|center|centre|visiting|"
+    r"gemeente|stad|plaats|locatie|location|woonplaats|city|tour)|[#@(|,/])\s*[:\-]?\s*$"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    name: str  # canonical: the municipality's common name, a residence's own name, a Belgian city's Dutch name
+    municipality: str
+    province: str
+    police_unit: str | None
+    safety_region: str | None
+    country: str  # NL | BE
+    kind: str  # municipality | residence | city
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceMatch:
+    place: Place
+    start: int
+    end: int
+    text: str
+
+
+def _key(name: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", normalize(name).text)
+
+
+def _read(name: str) -> list[dict[str, str]]:
+    with (DATA_DIR / name).open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+@dataclass(frozen=True)
+class Gazetteer:
+    places: dict[str, Place]  # canonical name -> place
+    names: dict[str, Place]  # folded key of every name and alias -> place
+    pattern: re.Pattern[str]
+    regions: dict[str, set[str]]  # folded key of a province, police unit or safety region -> canonical names
+
+
+def _name_pattern(name: str) -> str:
+    """A folded name as a regex that accepts spaces, hyphens or nothing between its words."""
+    words = [re.escape(word) for word in re.split(r"[\s\-']+", normalize(name).text) if word]
+    return r"[\s\-']{0,2}".join(words)
+
+
+@cache
+def gazetteer() -> Gazetteer:
+    places: dict[str, Place] = {}
+    names: dict[str, Place] = {}
+    regions: dict[str, set[str]] = {}
+    for row in _read("municipalities_nl.csv"):
+        place = Place(
+            row["name"], row["name"], row["province"], row["police_unit"], row["safety_region"], "NL", "municipality"
+        )
+        places[place.name] = place
+        names[_key(row["official_name"])] = place
+        for region in (row["province"], row["police_unit"], row["safety_region"]):
+            regions.setdefault(_key(region), set()).add(place.name)
+    for row in _read("residences_nl.csv"):
+        home = places[row["municipality"]]
+        place = Place(
+            row["name"], home.name, home.province, home.police_unit, home.safety_region, "NL", "residence"
+        )
+        places[place.name] = place
+        for region in (home.province, home.police_unit, home.safety_region):
+            if region:
+                regions[_key(region)].add(place.name)
+    for row in _read("cities_be.csv"):
+        place = Place(row["name"], row["name"], row["province"], None, None, "BE", "city")
+        places[place.name] = place
+        regions.setdefault(_key(row["province"]), set()).add(place.name)
+    for place in places.values():
+        names[_key(place.name)] = place
+    surface: dict[str, str] = {name: name for name in places}
+    for row in _read("aliases.csv"):
+        target = places.get(row["name"]) or names[_key(row["name"])]
+        names[_key(row["alias"])] = target
+        surface[row["alias"]] = target.name
+    for name in list(places):  # the official names with their province suffix, "Bergen (NH.)"
+        surface.setdefault(name, name)
+    alternation = sorted({_name_pattern(name) for name in surface}, key=len, reverse=True)
+    pattern = re.compile(r"(?<![a-z0-9])(?:" + "|".join(alternation) + r")(?![a-z0-9])")
+    return Gazetteer(places, names, pattern, regions)
+
+
+def lookup(name: str) -> Place | None:
+    """The place a name (or alias) stands for: lookup("The Hague").name == "Den Haag"."""
+    return gazetteer().names.get(_key(name))
+
+
+def find_places(view: Normalized, *, field: bool = False) -> list[PlaceMatch]:
+    """Every place named in the text, in order; `field=True` drops the cue rule for ambiguous names."""
+    found: list[PlaceMatch] = []
+    table = gazetteer()
+    for match in table.pattern.finditer(view.text):
+        key = re.sub(r"[^a-z0-9]", "", match.group())
+        place = table.names.get(key)
+        if place is None:
+            continue
+        start, end = view.span(*match.span())
+        surface = view.original[start:end]
+        if key in AMBIGUOUS and not field:
+            if not surface[:1].isupper() or surface.isupper() and len(surface) > 3:
+                continue
+            if not _CUE.search(view.text[max(0, match.start() - 25) : match.start()]):
+                continue
+        found.append(PlaceMatch(place, start, end, surface))
+    return found
+
+
+def places_in_region(names: list[str]) -> set[str]:
+    """Canonical names of every place inside the given municipalities, provinces, police units or safety
+    regions. A name that is both a province and a police unit ("Noord-Holland", "Limburg") means both;
+    write "politie-eenheid Noord-Holland" or "provincie Noord-Holland" to pick one."""
+    table = gazetteer()
+    inside: set[str] = set()
+    for raw in names:
+        text = raw.strip()
+        qualifier, _, rest = text.partition(" ")
+        qualifier_key = _key(qualifier)
+        if rest and qualifier_key in ("provincie", "province", "eenheid", "politieeenheid", "veiligheidsregio"):
+            key = _key(rest)
+        else:
+            qualifier_key, key = "", _key(text)
+        if key in table.regions and qualifier_key in ("politieeenheid", "eenheid"):
+            inside |= {n for n in table.regions[key] if table.places[n].police_unit and _key(table.places[n].police_unit or "") == key}
+            continue
+        if key in table.regions and qualifier_key == "provincie" or qualifier_key == "province":
+            inside |= {n for n in table.regions.get(key, set()) if _key(table.places[n].province) == key}
+            continue
+        if key in table.regions:
+            inside |= table.regions[key]
+            continue
+        place = table.names.get(key)
+        if place is None:
+            choices = sorted({*table.places, *(name for name in _region_names())})
+            close = difflib.get_close_matches(text, choices, n=3)
+            raise ConfigError(
+                f"unknown place or region '{raw}'",
+                context="municipality.region",
+                hint=f"did you mean {', '.join(close)}?" if close else "use a municipality, province, police unit or "
+                "safety region name, e.g. Haarlem or Kennemerland",
+            )
+        municipality = place.municipality
+        inside |= {n for n, p in table.places.items() if p.municipality == municipality}
+    return inside
+
+
+@cache
+def _region_names() -> tuple[str, ...]:
+    rows = _read("municipalities_nl.csv")
+    return tuple(sorted({row[column] for row in rows for column in ("province", "police_unit", "safety_region")}))

@@ -1,0 +1,144 @@
+"""The pure linking core: records in, links and networks out, no database.
+
+`link_records` runs the three link finders (identifiers, photos, text), joins ads over strong links
+into connected groups, keeps the groups with several people as networks and summarises each: people,
+names, phones, cities, link kinds, licence numbers (a licensed business is marked so that rules and
+scores do not read it as trafficking), the shared text template with its slots, and movement.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from scanner.link.identifiers import identifier_links, is_business_line
+from scanner.link.movement import co_moving_pairs, movement_from_sightings
+from scanner.link.networks import connected_groups, count_people, normalise_name
+from scanner.link.photos import photo_links
+from scanner.link.records import AdRecord, LinkEdge, LinkResult, NetworkGroup, Signature
+from scanner.link.templates import extract_template
+from scanner.link.text import text_links
+from scanner.settings import LinkingSettings
+
+MAX_LISTED = 20  # names, phones and cities listed in a summary
+
+
+def link_records(
+    records: Sequence[AdRecord],
+    settings: LinkingSettings,
+    *,
+    cached_signatures: Mapping[int, Signature] | None = None,
+    summaries: bool = True,
+) -> LinkResult:
+    """Links between the ads and the networks they form; deterministic for the same records."""
+    stats: dict[str, Any] = {"ads": len(records)}
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+    links: list[LinkEdge] = identifier_links(
+        records,
+        max_ads=settings.max_ads_per_identifier,
+        licensed_numbers=settings.licensed_numbers,
+        stats=stats,
+    )
+    timings["identifiers"] = time.perf_counter() - started
+    started = time.perf_counter()
+    links += photo_links(
+        records,
+        max_distance=settings.photo_max_distance,
+        probe_radius=settings.photo_probe_radius,
+        max_ads=settings.max_ads_per_identifier,
+        stats=stats,
+    )
+    timings["photos"] = time.perf_counter() - started
+    started = time.perf_counter()
+    found, signatures = text_links(
+        records,
+        threshold=settings.text_threshold,
+        num_perm=settings.text_num_perm,
+        shingle_words=settings.text_shingle_words,
+        max_ads=settings.max_ads_per_identifier,
+        cached=cached_signatures,
+        stats=stats,
+    )
+    links += found
+    timings["text"] = time.perf_counter() - started
+    started = time.perf_counter()
+    by_id = {record.ad_id: record for record in records}
+    links += movement_links(by_id, links, settings)
+    links.sort(key=lambda link: (link.ad_a, link.ad_b, link.kind))
+    networks: list[NetworkGroup] = []
+    for members in connected_groups(sorted(by_id), links, settings.link_min_strength):
+        group = [by_id[ad] for ad in members]
+        people = count_people((record.name for record in group), (phone for r in group for phone in r.phones))
+        if people < settings.min_network_people:
+            stats["single_person_groups"] = stats.get("single_person_groups", 0) + 1
+            continue
+        networks.append(NetworkGroup(members=tuple(members)))
+    if summaries:
+        member_links = _links_by_network(networks, links)
+        for network, inner in zip(networks, member_links, strict=True):
+            network.summary = summarise([by_id[ad] for ad in network.members], inner)
+    timings["networks"] = time.perf_counter() - started
+    stats["links"] = dict(Counter(link.kind for link in links))
+    stats["networks"] = len(networks)
+    stats["seconds"] = {step: round(seconds, 3) for step, seconds in timings.items()}
+    return LinkResult(links=links, networks=networks, stats=stats, signatures=signatures)
+
+
+def movement_links(
+    by_id: Mapping[int, AdRecord], links: Sequence[LinkEdge], settings: LinkingSettings
+) -> list[LinkEdge]:
+    """One `movement` link between the first ads of two groups (or lone ads) that travel together."""
+    groups = connected_groups(sorted(by_id), links, settings.link_min_strength, keep_single=True)
+    travelling = []
+    for members in groups:
+        movement = movement_from_sightings(sighting for ad in members for sighting in by_id[ad].sightings)
+        if movement.distinct_cities >= settings.movement_min_cities:
+            travelling.append((members, movement))
+    found = []
+    for i, j, cities in co_moving_pairs([movement for _, movement in travelling], settings.movement_min_cities):
+        ad_a, ad_b = sorted((travelling[i][0][0], travelling[j][0][0]))
+        strength = round(min(1.0, len(cities) / (settings.movement_min_cities + 1)), 4)
+        found.append(LinkEdge(ad_a, ad_b, "movement", strength, {"cities": cities}))
+    return found
+
+
+def _links_by_network(networks: Sequence[NetworkGroup], links: Sequence[LinkEdge]) -> list[list[LinkEdge]]:
+    position = {ad: index for index, network in enumerate(networks) for ad in network.members}
+    inner: list[list[LinkEdge]] = [[] for _ in networks]
+    for link in links:
+        index = position.get(link.ad_a)
+        if index is not None and position.get(link.ad_b) == index:
+            inner[index].append(link)
+    return inner
+
+
+def summarise(group: Sequence[AdRecord], links: Sequence[LinkEdge]) -> dict[str, Any]:
+    """What an investigator reads first about a network (JSON-safe)."""
+    names = sorted({normalise_name(record.name) for record in group if record.name.strip()})
+    phones = sorted({phone for record in group for phone in record.phones})
+    licences = sorted({number for record in group for number in record.license_numbers})
+    with_licence = sum(1 for record in group if record.license_numbers)
+    business_lines = [phone for phone in phones if is_business_line(phone)]
+    cities = Counter(record.city for record in group if record.city)
+    strong_kinds = Counter(link.kind for link in links)
+    texts = [record.text for record in sorted(group, key=lambda record: record.ad_id) if record.text.strip()]
+    template = extract_template(texts) if strong_kinds.get("text") else None
+    movement = movement_from_sightings(sighting for record in group for sighting in record.sightings)
+    return {
+        "size": len(group),
+        "people": count_people(names, phones),
+        "names": names[:MAX_LISTED],
+        "phones": phones[:MAX_LISTED],
+        "distinct_phones": len(phones),
+        "cities": [city for city, _ in cities.most_common(MAX_LISTED)],
+        "link_kinds": dict(sorted(strong_kinds.items())),
+        "licence_numbers": licences[:MAX_LISTED],
+        "business_lines": len(business_lines),
+        # A licensed business (most ads show a licence number) is an operator the municipality knows.
+        "looks_licensed": with_licence * 2 >= len(group),
+        "template": template,
+        "movement": movement.as_dict(),
+    }

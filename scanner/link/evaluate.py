@@ -1,0 +1,133 @@
+"""How well linking recovers the demo world's true networks: pairwise precision, recall and F1.
+
+Pairs are counted over all pairs of ads that belong to one true network or were put in one recovered
+network: a recovered pair is correct when both ads are in the same true network. Independent workers
+and agencies have no true network, so any pair of theirs inside a recovered network counts against
+precision, and is also reported on its own (`agency_ads`, `independent_ads`).
+
+`records_from_world` builds linker records straight from the world (photos hashed, sightings per
+visible day) with the true phones: the upper bound that does not depend on the extraction stage.
+The end-to-end figure (crawl-equivalent load, extraction, linking in a database) is `evaluate_demo`
+in scanner.link.store.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Hashable, Iterable, Mapping
+from dataclasses import asdict, dataclass
+from datetime import date, timedelta
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+from scanner.link.records import AdRecord, PhotoHash
+
+if TYPE_CHECKING:
+    from scanner.demo.world import World
+
+DAY_ZERO = date(2026, 1, 1)
+
+
+@dataclass(frozen=True, slots=True)
+class PairScores:
+    precision: float
+    recall: float
+    f1: float
+    true_pairs: int
+    recovered_pairs: int
+    correct_pairs: int
+    networks_true: int
+    networks_recovered: int
+    agency_ads: int  # agency ads put in a recovered network
+    independent_ads: int  # independent workers' ads put in a recovered network
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _pairs(size: int) -> int:
+    return size * (size - 1) // 2
+
+
+def pairwise_scores(
+    truth: Mapping[Hashable, Hashable | None],
+    recovered: Iterable[Iterable[Hashable]],
+    classes: Mapping[Hashable, str] | None = None,
+) -> PairScores:
+    """Pairwise scores of recovered groups against true network ids (None: in no network)."""
+    true_sizes = Counter(network for network in truth.values() if network is not None)
+    groups = [list(group) for group in recovered]
+    recovered_pairs = sum(_pairs(len(group)) for group in groups)
+    correct = 0
+    for group in groups:
+        inside = Counter(truth.get(ad) for ad in group)
+        correct += sum(_pairs(count) for network, count in inside.items() if network is not None)
+    true_pairs = sum(_pairs(size) for size in true_sizes.values())
+    precision = correct / recovered_pairs if recovered_pairs else 1.0
+    recall = correct / true_pairs if true_pairs else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    in_groups = [ad for group in groups for ad in group]
+    kinds = Counter((classes or {}).get(ad) for ad in in_groups)
+    return PairScores(
+        precision=round(precision, 4),
+        recall=round(recall, 4),
+        f1=round(f1, 4),
+        true_pairs=true_pairs,
+        recovered_pairs=recovered_pairs,
+        correct_pairs=correct,
+        networks_true=len(true_sizes),
+        networks_recovered=len(groups),
+        agency_ads=kinds.get("agency", 0),
+        independent_ads=kinds.get("independent", 0),
+    )
+
+
+@lru_cache(maxsize=8192)
+def _photo_hash(world_key: str) -> PhotoHash:
+    from scanner.crawl.imagehashes import hash_image
+    from scanner.demo.images import render_photo
+
+    hashes = hash_image(render_photo(world_key), context=world_key)
+    return PhotoHash(int(hashes.phash, 16), int(hashes.phash_mirror, 16))
+
+
+def records_from_world(world: World) -> tuple[list[AdRecord], dict[int, str]]:
+    """One record per ad key (its latest version, true phones, hashed photos) and the key of each id."""
+    truth = {record.key: record for record in world.truth()}
+    records: list[AdRecord] = []
+    keys: dict[int, str] = {}
+    for ad_id, plan in enumerate(sorted(world.plans, key=lambda plan: plan.key), start=1):
+        last_index, _ = plan.version_on(plan.days[-1])
+        ad = world._rendered[(plan.key, last_index)].ad
+        sightings = tuple(
+            (DAY_ZERO + timedelta(days=day), plan.version_on(day)[1].city.name) for day in sorted(plan.days)
+        )
+        licence = ad.license_field or ""
+        records.append(
+            AdRecord(
+                ad_id=ad_id,
+                phones=tuple(truth[plan.key].phones),
+                photos=tuple(_photo_hash(photo) for photo in ad.photo_keys),
+                text=f"{ad.title}\n{ad.text}",
+                name=ad.name,
+                city=ad.city,
+                sightings=sightings,
+                license_numbers=(licence,) if licence else (),
+            )
+        )
+        keys[ad_id] = plan.key
+    return records, keys
+
+
+def evaluate_records(world: World, records: Iterable[AdRecord], keys: Mapping[int, str], settings: Any) -> PairScores:
+    """Link the records with the settings and score the networks against the world's truth."""
+    from scanner.link.core import link_records
+
+    result = link_records(list(records), settings, summaries=False)
+    truth = {record.key: record for record in world.truth()}
+    recovered = [[keys[ad] for ad in network.members] for network in result.networks]
+    return pairwise_scores(
+        {key: record.network_id for key, record in truth.items()},
+        recovered,
+        {key: record.cls for key, record in truth.items()},
+    )

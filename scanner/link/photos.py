@@ -1,0 +1,165 @@
+"""Links through the same photo: perceptual hashes within a Hamming distance, found without all pairs.
+
+Every distinct 64-bit pHash is a node. Near neighbours are found by multi-index hashing: the hash is
+cut into four 16-bit bands, each band is a sorted index, and a query probes every key within
+`probe_radius` bits of its own band. Two hashes within distance d differ by at most d // 4 bits in
+some band (pigeonhole), so a radius of r finds every pair up to distance 4r + 3 and most pairs
+beyond. A mirrored copy is found by querying with the photo's mirror hash as well. Candidates are
+checked with the full Hamming distance.
+
+Nodes within the distance are joined into photo clusters (the same picture, resized, cropped,
+re-encoded or mirrored). Ads sharing a cluster are linked; a cluster on more ads than the hub limit
+is a site's stock photo or a placeholder and links nothing.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import defaultdict
+from collections.abc import Sequence
+
+import numpy as np
+import numpy.typing as npt
+
+from scanner.link.identifiers import rarity_weight
+from scanner.link.records import AdRecord, LinkEdge
+from scanner.link.unionfind import UnionFind
+
+BANDS = 4
+BAND_BITS = 16
+U64 = npt.NDArray[np.uint64]
+I64 = npt.NDArray[np.int64]
+
+
+def to_signed(value: int) -> int:
+    """A 64-bit hash as the signed integer numpy stores without overflow."""
+    return value - (1 << 64) if value >= 1 << 63 else value
+
+
+def _probe_masks(radius: int) -> npt.NDArray[np.uint64]:
+    masks = [0]
+    for flips in range(1, radius + 1):
+        for bits in itertools.combinations(range(BAND_BITS), flips):
+            masks.append(sum(1 << bit for bit in bits))
+    return np.array(masks, dtype=np.uint64)
+
+
+def near_pairs(hashes: U64, queries: U64, max_distance: int, probe_radius: int) -> tuple[I64, I64, I64]:
+    """Pairs (query row i, hash row j, distance) with distance <= max_distance and i != j, found by banding.
+
+    Candidates are checked band by band and probe by probe, so memory stays proportional to the pairs
+    found rather than to the candidates tried.
+    """
+    found: list[I64] = []
+    masks = _probe_masks(probe_radius)
+    band_mask = np.uint64((1 << BAND_BITS) - 1)
+    query_rows = np.arange(len(queries), dtype=np.int64)
+    for band in range(BANDS):
+        shift = np.uint64(band * BAND_BITS)
+        keys = (hashes >> shift) & band_mask
+        order = np.argsort(keys, kind="stable")
+        sorted_keys = keys[order]
+        query_keys = (queries >> shift) & band_mask
+        for mask in masks:
+            probe = query_keys ^ mask
+            left = np.searchsorted(sorted_keys, probe, side="left")
+            counts = np.searchsorted(sorted_keys, probe, side="right") - left
+            total = int(counts.sum())
+            if total == 0:
+                continue
+            rows_i = np.repeat(query_rows, counts)
+            starts = np.repeat(left - np.cumsum(counts) + counts, counts)
+            rows_j = order[starts + np.arange(total, dtype=np.int64)]
+            distance = np.bitwise_count(queries[rows_i] ^ hashes[rows_j])
+            keep = (distance <= max_distance) & (rows_i != rows_j)
+            found.append(rows_i[keep] * len(hashes) + rows_j[keep])
+    if not found:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, empty
+    packed = np.unique(np.concatenate(found))
+    rows_i, rows_j = packed // len(hashes), packed % len(hashes)
+    distance = np.bitwise_count(queries[rows_i] ^ hashes[rows_j]).astype(np.int64)
+    return rows_i, rows_j, distance
+
+
+def photo_links(
+    records: Sequence[AdRecord],
+    *,
+    max_distance: int,
+    probe_radius: int,
+    max_ads: int,
+    stats: dict[str, int] | None = None,
+) -> list[LinkEdge]:
+    """Links between ads whose photos fall in one photo cluster; stock photos (hubs) link nothing."""
+    counters = stats if stats is not None else {}
+    node_of: dict[int, int] = {}
+    mirror_of: list[int] = []
+    ads_of_node: list[set[int]] = []
+    for record in records:
+        for photo in record.photos:
+            node = node_of.get(photo.phash)
+            if node is None:
+                node = node_of[photo.phash] = len(mirror_of)
+                mirror_of.append(photo.phash if photo.mirror is None else photo.mirror)
+                ads_of_node.append(set())
+            ads_of_node[node].add(record.ad_id)
+    if not node_of:
+        return []
+    hashes = np.array([to_signed(value) for value in node_of], dtype=np.int64).view(np.uint64)
+    mirrors = np.array([to_signed(value) for value in mirror_of], dtype=np.int64).view(np.uint64)
+    union = UnionFind(len(hashes))
+    direct: dict[tuple[int, int], int] = {}
+    for queries in (hashes, mirrors):
+        rows_i, rows_j, distance = near_pairs(hashes, queries, max_distance, probe_radius)
+        union.union_many(rows_i, rows_j)
+        for i, j, d in zip(rows_i.tolist(), rows_j.tolist(), distance.tolist(), strict=True):
+            key = (min(i, j), max(i, j))
+            if d < direct.get(key, 65):
+                direct[key] = d
+    counters["photo_near_pairs"] = len(direct)
+    clusters: dict[int, list[int]] = defaultdict(list)
+    for node in range(len(hashes)):
+        clusters[union.find(node)].append(node)
+    direct_in: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
+    for (i, j), d in direct.items():
+        direct_in[union.find(i)].append((i, j, d))
+    best: dict[tuple[int, int], LinkEdge] = {}
+    for root, nodes in clusters.items():
+        ads = sorted(set().union(*(ads_of_node[node] for node in nodes)))
+        if len(ads) < 2:
+            continue
+        if len(ads) > max_ads:
+            counters["photo_hubs"] = counters.get("photo_hubs", 0) + 1
+            continue
+        closest = _closest_distances(nodes, ads_of_node, direct_in[root])
+        weight = rarity_weight(len(ads), max_ads)
+        for i, ad_a in enumerate(ads):
+            for ad_b in ads[i + 1 :]:
+                gap = closest.get((ad_a, ad_b), max_distance)
+                strength = round(weight * (1.0 - 0.5 * gap / (max_distance + 1)), 4)
+                current = best.get((ad_a, ad_b))
+                if current is None or strength > current.strength:
+                    evidence = {"distance": gap, "ads_sharing": len(ads)}
+                    best[(ad_a, ad_b)] = LinkEdge(ad_a, ad_b, "photo", strength, evidence)
+    return list(best.values())
+
+
+def _closest_distances(
+    nodes: list[int], ads_of_node: list[set[int]], near: list[tuple[int, int, int]]
+) -> dict[tuple[int, int], int]:
+    """Smallest direct pHash distance between photos of each pair of ads in one cluster."""
+    closest: dict[tuple[int, int], int] = {}
+
+    def note(ads_a: set[int], ads_b: set[int], distance: int) -> None:
+        for ad_a in ads_a:
+            for ad_b in ads_b:
+                if ad_a != ad_b:
+                    key = (min(ad_a, ad_b), max(ad_a, ad_b))
+                    if distance < closest.get(key, 65):
+                        closest[key] = distance
+
+    for node in nodes:
+        note(ads_of_node[node], ads_of_node[node], 0)
+    for i, j, distance in near:
+        note(ads_of_node[i], ads_of_node[j], distance)
+    return closest

@@ -1,0 +1,112 @@
+"""Train a model and describe it; evaluate a model on labelled ads. What `scanner model` runs.
+
+`train_model` fits the calibrated model on all labelled ads and measures it by grouped cross-validation
+(so the card's metrics are those of ads from networks the model never saw). `evaluate_model` scores
+other labelled ads, e.g. a demo world made with another seed, and also reports how many negatives the
+full score (rules and model, `scanner.score.combine`) would flag at the configured threshold.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from scanner.model.card import make_card
+from scanner.model.dataset import AdRecord
+from scanner.model.evaluate import Floats, calibration_plot, false_positive_rates, metrics_by, ranking_metrics
+from scanner.model.features import AdRow, to_rows
+from scanner.model.io import TRUSTED_TYPES
+from scanner.model.predict import LoadedModel
+from scanner.model.train import TrainingOptions, cross_validated_probabilities, data_hash, fit_calibrated
+from scanner.score.combine import combine
+from scanner.settings import ScoreSettings
+
+
+@dataclass(frozen=True)
+class TrainingSet:
+    records: list[AdRecord]
+    labels: list[int]
+    source: str  # e.g. "reviews in the database", "demo world seed 7 (ground truth)", "file ads.jsonl"
+    synthetic: bool = False
+
+
+def _metrics(rows: Sequence[AdRow], labels: Sequence[int], probabilities: Floats, budget: int) -> dict[str, Any]:
+    return {
+        "budget": budget,
+        "overall": ranking_metrics(labels, probabilities, budget=budget),
+        "by_site": metrics_by([row.site for row in rows], labels, probabilities, budget=budget),
+        "by_language": metrics_by([row.language for row in rows], labels, probabilities, budget=budget),
+    }
+
+
+def train_model(
+    data: TrainingSet, *, name: str, now: datetime, options: TrainingOptions | None = None, budget: int = 50
+) -> LoadedModel:
+    """A model fitted on all of `data`, with a card whose metrics come from grouped cross-validation."""
+    options = options or TrainingOptions()
+    rows = to_rows(data.records)
+    labels = np.asarray(data.labels, dtype=int)
+    estimator = fit_calibrated(rows, labels, options)
+    probabilities = cross_validated_probabilities(rows, labels, options)
+    metrics = _metrics(rows, data.labels, probabilities, budget)
+    metrics["method"] = f"{options.folds}-fold cross-validation grouped by network (StratifiedGroupKFold)"
+    model = LoadedModel(estimator=estimator, card={})
+    transformer = model.pipeline.named_steps["features"]
+    numbers = sorted(transformer.named_transformers_["numeric"].named_steps["dict"].feature_names_)
+    card = make_card(
+        name=name,
+        created_at=now,
+        synthetic=data.synthetic,
+        training={
+            "source": data.source,
+            "hash": data_hash(rows, data.labels),
+            "ads": len(rows),
+            "positives": int(labels.sum()),
+            "groups": len({row.group for row in rows}),
+        },
+        features={
+            "text": "TF-IDF of word 1-2 grams and character 3-5 grams (within words) of title and text, "
+            "contact details masked; an n-gram must occur in several ads",
+            "vocabulary": {
+                "word": len(transformer.named_transformers_["word"].vocabulary_),
+                "char": len(transformer.named_transformers_["char"].vocabulary_),
+            },
+            "numbers": numbers,
+        },
+        metrics=metrics,
+        trusted_types=list(TRUSTED_TYPES),
+    )
+    return LoadedModel(estimator=estimator, card=card)
+
+
+def evaluate_model(
+    model: LoadedModel,
+    records: Sequence[AdRecord],
+    labels: Sequence[int],
+    score_settings: ScoreSettings,
+    *,
+    classes: Sequence[str] | None = None,
+    plot: Path | None = None,
+    medians: dict[str, float] | None = None,
+) -> dict[str, Any]:
+    """Ranking metrics of the model and the flag rate of the full score on labelled ads."""
+    rows = to_rows(records, medians)
+    probabilities = model.probabilities(rows)
+    budget = score_settings.review_budget
+    report = _metrics(rows, labels, probabilities, budget)
+    scores = [combine(record.hits, float(p), score_settings) for record, p in zip(records, probabilities, strict=True)]
+    risks = np.asarray([score.risk / 100.0 for score in scores])
+    report["score"] = {
+        "threshold": score_settings.flag_threshold,
+        "ranking": ranking_metrics(labels, risks, budget=budget, threshold=score_settings.flag_threshold / 100.0),
+        "flags": false_positive_rates(labels, [score.flagged for score in scores], classes),
+    }
+    report["model_version"] = model.version
+    if plot is not None:
+        report["calibration_plot"] = str(calibration_plot(labels, probabilities, plot, title=model.version))
+    return report

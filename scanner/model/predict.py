@@ -1,0 +1,81 @@
+"""A loaded model: the probability of each ad and the features that pushed it up.
+
+The explanation reads the one logistic regression inside the calibrated model (trained with
+`ensemble=False`): the contribution of a feature to an ad's log-odds is its coefficient times the
+ad's transformed value. The sigmoid calibration is monotone, so the features with the largest
+contributions are the ones that raised this ad's probability most.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from scipy.sparse import csr_matrix
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.pipeline import Pipeline
+
+from scanner.model.features import AdRow, readable_name, to_matrix
+
+
+@dataclass
+class LoadedModel:
+    estimator: CalibratedClassifierCV
+    card: dict[str, Any]
+    path: Path | None = None
+    _names: npt.NDArray[np.str_] | None = field(default=None, repr=False)
+
+    @property
+    def version(self) -> str:
+        return str(self.card.get("version") or self.card.get("name") or "unsaved")
+
+    @property
+    def pipeline(self) -> Pipeline:
+        fitted = self.estimator.calibrated_classifiers_[0].estimator
+        assert isinstance(fitted, Pipeline)
+        return fitted
+
+    def probabilities(self, rows: Sequence[AdRow]) -> npt.NDArray[np.float64]:
+        if not rows:
+            return np.zeros(0)
+        return np.asarray(self.estimator.predict_proba(to_matrix(rows))[:, 1], dtype=np.float64)
+
+    def feature_names(self) -> npt.NDArray[np.str_]:
+        if self._names is None:
+            self._names = np.asarray(self.pipeline.named_steps["features"].get_feature_names_out(), dtype=str)
+        return self._names
+
+    def explain(self, rows: Sequence[AdRow], *, top: int = 5) -> list[list[dict[str, Any]]]:
+        """For each row, the `top` features with the largest positive contribution to the log-odds."""
+        if not rows:
+            return []
+        transformed = csr_matrix(self.pipeline.named_steps["features"].transform(to_matrix(rows)))
+        coefficients = self.pipeline.named_steps["classifier"].coef_[0]
+        names = self.feature_names()
+        explained = []
+        for index in range(transformed.shape[0]):
+            row = transformed.getrow(index)
+            contributions = row.data * coefficients[row.indices]
+            order = np.argsort(-contributions)[:top]
+            explained.append(
+                [
+                    {
+                        "name": readable_name(str(names[row.indices[i]])),
+                        "contribution": round(float(contributions[i]), 4),
+                    }
+                    for i in order
+                    if contributions[i] > 0
+                ]
+            )
+        return explained
+
+    def strongest_features(self, count: int = 15) -> list[dict[str, Any]]:
+        """The features with the largest coefficients either way, for `scanner model show`."""
+        coefficients = self.pipeline.named_steps["classifier"].coef_[0]
+        names = self.feature_names()
+        order = np.argsort(-np.abs(coefficients))[:count]
+        return [{"name": readable_name(str(names[i])), "weight": round(float(coefficients[i]), 4)} for i in order]

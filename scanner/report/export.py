@@ -1,0 +1,147 @@
+"""`scanner export`: flagged ads and their networks as CSV, JSON or GraphML, with only the fields needed.
+
+An export leaves the tool, so it carries the minimum to follow a case up: ids, where the ad is
+(source, URL, city), when it was seen, scores, indicator ids, phone numbers and network. No ad text,
+no photos, no evidence snippets: the recipient opens the URL or asks for `scanner show`. GraphML
+(ads as nodes, links as edges) opens in Gephi and yEd.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass
+from typing import Any
+from xml.etree import ElementTree
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from scanner.clock import utcnow
+from scanner.db.models import Ad
+from scanner.report import queries
+from scanner.report.report import graph
+from scanner.report.show import find_network
+from scanner.settings import Settings
+
+FORMATS = ("csv", "json", "graphml")
+AD_FIELDS = (
+    "id",
+    "network",
+    "source",
+    "url",
+    "city",
+    "first_seen_at",
+    "last_seen_at",
+    "risk_score",
+    "licensing_score",
+    "flagged",
+    "underage",
+    "phones",
+    "indicators",
+)
+GRAPHML_NS = "http://graphml.graphdrawing.org/xmlns"
+
+
+@dataclass(frozen=True)
+class ExportFilter:
+    include_unflagged: bool = False
+    network: str | None = None
+    min_score: float = 0.0
+
+
+def collect(session: Session, settings: Settings, export_filter: ExportFilter) -> dict[str, Any]:
+    """The exported records: minimal ad rows, their networks and the links among them."""
+    query = select(Ad).order_by(Ad.id)
+    if export_filter.network:
+        network = find_network(session, settings, export_filter.network)
+        query = query.where(Ad.id.in_(queries.network_member_ids(session, network.id)))
+    ads = list(session.scalars(query))
+    summaries = queries.ad_summaries(session, ads, snippet_chars=10)
+    rows = []
+    for ad in summaries:
+        if not (ad["flagged"] or export_filter.include_unflagged or export_filter.network):
+            continue
+        if (ad["risk_score"] or 0) < export_filter.min_score:
+            continue
+        row = {field: ad[field] for field in AD_FIELDS if field != "indicators"}
+        row["indicators"] = [hit["rule_id"] for hit in ad["indicators"]]
+        rows.append(row)
+    ad_ids = [row["id"] for row in rows]
+    networks: dict[str, list[int]] = {}
+    for row in rows:
+        if row["network"]:
+            networks.setdefault(row["network"], []).append(row["id"])
+    return {
+        "exported_at": queries.iso(utcnow()),
+        "ads": rows,
+        "networks": [{"label": label, "ad_ids": members} for label, members in sorted(networks.items())],
+        "links": graph(session, ad_ids)["edges"],
+    }
+
+
+def to_csv(records: dict[str, Any]) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=AD_FIELDS, lineterminator="\n")
+    writer.writeheader()
+    for row in records["ads"]:
+        writer.writerow({**row, "phones": ";".join(row["phones"]), "indicators": ";".join(row["indicators"])})
+    return out.getvalue()
+
+
+def to_json(records: dict[str, Any]) -> str:
+    return json.dumps(records, indent=2, ensure_ascii=False)
+
+
+NODE_KEYS = (
+    ("label", "string"),
+    ("network", "string"),
+    ("source", "string"),
+    ("city", "string"),
+    ("risk_score", "double"),
+    ("licensing_score", "double"),
+    ("flagged", "boolean"),
+    ("phones", "string"),
+)
+EDGE_KEYS = (("kind", "string"), ("strength", "double"))
+
+
+def to_graphml(records: dict[str, Any]) -> str:
+    ElementTree.register_namespace("", GRAPHML_NS)
+    root = ElementTree.Element(f"{{{GRAPHML_NS}}}graphml")
+    for scope, keys in (("node", NODE_KEYS), ("edge", EDGE_KEYS)):
+        for name, kind in keys:
+            ElementTree.SubElement(
+                root,
+                f"{{{GRAPHML_NS}}}key",
+                {"id": f"{scope}_{name}", "for": scope, "attr.name": name, "attr.type": kind},
+            )
+    graph_element = ElementTree.SubElement(root, f"{{{GRAPHML_NS}}}graph", {"id": "ads", "edgedefault": "undirected"})
+    for row in records["ads"]:
+        node = ElementTree.SubElement(graph_element, f"{{{GRAPHML_NS}}}node", {"id": f"ad{row['id']}"})
+        values = {
+            "label": f"ad {row['id']}",
+            "network": row["network"] or "",
+            "source": row["source"],
+            "city": row["city"] or "",
+            "risk_score": row["risk_score"] if row["risk_score"] is not None else 0.0,
+            "licensing_score": row["licensing_score"] if row["licensing_score"] is not None else 0.0,
+            "flagged": "true" if row["flagged"] else "false",
+            "phones": ";".join(row["phones"]),
+        }
+        for name, _kind in NODE_KEYS:
+            ElementTree.SubElement(node, f"{{{GRAPHML_NS}}}data", {"key": f"node_{name}"}).text = str(values[name])
+    for index, link in enumerate(records["links"]):
+        edge = ElementTree.SubElement(
+            graph_element,
+            f"{{{GRAPHML_NS}}}edge",
+            {"id": f"e{index}", "source": f"ad{link['a']}", "target": f"ad{link['b']}"},
+        )
+        ElementTree.SubElement(edge, f"{{{GRAPHML_NS}}}data", {"key": "edge_kind"}).text = link["kind"]
+        ElementTree.SubElement(edge, f"{{{GRAPHML_NS}}}data", {"key": "edge_strength"}).text = str(link["strength"])
+    ElementTree.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ElementTree.tostring(root, encoding="unicode") + "\n"
+
+
+RENDERERS = {"csv": to_csv, "json": to_json, "graphml": to_graphml}

@@ -1,0 +1,272 @@
+"""`scanner show`: everything known about one ad, network or phone, as one JSON-ready document.
+
+An ad: its texts across versions with the evidence of each version highlighted, every indicator hit
+with its explanation, the score history, identifiers, linked ads, its network, where and when it was
+seen, and the review history. A network: its members, links, indicators, movement and reviews. A
+phone: the ads and networks that use it and where they moved.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from scanner.db.models import (
+    Ad,
+    AdIdentifier,
+    AdPhoto,
+    AdVersion,
+    Assessment,
+    Identifier,
+    IndicatorHit,
+    Link,
+    Network,
+    Photo,
+    Review,
+    Sighting,
+)
+from scanner.errors import NotFoundError
+from scanner.report import queries
+from scanner.report.render import Output, cell
+from scanner.report.report import graph
+from scanner.report.watch import normalise, normalise_phone
+from scanner.settings import Settings
+
+
+def _reviews(
+    session: Session, *, ad_ids: list[int] | None = None, network_id: int | None = None
+) -> list[dict[str, Any]]:
+    query = select(Review).order_by(Review.id)
+    if ad_ids is not None:
+        query = query.where(Review.ad_id.in_(ad_ids))
+    else:
+        query = query.where(Review.network_id == network_id)
+    return [
+        {
+            "id": review.id,
+            "ad_id": review.ad_id,
+            "label": review.label,
+            "note": review.note,
+            "reviewer": review.reviewer,
+            "at": queries.iso(review.created_at),
+        }
+        for review in session.scalars(query)
+    ]
+
+
+def _assessment_json(assessment: Assessment) -> dict[str, Any]:
+    return {
+        "at": queries.iso(assessment.created_at),
+        "scan_run_id": assessment.scan_run_id,
+        "risk_score": round(assessment.risk_score, 1),
+        "licensing_score": round(assessment.licensing_score, 1),
+        "underage": assessment.underage,
+        "flagged": assessment.flagged,
+        "model_version": assessment.model_version,
+        "model_probability": assessment.model_probability,
+        "explanation": assessment.explanation,
+    }
+
+
+def show_ad(session: Session, settings: Settings, ad_id: int) -> dict[str, Any]:
+    ad = session.get(Ad, ad_id)
+    if ad is None:
+        raise NotFoundError(f"no ad with id {ad_id}", context="show ad", hint="find ids with `scanner report`")
+    chars = settings.report.snippet_chars
+    summary = queries.ad_summaries(session, [ad], snippet_chars=chars)[0]
+    hits_by_version: dict[int | None, list[IndicatorHit]] = {}
+    for hit in session.scalars(select(IndicatorHit).where(IndicatorHit.ad_id == ad.id).order_by(IndicatorHit.id)):
+        hits_by_version.setdefault(hit.ad_version_id, []).append(hit)
+    versions = []
+    for version in session.scalars(select(AdVersion).where(AdVersion.ad_id == ad.id).order_by(AdVersion.id)):
+        newest = {hit.rule_id: hit for hit in hits_by_version.get(version.id, [])}
+        versions.append(
+            {
+                "id": version.id,
+                "fetched_at": queries.iso(version.fetched_at),
+                "current": version.id == ad.current_version_id,
+                "title": version.title,
+                "text": version.text,
+                "fields": version.fields,
+                "indicators": [queries.hit_json(hit, version, chars) for hit in newest.values()],
+            }
+        )
+    links = []
+    for link in session.scalars(
+        select(Link).where(or_(Link.ad_a_id == ad.id, Link.ad_b_id == ad.id)).order_by(Link.id)
+    ):
+        other = link.ad_b_id if link.ad_a_id == ad.id else link.ad_a_id
+        links.append({"ad_id": other, "kind": link.kind, "strength": link.strength, "evidence": link.evidence})
+    photos = session.execute(
+        select(Photo.phash, Photo.width, Photo.height)
+        .join(AdPhoto, AdPhoto.photo_id == Photo.id)
+        .where(AdPhoto.ad_id == ad.id)
+    ).all()
+    sightings = session.execute(
+        select(Sighting.seen_at, Sighting.city, Sighting.listing_url)
+        .where(Sighting.ad_id == ad.id)
+        .order_by(Sighting.seen_at)
+    ).all()
+    assessments = session.scalars(select(Assessment).where(Assessment.ad_id == ad.id).order_by(Assessment.id))
+    return {
+        "kind": "ad",
+        "ad": summary,
+        "identifiers": queries.identifiers(session, [ad.id], kind=None).get(ad.id, []),
+        "versions": versions,
+        "assessments": [_assessment_json(assessment) for assessment in assessments],
+        "links": links,
+        "photos": [{"phash": phash, "width": width, "height": height} for phash, width, height in photos],
+        "sightings": [{"at": queries.iso(at), "city": city, "listing_url": url} for at, city, url in sightings],
+        "movement": queries.movement(session, [ad.id]),
+        "reviews": _reviews(session, ad_ids=[ad.id]),
+    }
+
+
+def find_network(session: Session, settings: Settings, key: str) -> Network:
+    label = normalise("network", key, settings)
+    network = session.scalars(select(Network).where(Network.label == label)).first()
+    if network is None:
+        raise NotFoundError(f"no network {label}", context="show network", hint="labels look like N-000123")
+    return network
+
+
+def show_network(session: Session, settings: Settings, key: str) -> dict[str, Any]:
+    network = find_network(session, settings, key)
+    member_ids = queries.network_member_ids(session, network.id)
+    members = list(session.scalars(select(Ad).where(Ad.id.in_(member_ids)).order_by(Ad.id)))
+    summaries = queries.ad_summaries(session, members, snippet_chars=settings.report.snippet_chars)
+    assessment = queries.latest_network_assessments(session, [network.id]).get(network.id)
+    return {
+        "kind": "network",
+        "network": {
+            "label": network.label,
+            "size": len(member_ids),
+            "created_at": queries.iso(network.created_at),
+            "updated_at": queries.iso(network.updated_at),
+            "dissolved_at": queries.iso(network.dissolved_at),
+            "summary": network.summary,
+            "assessment": _assessment_json(assessment) if assessment else None,
+        },
+        "indicators": [
+            queries.hit_json(hit, None, settings.report.snippet_chars)
+            for hit in queries.network_hits(session, network.id)
+        ],
+        "ads": sorted(summaries, key=lambda ad: -(ad["risk_score"] or 0)),
+        "graph": graph(session, member_ids),
+        "movement": queries.movement(session, member_ids),
+        "reviews": _reviews(session, network_id=network.id) + _reviews(session, ad_ids=member_ids),
+    }
+
+
+def show_phone(session: Session, settings: Settings, raw: str) -> dict[str, Any]:
+    e164 = normalise_phone(raw, settings)
+    identifier = session.scalars(select(Identifier).where(Identifier.kind == "phone", Identifier.value == e164)).first()
+    if identifier is None:
+        raise NotFoundError("no ad uses this phone number", context="show phone", hint="try `scanner search --text`")
+    ad_ids = sorted(session.scalars(select(AdIdentifier.ad_id).where(AdIdentifier.identifier_id == identifier.id)))
+    ads = list(session.scalars(select(Ad).where(Ad.id.in_(ad_ids)).order_by(Ad.id)))
+    summaries = queries.ad_summaries(session, ads, snippet_chars=settings.report.snippet_chars)
+    return {
+        "kind": "phone",
+        "phone": e164,
+        "first_seen_at": queries.iso(identifier.created_at),
+        "networks": sorted({ad["network"] for ad in summaries if ad["network"]}),
+        "ads": summaries,
+        "movement": queries.movement(session, ad_ids),
+        "reviews": _reviews(session, ad_ids=ad_ids),
+    }
+
+
+def _ads_table(out: Output, ads: list[dict[str, Any]], title: str) -> None:
+    out.table(
+        ["id", "risk", "licensing", "flagged", "network", "city", "source", "last seen", "title"],
+        [
+            [
+                ad["id"],
+                ad["risk_score"],
+                ad["licensing_score"],
+                "yes" if ad["flagged"] else "",
+                ad["network"],
+                ad["city"],
+                ad["source"],
+                ad["last_seen_at"],
+                ad["title"],
+            ]
+            for ad in ads
+        ],
+        title=title,
+    )
+
+
+def _common_tail(out: Output, document: dict[str, Any]) -> None:
+    if document["movement"]:
+        out.table(
+            ["date", "cities", "ads"], [[d["date"], d["cities"], d["ads"]] for d in document["movement"]], "movement"
+        )
+    if document["reviews"]:
+        out.table(
+            ["at", "ad", "label", "reviewer", "note"],
+            [[r["at"], r["ad_id"], r["label"], r["reviewer"], r["note"]] for r in document["reviews"]],
+            "reviews",
+        )
+
+
+def _hits(out: Output, hits: list[dict[str, Any]]) -> None:
+    for hit in hits:
+        out.line(f"  {hit['rule_id']} ({hit['category']}, {hit['weight']:+.0f}): {hit['explanation']}")
+        for span in hit["evidence"]:
+            out.evidence(f"    {span['field']}: ", span["before"], span["text"], span["after"])
+
+
+def render_text(document: dict[str, Any], out: Output) -> None:
+    kind = document["kind"]
+    if kind == "ad":
+        ad = document["ad"]
+        out.heading(f"Ad #{ad['id']} · {ad['source']} · {ad['url']}")
+        out.line(
+            f"risk {cell(ad['risk_score'])} · licensing {cell(ad['licensing_score'])} · "
+            f"{'FLAGGED' if ad['flagged'] else 'not flagged'}{' · POSSIBLY UNDERAGE' if ad['underage'] else ''} · "
+            f"network {ad['network'] or '-'} · first seen {ad['first_seen_at']} · last seen {ad['last_seen_at']}"
+        )
+        out.line(f"identifiers: {', '.join(document['identifiers']) or '-'}")
+        for version in document["versions"]:
+            out.heading(
+                f"version {version['id']} fetched {version['fetched_at']}{' (current)' if version['current'] else ''}"
+            )
+            out.line(f"  {version['title']}")
+            out.line(f"  {version['text']}")
+            _hits(out, version["indicators"])
+        if document["assessments"]:
+            out.table(
+                ["at", "risk", "licensing", "flagged", "model"],
+                [
+                    [a["at"], a["risk_score"], a["licensing_score"], a["flagged"], a["model_version"]]
+                    for a in document["assessments"]
+                ],
+                "scores",
+            )
+        if document["links"]:
+            out.table(
+                ["linked ad", "kind", "strength"],
+                [[x["ad_id"], x["kind"], x["strength"]] for x in document["links"]],
+                "links",
+            )
+    elif kind == "network":
+        network = document["network"]
+        out.heading(f"Network {network['label']} · {network['size']} ads · created {network['created_at']}")
+        if network["assessment"]:
+            out.line(f"risk {cell(network['assessment']['risk_score'])} · flagged {network['assessment']['flagged']}")
+        _hits(out, document["indicators"])
+        _ads_table(out, document["ads"], "members")
+        edges = document["graph"]["edges"]
+        if edges:
+            out.table(
+                ["ad", "ad", "kind", "strength"], [[e["a"], e["b"], e["kind"], e["strength"]] for e in edges], "links"
+            )
+    else:
+        out.heading(f"Phone {document['phone']} · first seen {document['first_seen_at']}")
+        out.line(f"networks: {', '.join(document['networks']) or '-'}")
+        _ads_table(out, document["ads"], "ads using this number")
+    _common_tail(out, document)

@@ -1,0 +1,159 @@
+"""Rules over groups of ads: count distinct names, cities, phones or ads of a group in a time window.
+
+A group is every ad that shares one thing (a phone, an e-mail, a photo cluster, a text template, a
+network). Each member contributes `Membership` rows: the value counted (a name, a city, a phone id)
+and the days it was seen. A rule fires on a group when some window of `within_days` days overlaps the
+sightings of at least `at_least` distinct values. The answer per group is one sweep over the interval
+ends (O(n log n)); groups with fewer distinct values than needed are skipped before the sweep.
+
+The same function runs the examples of `scanner rules test` (in memory) and the nightly run over
+the database (rows fetched in batched SQL queries by `store.py`).
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Hashable, Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from scanner.rules.engine import CompiledRule, Hit, fill_template
+from scanner.rules.model import Group, GroupAdExample
+
+EXAMPLE_EPOCH = datetime(2026, 1, 1, 12)
+SHOWN_VALUES = 8
+
+
+@dataclass(frozen=True, slots=True)
+class Membership:
+    """One counted value of one ad of a group, seen from `start` to `end`."""
+
+    group: Hashable
+    ad_id: int
+    value: str
+    start: datetime
+    end: datetime
+
+
+@dataclass(frozen=True)
+class GroupFinding:
+    """A group whose count reached the threshold, with the ads and values inside the busiest window."""
+
+    group: Hashable
+    count: int
+    values: list[str]
+    ad_ids: list[int]
+    window_start: datetime
+    window_end: datetime
+
+
+def busiest_window(rows: list[Membership], days: int) -> tuple[int, datetime]:
+    """The most distinct values any window of `days` days overlaps, and where that window starts."""
+    span = timedelta(days=days)
+    events: list[tuple[datetime, int, str]] = []
+    for row in rows:
+        # A window [t, t + span] overlaps [start, end] exactly when t lies in [start - span, end].
+        events.append((row.start - span, 0, row.value))
+        events.append((row.end, 1, row.value))
+    events.sort(key=lambda event: (event[0], event[1]))
+    active: Counter[str] = Counter()
+    best, best_at = 0, events[0][0] if events else EXAMPLE_EPOCH
+    for at, kind, value in events:
+        if kind == 0:
+            active[value] += 1
+            if active[value] == 1 and len(active) > best:
+                best, best_at = len(active), at
+        else:
+            active[value] -= 1
+            if active[value] == 0:
+                del active[value]
+    return best, best_at
+
+
+def find_groups(memberships: Iterable[Membership], group: Group) -> list[GroupFinding]:
+    by_group: dict[Hashable, list[Membership]] = defaultdict(list)
+    for row in memberships:
+        by_group[row.group].append(row)
+    findings = []
+    for key, rows in by_group.items():
+        if len({row.value for row in rows}) < group.at_least:
+            continue
+        count, start = busiest_window(rows, group.within_days)
+        if count < group.at_least:
+            continue
+        end = start + timedelta(days=group.within_days)
+        inside = [row for row in rows if row.start <= end and row.end >= start]
+        findings.append(
+            GroupFinding(
+                group=key,
+                count=count,
+                values=sorted({row.value for row in inside}),
+                ad_ids=sorted({row.ad_id for row in inside}),
+                window_start=start,
+                window_end=end,
+            )
+        )
+    return findings
+
+
+def describe_values(group: Group, values: list[str]) -> str:
+    """The counted values as shown to an investigator: names and cities, never phone numbers."""
+    if group.count in ("phones", "ads"):
+        return f"{len(values)} {group.count}"
+    shown = ", ".join(values[:SHOWN_VALUES])
+    return shown + (f" and {len(values) - SHOWN_VALUES} more" if len(values) > SHOWN_VALUES else "")
+
+
+def group_hit(rule: CompiledRule, finding: GroupFinding) -> Hit:
+    group = rule.rule.group
+    assert group is not None
+    values = describe_values(group, finding.values)
+    filled = {
+        "count": str(finding.count),
+        "at_least": str(group.at_least),
+        "within_days": str(group.within_days),
+        "by": group.by,
+        "values": values,
+    }
+    evidence = {
+        "start": None,
+        "end": None,
+        "text": f"{finding.count} {group.count} sharing one {group.by}: {values}",
+        "field": "group",
+        "ad_ids": finding.ad_ids,
+        "window": [finding.window_start.isoformat(), finding.window_end.isoformat()],
+    }
+    return Hit(
+        rule_id=rule.id,
+        rule_version=rule.rule.version,
+        category=rule.rule.category,
+        weight=rule.weight,
+        severity=rule.rule.severity,
+        confidence=rule.rule.confidence,
+        explanation=fill_template(rule.rule.explanation, filled),
+        evidence=[evidence],
+    )
+
+
+def example_memberships(group: Group, ads: list[GroupAdExample]) -> list[Membership]:
+    """The membership rows of a group example: ad number i, seen from `day` to `last_day`."""
+    rows = []
+    for index, ad in enumerate(ads):
+        key = getattr(ad, group.by)
+        value = (
+            str(index)
+            if group.count == "ads"
+            else getattr(ad, {"names": "name", "cities": "city", "phones": "phone"}[group.count])
+        )
+        if key is None or value is None:
+            continue
+        start = EXAMPLE_EPOCH + timedelta(days=ad.day)
+        end = EXAMPLE_EPOCH + timedelta(days=ad.last_day if ad.last_day is not None else ad.day)
+        rows.append(Membership(key, index, str(value), start, end))
+    return rows
+
+
+def evaluate_example(rule: CompiledRule, ads: list[GroupAdExample]) -> list[Hit]:
+    group = rule.rule.group
+    assert group is not None
+    return [group_hit(rule, finding) for finding in find_groups(example_memberships(group, ads), group)]

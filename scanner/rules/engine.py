@@ -1,0 +1,297 @@
+"""The per-ad engine: rules compiled once, then evaluated lazily on each ad.
+
+An `AdContext` tokenises the ad's text once and looks up every word list in one pass (see
+`matchers.py`) the first time a rule needs terms. A rule's condition is evaluated with short-circuit
+logic, and a selection is matched only when the answer depends on it. `CompiledRule.explain` gives the
+same answer with the reason of every selection, for `scanner rules explain`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from scanner.rules.condition import Condition, default_condition, describe, evaluate
+from scanner.rules.features import CheckResult, Evidence, FeatureCheck, FeatureView
+from scanner.rules.matchers import (
+    NegationMarks,
+    PhraseIndex,
+    TermMatch,
+    Tokens,
+    distance,
+    longest_only,
+    overlaps,
+    tokenize,
+)
+from scanner.rules.model import Rule, Selection
+
+
+@dataclass(frozen=True)
+class AdInput:
+    """One ad as the rules see it: the text the extractor was given (title + "\\n" + text) and its features."""
+
+    text: str
+    features: Mapping[str, Any]
+    fields: Mapping[str, Any] = field(default_factory=dict)
+    city: str | None = None
+    region_prices: Sequence[float] = ()  # ascending hourly prices of the ad's region
+    region: str = ""
+
+    @classmethod
+    def from_version(cls, title: str, text: str, **kwargs: Any) -> AdInput:
+        return cls(text=f"{title}\n{text}" if title else text, **kwargs)
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A rule that fired on one ad (or group), with the values that made it fire."""
+
+    rule_id: str
+    rule_version: int
+    category: str
+    weight: float
+    severity: str
+    confidence: str
+    explanation: str
+    evidence: list[Evidence]
+
+
+class AdContext:
+    """Lazily computed facts about one ad, shared by all rules evaluated on it."""
+
+    def __init__(self, ad: AdInput, index: PhraseIndex) -> None:
+        self.ad = ad
+        self._index = index
+        self._tokens: Tokens | None = None
+        self._found: dict[str, list[TermMatch]] | None = None
+        self._longest: dict[str, list[TermMatch]] = {}
+        self._negation: NegationMarks | None = None
+        self.view = FeatureView(ad.text, ad.features, ad.region_prices, ad.region or (ad.city or ""))
+
+    @property
+    def tokens(self) -> Tokens:
+        if self._tokens is None:
+            self._tokens = tokenize(self.ad.text)
+        return self._tokens
+
+    @property
+    def found(self) -> dict[str, list[TermMatch]]:
+        if self._found is None:
+            self._found = self._index.scan(self.tokens)
+        return self._found
+
+    def matches(self, key: str) -> list[TermMatch]:
+        if key not in self._longest:
+            self._longest[key] = longest_only(self.found.get(key, []))
+        return self._longest[key]
+
+    @property
+    def negation(self) -> NegationMarks:
+        if self._negation is None:
+            self._negation = NegationMarks.from_matches(self.found)
+        return self._negation
+
+    def span(self, first: int, end: int) -> tuple[int, int, str]:
+        start, stop = self.tokens.starts[first], self.tokens.ends[end - 1]
+        return start, stop, self.ad.text[start:stop]
+
+
+def inline_key(rule_id: str, selection: str, part: str) -> str:
+    """The index key of phrases written inside a rule (not in a shared list)."""
+    return f"{rule_id}#{selection}#{part}"
+
+
+@dataclass
+class CompiledSelection:
+    name: str
+    selection: Selection
+    term_keys: list[str]
+    except_keys: list[str]
+    near_keys: list[str]
+    regex: re.Pattern[str] | None
+    checks: list[FeatureCheck]
+
+    def match(self, context: AdContext) -> CheckResult:
+        """All checks of the selection must match; values and evidence are gathered from each."""
+        results: list[CheckResult] = []
+        if self.term_keys:
+            results.append(self._terms(context))
+        if self.regex is not None and (not results or results[-1].matched):
+            results.append(self._regex(context))
+        for check in self.checks:
+            if results and not results[-1].matched:
+                break
+            results.append(check(context.view))
+        failed = next((r for r in results if not r.matched), None)
+        if failed is not None:
+            return CheckResult(False, reason=failed.reason)
+        return CheckResult(True, [v for r in results for v in r.values], [e for r in results for e in r.evidence])
+
+    def _terms(self, context: AdContext) -> CheckResult:
+        s = self.selection
+        candidates = [m for key in self.term_keys for m in context.matches(key)]
+        if s.languages:
+            candidates = [m for m in candidates if m.language in s.languages or m.language == "any"]
+        if not candidates:
+            return CheckResult(False, reason=f"no term of {self._describe_sources()} found")
+        kept: list[TermMatch] = []
+        dropped: list[str] = []
+        exceptions = [m for key in self.except_keys for m in context.matches(key)]
+        near = [m for key in self.near_keys for m in context.matches(key)]
+        keys = context.tokens.keys
+        for match in candidates:
+            text = context.span(match.first, match.end)[2]
+            if exceptions and overlaps(match, exceptions):
+                dropped.append(f"'{text}' is part of an exception")
+                continue
+            if s.negation:
+                negator = context.negation.negates(keys, match.first, match.end, s.negation_window)
+                if negator is not None:
+                    dropped.append(f"'{text}' is negated by '{negator}'")
+                    continue
+            if s.near is not None and (not near or distance(match, near) > s.near.within):
+                dropped.append(f"'{text}' has no required word within {s.near.within} words")
+                continue
+            kept.append(match)
+        distinct = {m.term.lower() for m in kept}
+        if len(distinct) < s.at_least:
+            found = f"{len(distinct)} distinct term(s) found, {s.at_least} needed"
+            return CheckResult(False, reason="; ".join([found, *dropped]))
+        values: list[str] = []
+        evidence: list[Evidence] = []
+        for match in kept:
+            start, stop, text = context.span(match.first, match.end)
+            if f"'{text}'" not in values:
+                values.append(f"'{text}'")
+            evidence.append({"start": start, "end": stop, "text": text, "field": "text"})
+        return CheckResult(True, values, evidence)
+
+    def _regex(self, context: AdContext) -> CheckResult:
+        assert self.regex is not None
+        values: list[str] = []
+        evidence: list[Evidence] = []
+        dropped: list[str] = []
+        for found in self.regex.finditer(context.ad.text):
+            if found.end() == found.start():
+                continue
+            if self.selection.negation:
+                tokens = context.tokens
+                first = tokens.index_at(found.start())
+                end = max(first + 1, tokens.index_at(max(found.start(), found.end() - 1)) + 1)
+                negator = context.negation.negates(tokens.keys, first, end, self.selection.negation_window)
+                if negator is not None:
+                    dropped.append(f"'{found.group()}' is negated by '{negator}'")
+                    continue
+            values.append(f"'{found.group()}'")
+            evidence.append({"start": found.start(), "end": found.end(), "text": found.group(), "field": "text"})
+        if not values:
+            return CheckResult(False, reason="; ".join(["the regular expression found nothing", *dropped]))
+        return CheckResult(True, values, evidence)
+
+    def _describe_sources(self) -> str:
+        parts = [f"list '{name}'" for name in self.selection.lists]
+        if self.selection.terms:
+            parts.append("the rule's terms")
+        return " or ".join(parts)
+
+
+@dataclass
+class SelectionReport:
+    name: str
+    matched: bool
+    values: list[str]
+    reason: str
+
+
+@dataclass
+class Explanation:
+    """Why a rule fired or did not, selection by selection."""
+
+    rule_id: str
+    title: str
+    fired: bool
+    enabled: bool
+    reason: str
+    selections: list[SelectionReport]
+    hit: Hit | None = None
+
+
+@dataclass
+class CompiledRule:
+    rule: Rule
+    weight: float
+    selections: dict[str, CompiledSelection]
+    condition: Condition | None
+    enabled: bool = True
+    disabled_reason: str = ""
+
+    @property
+    def id(self) -> str:
+        return self.rule.id
+
+    def _run(self, context: AdContext) -> tuple[bool, dict[str, CheckResult]]:
+        cache: dict[str, CheckResult] = {}
+
+        def matched(name: str) -> bool:
+            if name not in cache:
+                cache[name] = self.selections[name].match(context)
+            return cache[name].matched
+
+        condition = self.condition or default_condition(list(self.selections))
+        return evaluate(condition, matched), cache
+
+    def evaluate(self, context: AdContext) -> Hit | None:
+        fired, results = self._run(context)
+        return self.hit(results) if fired else None
+
+    def hit(self, results: dict[str, CheckResult]) -> Hit:
+        evidence: list[Evidence] = []
+        seen: set[tuple[int, int]] = set()
+        for result in results.values():
+            if not result.matched:
+                continue
+            for item in result.evidence:
+                key = (int(item.get("start", -1)), int(item.get("end", -1)))
+                if key not in seen:
+                    seen.add(key)
+                    evidence.append(item)
+        filled = {name: ", ".join(r.values) if r.matched else "" for name, r in results.items()}
+        return Hit(
+            rule_id=self.rule.id,
+            rule_version=self.rule.version,
+            category=self.rule.category,
+            weight=self.weight,
+            severity=self.rule.severity,
+            confidence=self.rule.confidence,
+            explanation=fill_template(self.rule.explanation, filled),
+            evidence=sorted(evidence, key=lambda e: (e.get("start", 0), e.get("end", 0))),
+        )
+
+    def explain(self, context: AdContext) -> Explanation:
+        results = {name: selection.match(context) for name, selection in self.selections.items()}
+        condition = self.condition or default_condition(list(self.selections))
+        fired = evaluate(condition, lambda name: results[name].matched)
+        reports = [SelectionReport(n, r.matched, r.values, r.reason) for n, r in results.items()]
+        reason = f"condition {describe(condition)} is {'true' if fired else 'false'}"
+        if not self.enabled:
+            reason = f"{self.disabled_reason}; {reason}"
+        return Explanation(
+            self.rule.id, self.rule.title, fired, self.enabled, reason, reports, self.hit(results) if fired else None
+        )
+
+
+class _Defaulting(dict[str, str]):
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+def fill_template(template: str, values: Mapping[str, str]) -> str:
+    """The template with each {name} replaced; parts of selections that did not match are left out."""
+    try:
+        filled = template.format_map(_Defaulting(values))
+    except (ValueError, IndexError, AttributeError):  # the validator rejects these; never fail a night run on one
+        return template
+    filled = re.sub(r"\s+([,;.])", r"\1", re.sub(r"[ \t]{2,}", " ", filled))
+    return re.sub(r"([,;])\s*$", "", filled.strip())

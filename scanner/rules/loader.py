@@ -1,0 +1,101 @@
+"""Read a rule pack from disk: rule files `rules/*.yaml` and word lists `rules/lists/*.yaml`.
+
+Reading never stops at the first broken file: every file is parsed, every pydantic error becomes a
+`Problem` at file:line:column, and the caller (`validate.py`, `RuleSet.load`) decides what to do with
+them. A rule or list that failed to parse is kept as `None` so collection checks can still run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Generic, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from scanner.rules.model import Rule, WordList
+from scanner.yamlfile import LocatedYAML, Problem, YAMLSyntaxError, load_yaml
+
+LISTS_DIR = "lists"
+Model = TypeVar("Model", bound=BaseModel)
+
+
+@dataclass
+class Loaded(Generic[Model]):
+    """One file: its parsed document (positions), its model when valid, and its problems."""
+
+    path: Path
+    document: LocatedYAML | None
+    model: Model | None
+    problems: list[Problem] = field(default_factory=list)
+
+
+@dataclass
+class Pack:
+    """Every rule and list file of one rules folder, valid or not."""
+
+    root: Path
+    rules: list[Loaded[Rule]]
+    lists: dict[str, Loaded[WordList]]
+
+    def problems(self) -> list[Problem]:
+        found = [p for item in self.rules for p in item.problems]
+        found += [p for item in self.lists.values() for p in item.problems]
+        return found
+
+    def valid_rules(self) -> list[tuple[Rule, LocatedYAML]]:
+        return [(item.model, item.document) for item in self.rules if item.model and item.document]
+
+    def valid_lists(self) -> dict[str, WordList]:
+        return {name: item.model for name, item in self.lists.items() if item.model}
+
+
+def load_file(path: Path, model: type[Model]) -> Loaded[Model]:
+    try:
+        document = load_yaml(path)
+    except YAMLSyntaxError as exc:
+        return Loaded(path, None, None, [exc.problem])
+    if not isinstance(document.data, dict):
+        problem = Problem(
+            "R004",
+            "the file must be a mapping of keys (id:, title:, ...)",
+            str(path),
+            1,
+            1,
+            document.snippet(1),
+            "start the file with 'id: <name>' on the first line",
+        )
+        return Loaded(path, document, None, [problem])
+    try:
+        parsed = model.model_validate(document.data)
+    except ValidationError as exc:
+        return Loaded(path, document, None, locate_validation_errors(exc, document, model))
+    return Loaded(path, document, parsed)
+
+
+def locate_validation_errors(exc: ValidationError, document: LocatedYAML, model: type[BaseModel]) -> list[Problem]:
+    from scanner.yamlfile import locate_validation_error
+
+    return locate_validation_error(exc, document, model, code_prefix="R")
+
+
+def rule_files(path: Path) -> list[Path]:
+    """The rule files at `path`: the file itself, or every *.yaml directly inside the folder."""
+    if path.is_file():
+        return [path]
+    return sorted(p for p in path.glob("*.yaml") if p.is_file())
+
+
+def lists_folder(path: Path) -> Path:
+    return (path.parent if path.is_file() else path) / LISTS_DIR
+
+
+def read_pack(path: Path) -> Pack:
+    """Parse every rule and list file under `path` (a rules folder or one rule file)."""
+    rules = [load_file(file, Rule) for file in rule_files(path)]
+    lists: dict[str, Loaded[WordList]] = {}
+    folder = lists_folder(path)
+    if folder.is_dir():
+        for file in sorted(folder.glob("*.yaml")):
+            lists[file.stem] = load_file(file, WordList)
+    return Pack(root=path.parent if path.is_file() else path, rules=rules, lists=lists)

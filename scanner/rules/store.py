@@ -1,0 +1,423 @@
+"""`apply_rules`: evaluate the rule pack on the stored ads and write `indicator_hits`.
+
+Per-ad rules run on each ad's current version when the version or the rule-set hash changed since
+the last evaluation (`rule_evaluations`), in batches with one transaction each, so a killed run loses
+at most one batch. Cross-ad rules are recomputed over every group at each run: the members and values
+of all groups come from a handful of set-based queries, and `crossad.find_groups` counts them in one
+sweep per group. An ad's hits of a rule are replaced when it is evaluated again; network rules write
+network-level hits (ad_id empty, network_id set).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import defaultdict
+from collections.abc import Collection, Hashable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import delete, insert, or_, select
+from sqlalchemy.orm import Session
+
+from scanner.clock import utcnow
+from scanner.db.models import (
+    Ad,
+    AdIdentifier,
+    AdPhoto,
+    AdVersion,
+    Identifier,
+    IndicatorHit,
+    Link,
+    Network,
+    NetworkMember,
+    Photo,
+    RuleEvaluation,
+    Sighting,
+)
+from scanner.db.session import Database
+from scanner.rules.crossad import GroupFinding, Membership, find_groups, group_hit
+from scanner.rules.engine import AdInput, CompiledRule, Hit
+from scanner.rules.features import hourly_prices
+from scanner.rules.model import Group
+from scanner.rules.ruleset import RuleSet
+from scanner.settings import Settings
+
+log = logging.getLogger("scanner.rules")
+BATCH = 500
+NATIONWIDE = "Nederland"
+
+
+@dataclass
+class RuleStats:
+    ruleset_hash: str
+    ads_evaluated: int = 0
+    ads_skipped: int = 0  # no extracted features yet
+    ad_hits: int = 0
+    group_hits: int = 0
+    network_hits: int = 0
+    hits_by_rule: dict[str, int] = field(default_factory=dict)
+    seconds_per_ad: float = 0.0
+    seconds_cross_ad: float = 0.0
+
+    def count(self, rule_id: str, hits: int = 1) -> None:
+        self.hits_by_rule[rule_id] = self.hits_by_rule.get(rule_id, 0) + hits
+
+
+def apply_rules(
+    db: Database,
+    settings: Settings,
+    *,
+    scan_run_id: int | None = None,
+    ad_ids: Collection[int] | None = None,
+    now: datetime | None = None,
+    ruleset: RuleSet | None = None,
+) -> RuleStats:
+    """Evaluate per-ad rules on changed ads (or on `ad_ids`) and every cross-ad rule; store the hits."""
+    ruleset = ruleset or RuleSet.load(Path(settings.paths.rules_dir), settings)
+    now = now or utcnow()
+    stats = RuleStats(ruleset.hash)
+    started = time.perf_counter()
+    with db.session() as session:
+        pending = _pending_ads(session, ruleset.hash, ad_ids)
+        prices = RegionPrices.load(session) if _uses_prices(ruleset) else RegionPrices()
+    group_ids = {rule.id for rule in ruleset.rules if rule.rule.group}
+    for batch in _chunks(pending, BATCH):
+        with db.session() as session:
+            _evaluate_batch(session, ruleset, batch, prices, group_ids, scan_run_id, now, stats)
+    stats.seconds_per_ad = time.perf_counter() - started
+    started = time.perf_counter()
+    with db.session() as session:
+        _evaluate_groups(session, ruleset, settings, scan_run_id, now, stats)
+    stats.seconds_cross_ad = time.perf_counter() - started
+    log.info(
+        "rules: %d ads evaluated, %d skipped, %d ad hits, %d group hits, %d network hits",
+        stats.ads_evaluated,
+        stats.ads_skipped,
+        stats.ad_hits,
+        stats.group_hits,
+        stats.network_hits,
+    )
+    return stats
+
+
+def _chunks(items: Sequence[int], size: int) -> Iterator[Sequence[int]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _pending_ads(session: Session, ruleset_hash: str, ad_ids: Collection[int] | None) -> list[int]:
+    if ad_ids is not None:
+        return sorted(set(ad_ids))
+    query = (
+        select(Ad.id)
+        .outerjoin(RuleEvaluation, RuleEvaluation.ad_id == Ad.id)
+        .where(Ad.current_version_id.is_not(None))
+        .where(
+            or_(
+                RuleEvaluation.ad_id.is_(None),
+                RuleEvaluation.ad_version_id != Ad.current_version_id,
+                RuleEvaluation.ruleset_hash != ruleset_hash,
+            )
+        )
+        .order_by(Ad.id)
+    )
+    return list(session.scalars(query))
+
+
+def _uses_prices(ruleset: RuleSet) -> bool:
+    return any(s.selection.price_below_percentile is not None for r in ruleset.ad_rules for s in r.selections.values())
+
+
+@dataclass
+class RegionPrices:
+    """Sorted cheapest-hourly-price per ad, by city, by province and nationwide, from stored features."""
+
+    by_city: dict[str, list[float]] = field(default_factory=dict)
+    by_province: dict[str, list[float]] = field(default_factory=dict)
+    nationwide: list[float] = field(default_factory=list)
+    needed: int = 20
+
+    @classmethod
+    def load(cls, session: Session) -> RegionPrices:
+        prices = cls()
+        query = (
+            select(Ad.city, AdVersion.features["prices"], AdVersion.features["places"])
+            .join(AdVersion, AdVersion.id == Ad.current_version_id)
+            .where(AdVersion.features.is_not(None))
+        )
+        by_city: dict[str, list[float]] = defaultdict(list)
+        by_province: dict[str, list[float]] = defaultdict(list)
+        for city, ad_prices, places in session.execute(query):
+            hourly = [amount for amount, _ in hourly_prices({"prices": ad_prices or []})]
+            if not hourly:
+                continue
+            cheapest = min(hourly)
+            prices.nationwide.append(cheapest)
+            if city:
+                by_city[city].append(cheapest)
+            province = _province(places)
+            if province:
+                by_province[province].append(cheapest)
+        prices.by_city = {k: sorted(v) for k, v in by_city.items()}
+        prices.by_province = {k: sorted(v) for k, v in by_province.items()}
+        prices.nationwide.sort()
+        return prices
+
+    def for_ad(self, city: str | None, features: dict[str, Any]) -> tuple[str, list[float]]:
+        if city and len(self.by_city.get(city, ())) >= self.needed:
+            return city, self.by_city[city]
+        province = _province(features.get("places"))
+        if province and len(self.by_province.get(province, ())) >= self.needed:
+            return province, self.by_province[province]
+        return NATIONWIDE, self.nationwide
+
+
+def _province(places: Any) -> str | None:
+    if isinstance(places, list) and places and isinstance(places[0], dict):
+        value = places[0].get("province")
+        return str(value) if value else None
+    return None
+
+
+def _evaluate_batch(
+    session: Session,
+    ruleset: RuleSet,
+    batch: Sequence[int],
+    prices: RegionPrices,
+    group_ids: set[str],
+    scan_run_id: int | None,
+    now: datetime,
+    stats: RuleStats,
+) -> None:
+    rows = session.execute(
+        select(Ad.id, Ad.city, AdVersion.id, AdVersion.title, AdVersion.text, AdVersion.fields, AdVersion.features)
+        .join(AdVersion, AdVersion.id == Ad.current_version_id)
+        .where(Ad.id.in_(batch))
+    ).all()
+    evaluated = [row for row in rows if row[6] is not None]
+    stats.ads_skipped += len(rows) - len(evaluated)
+    ids = [row[0] for row in evaluated]
+    if not ids:
+        return
+    session.execute(
+        delete(IndicatorHit)
+        .where(IndicatorHit.ad_id.in_(ids))
+        .where(IndicatorHit.network_id.is_(None))
+        .where(IndicatorHit.rule_id.not_in(group_ids or {""}))
+    )
+    session.execute(delete(RuleEvaluation).where(RuleEvaluation.ad_id.in_(ids)))
+    hit_rows: list[dict[str, Any]] = []
+    for ad_id, city, version_id, title, text, fields, features in evaluated:
+        region, region_prices = prices.for_ad(city, features)
+        ad = AdInput.from_version(
+            title or "",
+            text or "",
+            features=features,
+            fields=fields or {},
+            city=city,
+            region_prices=region_prices,
+            region=region,
+        )
+        for hit in ruleset.evaluate_ad(ad):
+            hit_rows.append(_hit_row(hit, ruleset.hash, scan_run_id, now, ad_id=ad_id, version_id=version_id))
+            stats.count(hit.rule_id)
+    if hit_rows:
+        session.execute(insert(IndicatorHit), hit_rows)
+    session.execute(
+        insert(RuleEvaluation),
+        [{"ad_id": r[0], "ad_version_id": r[2], "ruleset_hash": ruleset.hash, "evaluated_at": now} for r in evaluated],
+    )
+    stats.ads_evaluated += len(evaluated)
+    stats.ad_hits += len(hit_rows)
+
+
+def _hit_row(
+    hit: Hit,
+    ruleset_hash: str,
+    scan_run_id: int | None,
+    now: datetime,
+    *,
+    ad_id: int | None = None,
+    version_id: int | None = None,
+    network_id: int | None = None,
+) -> dict[str, Any]:
+    return {
+        "ad_id": ad_id,
+        "network_id": network_id,
+        "ad_version_id": version_id,
+        "scan_run_id": scan_run_id,
+        "rule_id": hit.rule_id,
+        "rule_version": hit.rule_version,
+        "ruleset_hash": ruleset_hash,
+        "category": hit.category,
+        "weight": hit.weight,
+        "explanation": hit.explanation,
+        "evidence": hit.evidence,
+        "created_at": now,
+    }
+
+
+class GroupData:
+    """Group members and counted values, each fetched once per run with set-based queries."""
+
+    def __init__(self, session: Session, settings: Settings) -> None:
+        self.session = session
+        self.licensed = set(settings.linking.licensed_numbers)
+        self._members: dict[tuple[str, bool], list[tuple[Hashable, int]]] = {}
+        self._values: dict[tuple[str, bool], dict[int, list[tuple[str, datetime, datetime]]]] = {}
+
+    def memberships(self, group: Group) -> list[Membership]:
+        key = (group.by, group.skip_licensed_numbers)
+        if key not in self._members:
+            self._members[key] = self._load_members(group.by, group.skip_licensed_numbers)
+        value_key = (group.count, group.skip_licensed_numbers)
+        if value_key not in self._values:
+            self._values[value_key] = self._load_values(group.count, group.skip_licensed_numbers)
+        values = self._values[value_key]
+        return [
+            Membership(group_key, ad_id, value, start, end)
+            for group_key, ad_id in self._members[key]
+            for value, start, end in values.get(ad_id, ())
+        ]
+
+    def _identifier_rows(self, kind: str, skip_licensed: bool) -> list[tuple[int, int, str, datetime, datetime]]:
+        query = (
+            select(
+                AdIdentifier.identifier_id,
+                AdIdentifier.ad_id,
+                Identifier.value,
+                AdIdentifier.first_seen_at,
+                AdIdentifier.last_seen_at,
+            )
+            .join(Identifier, Identifier.id == AdIdentifier.identifier_id)
+            .where(Identifier.kind == kind)
+        )
+        rows = [tuple(row) for row in self.session.execute(query)]
+        if skip_licensed and kind == "phone":
+            rows = [row for row in rows if row[2] not in self.licensed]
+        return rows  # type: ignore[return-value]
+
+    def _load_members(self, by: str, skip_licensed: bool) -> list[tuple[Hashable, int]]:
+        if by in ("phone", "email"):
+            return [(f"{by}:{row[0]}", row[1]) for row in self._identifier_rows(by, skip_licensed)]
+        if by == "network":
+            query = (
+                select(NetworkMember.network_id, NetworkMember.ad_id)
+                .join(Network, Network.id == NetworkMember.network_id)
+                .where(Network.dissolved_at.is_(None))
+            )
+            return [(int(network_id), int(ad_id)) for network_id, ad_id in self.session.execute(query)]
+        edges: list[tuple[int, int]] = []
+        kind = "photo" if by == "photo" else "text"
+        edges += [(a, b) for a, b in self.session.execute(select(Link.ad_a_id, Link.ad_b_id).where(Link.kind == kind))]
+        if by == "photo":
+            first_by_hash: dict[str, int] = {}
+            photos = select(Photo.phash, AdPhoto.ad_id).join(Photo, Photo.id == AdPhoto.photo_id)
+            for phash, ad_id in self.session.execute(photos.where(Photo.phash.is_not(None))):
+                edges.append((first_by_hash.setdefault(str(phash), ad_id), ad_id))
+        return components(edges, prefix=by)
+
+    def _load_values(self, count: str, skip_licensed: bool) -> dict[int, list[tuple[str, datetime, datetime]]]:
+        values: dict[int, list[tuple[str, datetime, datetime]]] = defaultdict(list)
+        if count == "phones":
+            for identifier_id, ad_id, _value, first, last in self._identifier_rows("phone", skip_licensed):
+                values[ad_id].append((str(identifier_id), first, last))
+            return values
+        if count == "cities":
+            sightings = select(Sighting.ad_id, Sighting.city, Sighting.seen_at).where(Sighting.city.is_not(None))
+            spans: dict[tuple[int, str], list[datetime]] = {}
+            for ad_id, city, seen_at in self.session.execute(sightings):
+                span = spans.setdefault((ad_id, str(city)), [seen_at, seen_at])
+                span[0], span[1] = min(span[0], seen_at), max(span[1], seen_at)
+            for ad_id, city, first, last in self.session.execute(
+                select(Ad.id, Ad.city, Ad.first_seen_at, Ad.last_seen_at).where(Ad.city.is_not(None))
+            ):
+                spans.setdefault((ad_id, str(city)), [first, last])
+            for (ad_id, city), (first, last) in spans.items():
+                values[ad_id].append((city, first, last))
+            return values
+        if count == "names":
+            names = select(Ad.id, AdVersion.fields["name"], Ad.first_seen_at, Ad.last_seen_at).join(
+                AdVersion, AdVersion.id == Ad.current_version_id
+            )
+            for ad_id, name, first, last in self.session.execute(names):
+                if isinstance(name, str) and name.strip():
+                    values[ad_id].append((" ".join(name.split()).title(), first, last))
+            return values
+        for ad_id, first, last in self.session.execute(select(Ad.id, Ad.first_seen_at, Ad.last_seen_at)):
+            values[ad_id].append((str(ad_id), first, last))
+        return values
+
+
+def components(edges: list[tuple[int, int]], prefix: str) -> list[tuple[Hashable, int]]:
+    """(component key, ad id) for every ad joined by the edges (union-find with path halving)."""
+    parent: dict[int, int] = {}
+
+    def root(node: int) -> int:
+        parent.setdefault(node, node)
+        while parent[node] != node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
+        return node
+
+    for a, b in edges:
+        ra, rb = root(a), root(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    return [(f"{prefix}:{root(node)}", node) for node in list(parent)]
+
+
+def _evaluate_groups(
+    session: Session, ruleset: RuleSet, settings: Settings, scan_run_id: int | None, now: datetime, stats: RuleStats
+) -> None:
+    all_group_ids = [rule.id for rule in ruleset.rules if rule.rule.group]
+    if all_group_ids:
+        session.execute(delete(IndicatorHit).where(IndicatorHit.rule_id.in_(all_group_ids)))
+    if not ruleset.group_rules:
+        return
+    data = GroupData(session, settings)
+    versions = dict(session.execute(select(Ad.id, Ad.current_version_id)).tuples().all())
+    rows: list[dict[str, Any]] = []
+    for rule in ruleset.group_rules:
+        group = rule.rule.group
+        assert group is not None
+        findings = find_groups(data.memberships(group), group)
+        rows += _group_rows(rule, findings, versions, ruleset.hash, scan_run_id, now, stats)
+    for start in range(0, len(rows), 1000):
+        session.execute(insert(IndicatorHit), rows[start : start + 1000])
+
+
+def _group_rows(
+    rule: CompiledRule,
+    findings: list[GroupFinding],
+    versions: dict[int, int | None],
+    ruleset_hash: str,
+    scan_run_id: int | None,
+    now: datetime,
+    stats: RuleStats,
+) -> list[dict[str, Any]]:
+    assert rule.rule.group is not None
+    if rule.rule.group.by == "network":
+        stats.network_hits += len(findings)
+        stats.count(rule.id, len(findings))
+        return [
+            _hit_row(group_hit(rule, f), ruleset_hash, scan_run_id, now, network_id=int(str(f.group))) for f in findings
+        ]
+    best: dict[int, GroupFinding] = {}
+    for finding in findings:
+        for ad_id in finding.ad_ids:
+            if ad_id not in best or finding.count > best[ad_id].count:
+                best[ad_id] = finding
+    hits: dict[int, Hit] = {}  # one explanation per finding, shared by its ads
+    rows = []
+    for ad_id, finding in sorted(best.items()):
+        if id(finding) not in hits:
+            hits[id(finding)] = group_hit(rule, finding)
+        hit = hits[id(finding)]
+        rows.append(_hit_row(hit, ruleset_hash, scan_run_id, now, ad_id=ad_id, version_id=versions.get(ad_id)))
+    stats.group_hits += len(rows)
+    stats.count(rule.id, len(rows))
+    return rows

@@ -1,0 +1,201 @@
+"""The safety and politeness layers against a live server on 127.0.0.1 behaving badly."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+from scanner.crawl.fetcher import AddressGuard, HostPolicy, SafeFetcher, make_client
+from scanner.crawl.politeness import Downloader, HostState, RequestCounters, RobotsDisallowed, retry_after_seconds
+from scanner.errors import FetchError, UnsafeResponseError
+from scanner.settings import CrawlSettings
+from tests.crawl.site import FakeSite, drip, gzip_bomb, huge, redirect_to, serve, status
+
+LOCAL = HostPolicy(frozenset({"127.0.0.1"}), allow_private_addresses=True)
+
+
+def limits() -> CrawlSettings:
+    return CrawlSettings(
+        delay=0,
+        jitter=0,
+        request_deadline=1.0,
+        request_timeout=0.8,
+        max_response_bytes=100_000,
+        max_retries=2,
+        backoff_base=0.01,
+        backoff_max=0.05,
+    )
+
+
+@pytest.fixture
+def hostile() -> Iterator[FakeSite]:
+    site = FakeSite()
+    site.extra = {
+        "/bomb": gzip_bomb,
+        "/drip": drip,
+        "/huge": huge,
+        "/loop": redirect_to("/loop"),
+        "/away": redirect_to("http://example.org/"),
+        "/503": status(503),
+        "/429": status(429, Retry_After="0"),
+        "/hop": redirect_to("/robots.txt"),
+    }
+    with serve(site) as running:
+        yield running
+
+
+async def _fetch(url: str, policy: HostPolicy = LOCAL, settings: CrawlSettings | None = None) -> tuple[int, bytes]:
+    settings = settings or limits()
+    async with make_client(settings, "scanner-test (+http://127.0.0.1/contact)", concurrency=4) as client:
+        response = await SafeFetcher(client, settings).fetch(url, policy)
+        return response.status, response.body
+
+
+@pytest.mark.parametrize(
+    ("path", "reason"),
+    [
+        ("/bomb", "decoded response exceeds the limit"),
+        ("/huge", "decoded response exceeds the limit"),
+        ("/drip", "deadline"),
+        ("/loop", "more than 5 redirects"),
+        ("/away", "not an allowed host"),
+    ],
+)
+def test_hostile_responses_are_refused_quickly(hostile: FakeSite, path: str, reason: str) -> None:
+    started = time.monotonic()
+    with pytest.raises(UnsafeResponseError, match=reason) as caught:
+        asyncio.run(_fetch(hostile.url + path))
+    assert caught.value.url == hostile.url + path
+    assert time.monotonic() - started < 3.0
+
+
+def test_redirect_within_the_site_is_followed(hostile: FakeSite) -> None:
+    status_code, body = asyncio.run(_fetch(hostile.url + "/hop"))
+    assert status_code == 200
+    assert b"Disallow: /private/" in body
+
+
+def test_private_addresses_are_refused_unless_allowed(hostile: FakeSite) -> None:
+    strict = HostPolicy(frozenset({"127.0.0.1", "localhost"}), allow_private_addresses=False)
+    for url in (hostile.url + "/robots.txt", hostile.url.replace("127.0.0.1", "localhost") + "/robots.txt"):
+        with pytest.raises(UnsafeResponseError, match="non-public address"):
+            asyncio.run(_fetch(url, strict))
+
+
+@pytest.mark.parametrize("url", ["ftp://127.0.0.1/x", "file:///etc/passwd"])
+def test_other_schemes_are_refused(url: str) -> None:
+    with pytest.raises(UnsafeResponseError, match="scheme"):
+        asyncio.run(AddressGuard().check(url, LOCAL))
+
+
+def _downloader_run(site: FakeSite, path: str, settings: CrawlSettings) -> tuple[int, RequestCounters, list[float]]:
+    slept: list[float] = []
+
+    async def fake_sleep(seconds: float) -> None:
+        slept.append(seconds)
+
+    async def go() -> tuple[int, RequestCounters]:
+        counters = RequestCounters()
+        async with make_client(settings, "scanner-test", concurrency=2) as client:
+            downloader = Downloader(SafeFetcher(client, settings), settings, sleep=fake_sleep)
+            response = await downloader.get(site.url + path, LOCAL, counters)
+            return response.status, counters
+
+    status_code, counters = asyncio.run(go())
+    return status_code, counters, slept
+
+
+def test_retries_with_exponential_backoff_and_a_cap(hostile: FakeSite) -> None:
+    settings = limits().model_copy(update={"max_retries": 4, "backoff_base": 0.01, "backoff_max": 0.03})
+    status_code, counters, slept = _downloader_run(hostile, "/503", settings)
+    assert status_code == 503
+    assert counters.retries == 4
+    assert counters.statuses["503"] == 5
+    assert slept == [0.01, 0.02, 0.03, 0.03]  # doubling, then capped at backoff_max
+
+
+def test_retry_after_is_honoured(hostile: FakeSite) -> None:
+    hostile.extra["/429"] = status(429, Retry_After="7")
+    settings = limits().model_copy(update={"max_retries": 1, "backoff_max": 10.0})
+    _status, counters, slept = _downloader_run(hostile, "/429", settings)
+    assert slept == [7.0]
+    assert counters.retries == 1
+
+
+def test_network_errors_are_retried_then_reported() -> None:
+    settings = limits().model_copy(update={"max_retries": 2})
+    site = FakeSite(url="http://127.0.0.1:9")  # nothing listens on the discard port
+    with pytest.raises(FetchError, match="network error"):
+        _downloader_run(site, "/x", settings)
+
+
+def test_robots_txt_disallowed_paths_are_never_requested(hostile: FakeSite) -> None:
+    settings = limits()
+
+    async def go() -> None:
+        async with make_client(settings, "scanner-test", concurrency=2) as client:
+            downloader = Downloader(SafeFetcher(client, settings), settings)
+            with pytest.raises(RobotsDisallowed):
+                await downloader.get(hostile.url + "/private/ad/9", LOCAL, RequestCounters())
+
+    asyncio.run(go())
+    assert hostile.requests == ["/robots.txt"]
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [("120", 120.0), ("", None), ("soon", None), ("Wed, 21 Oct 2015 07:28:00 GMT", 0.0)],
+)
+def test_retry_after_parsing(header: str, expected: float | None) -> None:
+    assert retry_after_seconds(header) == expected
+
+
+def test_delay_adapts_to_latency_and_429_but_not_below_the_setting() -> None:
+    state = HostState(base_delay=1.0, concurrency=1, jitter=0)
+    state.adapt(latency=0.1, status=200)
+    assert state.delay == 1.0
+    state.adapt(latency=5.0, status=200)
+    assert state.delay == 3.0  # halfway towards the latency
+    state.adapt(latency=0.1, status=429)
+    assert state.delay == 6.0
+    off = HostState(base_delay=0.0, concurrency=1, jitter=0)
+    off.adapt(latency=3.0, status=200)
+    assert off.delay == 0.0  # politeness off: no slowing down for latency
+
+
+def test_per_host_delay_spaces_requests(hostile: FakeSite) -> None:
+    settings = limits().model_copy(update={"delay": 0.2, "jitter": 0.0})
+
+    async def go() -> list[float]:
+        async with make_client(settings, "scanner-test", concurrency=4) as client:
+            downloader = Downloader(SafeFetcher(client, settings), settings)
+            counters = RequestCounters()
+            starts: list[float] = []
+
+            async def one() -> None:
+                await downloader.get(hostile.url + "/robots.txt", LOCAL, counters, obey_robots=False)
+                starts.append(time.monotonic())
+
+            await asyncio.gather(*(one() for _ in range(3)))
+            return starts
+
+    starts = sorted(asyncio.run(go()))
+    assert starts[2] - starts[0] >= 0.35
+
+
+def test_mock_transport_reports_status_codes() -> None:
+    settings = limits()
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(404, text="gone")
+
+    async def go() -> int:
+        async with httpx.AsyncClient(transport=httpx.MockTransport(handler)) as client:
+            response = await SafeFetcher(client, settings).fetch("http://127.0.0.1/x", LOCAL)
+            return response.status
+
+    assert asyncio.run(go()) == 404

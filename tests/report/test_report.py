@@ -1,0 +1,151 @@
+"""The report document: what is listed, in which order, with which evidence, and its pinned JSON shape."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from scanner.db import Database
+from scanner.errors import InputError
+from scanner.report.render import Output
+from scanner.report.report import ReportFilter, build_report, render_csv, render_text
+from scanner.report.watch import add_entry
+from scanner.settings import Settings
+from tests.report.builders import NETWORK_PHONE, SmallWorld
+
+DATA = Path(__file__).parent / "data"
+
+
+def shape(value: Any) -> Any:
+    """The structure of a JSON value: keys and value types, lists by their first element."""
+    if isinstance(value, dict):
+        return {key: shape(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [shape(value[0])] if value else []
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "bool"
+    return "number" if isinstance(value, int | float) else "str"
+
+
+def report(db: Database, settings: Settings, **options: Any) -> dict[str, Any]:
+    with db.session() as session:
+        return build_report(session, settings, ReportFilter(**options))
+
+
+def listed(document: dict[str, Any]) -> list[tuple[str | None, int]]:
+    return [
+        (group["network"]["label"] if group["network"] else None, ad["id"])
+        for group in document["groups"]
+        for ad in group["ads"]
+    ]
+
+
+def test_json_shape_is_pinned(db: Database, settings: Settings, world: SmallWorld) -> None:
+    with db.session() as session:
+        add_entry(session, settings, kind="phone", value=NETWORK_PHONE, note="case 1", actor="tester")
+    document = report(db, settings)
+    expected = json.loads((DATA / "report_shape.json").read_text())
+    assert shape(json.loads(json.dumps(document))) == expected
+
+
+def test_default_report_lists_newly_flagged_ads_grouped_by_network_highest_risk_first(
+    db: Database, settings: Settings, world: SmallWorld
+) -> None:
+    document = report(db, settings)
+    a2, b1 = world.network_ads[1], world.lone_flagged
+    # a1 was flagged already on day 2 and did not change: not new. c1 and d1 are not flagged.
+    assert listed(document) == [("N-000001", a2.id), (None, b1.id)]
+    assert document["since"] == "2026-01-04T12:00:00"
+    network_group = document["groups"][0]
+    assert network_group["risk_score"] == 85.0
+    assert network_group["network"]["phones"] == [NETWORK_PHONE]
+    assert [day["cities"] for day in network_group["network"]["movement"]] == [
+        ["Haarlem"],
+        ["Leiden"],
+        ["Haarlem", "Leiden"],
+    ]
+    assert document["summary"] | {"total_ads": 5} == {
+        "new": 2,
+        "changed": 0,
+        "removed": 0,
+        "newly_flagged_ads": 2,
+        "newly_flagged_networks": 1,
+        "watchlist_hits": 0,
+        "listed_ads": 2,
+        "groups": 2,
+        "total_ads": 5,
+    }
+
+
+def test_evidence_is_cut_around_the_matched_words(db: Database, settings: Settings, world: SmallWorld) -> None:
+    document = report(db, settings)
+    ad = document["groups"][0]["ads"][0]
+    assert ad["indicators"][0]["rule_id"] == "unsafe_services"
+    span = ad["indicators"][0]["evidence"][0]
+    assert span["text"] == "zonder condoom"
+    assert span["before"].endswith("alles mogelijk ")
+    assert span["after"].startswith(". 0612")
+
+
+@pytest.mark.parametrize(
+    ("options", "expected_ids"),
+    [
+        ({"since": "2026-01-02"}, ["a1", "a2", "b1"]),
+        ({"since": None}, ["a1", "a2", "b1"]),
+        ({"category": "licensing"}, ["b1"]),
+        ({"category": "trafficking", "min_score": 65}, ["a2"]),
+        ({"min_score": 75}, []),
+        ({"region": "zandvoort"}, ["b1"]),
+        ({"region": "Kennemerland"}, ["a2", "b1"]),
+        ({"include_unflagged": True}, ["a2", "b1"]),
+        ({"include_unflagged": True, "since": None}, ["a1", "a2", "b1", "c1", "d1"]),
+    ],
+)
+def test_filters(
+    db: Database, settings: Settings, world: SmallWorld, options: dict[str, Any], expected_ids: list[str]
+) -> None:
+    names = {
+        ad.id: ad.external_id for ad in [*world.network_ads, world.lone_flagged, world.benign, world.old_unflagged]
+    }
+    document = report(db, settings, **options)
+    assert sorted(names[ad_id] for _, ad_id in listed(document)) == expected_ids
+
+
+def test_watched_phone_is_marked_and_listed_even_below_min_score(
+    db: Database, settings: Settings, world: SmallWorld
+) -> None:
+    with db.session() as session:
+        add_entry(session, settings, kind="phone", value="06-12 34 56 78", note="", actor="tester")
+    document = report(db, settings, min_score=99)
+    assert listed(document) == [("N-000001", world.network_ads[1].id)]
+    assert document["groups"][0]["ads"][0]["watch"][0]["value"] == NETWORK_PHONE
+    assert document["summary"]["watchlist_hits"] == 1
+
+
+def test_bad_since_is_an_input_error(db: Database, settings: Settings, world: SmallWorld) -> None:
+    with pytest.raises(InputError):
+        report(db, settings, since="yesterday")
+
+
+def test_csv_has_one_row_per_listed_ad(db: Database, settings: Settings, world: SmallWorld) -> None:
+    lines = render_csv(report(db, settings)).splitlines()
+    assert lines[0].startswith("network,id,change,risk_score")
+    assert len(lines) == 3
+    assert lines[1].startswith(f"N-000001,{world.network_ads[1].id},new,70.0")
+
+
+def test_plain_text_marks_evidence_and_has_no_colour_codes(
+    db: Database, settings: Settings, world: SmallWorld, tmp_path: Path
+) -> None:
+    target = tmp_path / "report.txt"
+    with target.open("w") as stream:
+        render_text(report(db, settings), Output(stream, rich=False))
+    text = target.read_text()
+    assert "alles mogelijk [[zonder condoom]]" in text
+    assert "NEWLY FLAGGED" in text
+    assert "\x1b[" not in text

@@ -1,0 +1,52 @@
+"""A small demo world served on 127.0.0.1 and the CLI environment that points the sources at it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from scanner.demo.server import DemoServer
+from scanner.demo.world import World, WorldConfig
+
+REPOSITORY = Path(__file__).resolve().parent.parent.parent
+SMALL = WorldConfig(seed=11, days=3, independents=12, networks=2, agencies=1)
+
+
+@dataclass
+class Served:
+    server: DemoServer
+    world: World
+    env: dict[str, str]
+
+
+@contextmanager
+def served(config: WorldConfig = SMALL) -> Iterator[Served]:
+    world = World.generate(config)
+    with DemoServer(world, day=1) as server:
+        env = {
+            **server.environ(),
+            "SCANNER_PATHS_SOURCES_DIR": str(REPOSITORY / "sources"),
+            "SCANNER_PATHS_RULES_DIR": str(REPOSITORY / "rules"),
+            "SCANNER_MODEL_PATH": "",
+        }
+        yield Served(server, world, env)
+
+
+def reappearing_phone(world: World) -> tuple[str, int]:
+    """A phone advertised on day 1 that a new ad (a key not seen before) uses again on a later day."""
+    first_day: dict[str, int] = {}
+    keys_by_phone: dict[str, list[tuple[int, str]]] = {}
+    for record in world.truth():
+        if not record.days_visible:
+            continue
+        start = min(record.days_visible)
+        for phone in record.phones:
+            keys_by_phone.setdefault(phone, []).append((start, record.key))
+            first_day[phone] = min(first_day.get(phone, start), start)
+    for phone, keys in sorted(keys_by_phone.items()):
+        later = sorted(day for day, _key in keys if day > 1)
+        if first_day[phone] == 1 and later:
+            return phone, later[0]
+    raise AssertionError("the demo world has no phone that reappears in a new ad")
