@@ -35,7 +35,9 @@ def main() -> None:
     trained = time.perf_counter()
     test = demo_training_set(settings, WorldConfig(seed=args.test_seed, days=args.days))
     plot = Path(__file__).parent / "out" / "calibration.png"
-    report = evaluate_model(model, test.training.records, test.training.labels, settings.score, classes=test.classes, plot=plot)
+    report = evaluate_model(
+        model, test.training.records, test.training.labels, settings.score, classes=test.classes, plot=plot
+    )
     print(json.dumps({"train_seed": args.train_seed, "cross_validated": model.card["metrics"]}, indent=2))
     print(json.dumps({"test_seed": args.test_seed, **report}, indent=2))
     print(f"# build+train {trained - started:.1f} s, build+evaluate {time.perf_counter() - trained:.1f} s")

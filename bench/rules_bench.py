@@ -70,6 +70,7 @@ INDICATORS = [
     "Een uur voor 50 euro, moet snel geld.",
 ]
 NAMES = ["Anna", "Bella", "Cleo", "Dina", "Eva", "Fleur", "Gina", "Hanna", "Iris", "Jade", "Kim", "Lisa"]
+ROUNDS = 5
 CITIES = ["Haarlem", "Leiden", "Utrecht", "Amsterdam", "Rotterdam", "Den Haag", "Breda", "Zwolle", "Arnhem"]
 
 
@@ -85,16 +86,28 @@ def bench_per_ad(ruleset: RuleSet, count: int, seed: int) -> float:
     texts = [synthetic_text(rng) for _ in range(min(count, 2000))]
     features = [extract(text).to_json() for text in texts]
     prices = sorted(rng.uniform(80, 250) for _ in range(200))
-    ads = [AdInput(texts[i % len(texts)], features[i % len(texts)], region_prices=prices, region="Haarlem")
-           for i in range(count)]
+    ads = [
+        AdInput(texts[i % len(texts)], features[i % len(texts)], region_prices=prices, region="Haarlem")
+        for i in range(count)
+    ]
     chars = sum(len(ad.text) for ad in ads) / len(ads)
     ruleset.evaluate_ad(ads[0])  # warm-up
-    started = time.perf_counter()
-    hits = sum(len(ruleset.evaluate_ad(ad)) for ad in ads)
-    elapsed = time.perf_counter() - started
-    rate = count / elapsed
-    print(f"per-ad: {len(ruleset.ad_rules)} rules, {count} ads of {chars:.0f} characters on average, "
-          f"{hits} hits, {elapsed:.2f} s: {rate:,.0f} ads/s ({1e6 / rate:.0f} µs per ad)")
+    # Like timeit: the best of several rounds, since other processes on a shared machine only add time.
+    rounds = []
+    hits = 0
+    for _ in range(ROUNDS):
+        started, cpu = time.perf_counter(), time.process_time()
+        hits = sum(len(ruleset.evaluate_ad(ad)) for ad in ads)
+        rounds.append((time.process_time() - cpu, time.perf_counter() - started))
+    best_cpu = min(cpu for cpu, _ in rounds)
+    best_wall = min(wall for _, wall in rounds)
+    median_cpu = sorted(cpu for cpu, _ in rounds)[ROUNDS // 2]
+    rate = count / best_cpu
+    print(
+        f"per-ad: {len(ruleset.ad_rules)} rules, {count} ads of {chars:.0f} characters on average, {hits} hits; "
+        f"best of {ROUNDS} rounds: {count / best_wall:,.0f} ads/s wall clock, {rate:,.0f} ads/s of CPU time on "
+        f"one core ({1e6 / rate:.0f} µs per ad); median round {count / median_cpu:,.0f} ads/s"
+    )
     return rate
 
 
@@ -108,8 +121,13 @@ def fill_database(url: str, count: int, seed: int) -> None:
     features = [extract(text).to_json() for text in texts]
     with engine.begin() as conn:
         conn.execute(insert(Source), [{"id": 1, "name": "bench", "base_url": "http://127.0.0.1/", "created_at": start}])
-        conn.execute(insert(ScanRun), [{"id": d + 1, "kind": "scan", "status": "completed",
-                                        "started_at": start + timedelta(days=d)} for d in range(60)])
+        conn.execute(
+            insert(ScanRun),
+            [
+                {"id": d + 1, "kind": "scan", "status": "completed", "started_at": start + timedelta(days=d)}
+                for d in range(60)
+            ],
+        )
         ads, versions, sightings, ad_ids, photos, ad_photos, links = [], [], [], [], [], [], []
         identifiers: list[dict[str, Any]] = []
         for ad_id in range(1, count + 1):
@@ -117,28 +135,78 @@ def fill_database(url: str, count: int, seed: int) -> None:
             first = rng.randint(0, 50)
             city = rng.choice(CITIES)
             index = ad_id % len(texts)
-            ads.append({"id": ad_id, "source_id": 1, "external_id": str(ad_id), "url": f"http://127.0.0.1/{ad_id}",
-                        "first_seen_at": start + timedelta(days=first), "last_seen_at":
-                        start + timedelta(days=first + 7), "city": city, "current_version_id": ad_id})
-            versions.append({"id": ad_id, "ad_id": ad_id, "content_hash": str(ad_id), "fetched_at": start,
-                             "title": "", "text": texts[index], "fields": {"name": rng.choice(NAMES)},
-                             "features": features[index]})
+            ads.append(
+                {
+                    "id": ad_id,
+                    "source_id": 1,
+                    "external_id": str(ad_id),
+                    "url": f"http://127.0.0.1/{ad_id}",
+                    "first_seen_at": start + timedelta(days=first),
+                    "last_seen_at": start + timedelta(days=first + 7),
+                    "city": city,
+                    "current_version_id": ad_id,
+                }
+            )
+            versions.append(
+                {
+                    "id": ad_id,
+                    "ad_id": ad_id,
+                    "content_hash": str(ad_id),
+                    "fetched_at": start,
+                    "title": "",
+                    "text": texts[index],
+                    "fields": {"name": rng.choice(NAMES)},
+                    "features": features[index],
+                }
+            )
             for day in range(first, first + 7, 3):
-                sightings.append({"ad_id": ad_id, "scan_run_id": day + 1, "seen_at": start + timedelta(days=day),
-                                  "city": rng.choice(CITIES) if ring % 7 == 0 else city})
-            ad_ids.append({"ad_id": ad_id, "identifier_id": ring + 1, "found_in": "text", "obscurity": 0,
-                           "first_seen_at": start + timedelta(days=first), "last_seen_at":
-                           start + timedelta(days=first + 7)})
-            photos.append({"id": ad_id, "url": f"http://127.0.0.1/p/{ad_id}", "phash": f"{(ring // 2):016x}",
-                           "fetched_at": start})
+                sightings.append(
+                    {
+                        "ad_id": ad_id,
+                        "scan_run_id": day + 1,
+                        "seen_at": start + timedelta(days=day),
+                        "city": rng.choice(CITIES) if ring % 7 == 0 else city,
+                    }
+                )
+            ad_ids.append(
+                {
+                    "ad_id": ad_id,
+                    "identifier_id": ring + 1,
+                    "found_in": "text",
+                    "obscurity": 0,
+                    "first_seen_at": start + timedelta(days=first),
+                    "last_seen_at": start + timedelta(days=first + 7),
+                }
+            )
+            photos.append(
+                {"id": ad_id, "url": f"http://127.0.0.1/p/{ad_id}", "phash": f"{(ring // 2):016x}", "fetched_at": start}
+            )
             ad_photos.append({"ad_id": ad_id, "photo_id": ad_id, "first_seen_at": start})
             if ad_id % 5 and ad_id > 1:
-                links.append({"ad_a_id": ad_id - 1, "ad_b_id": ad_id, "kind": "text", "strength": 0.8,
-                              "evidence": {}, "created_at": start})
-        identifiers = [{"id": ring + 1, "kind": "phone", "value": f"+316{ring:08d}", "created_at": start}
-                       for ring in range(count // 5 + 1)]
-        for table, rows in ((Identifier, identifiers), (Ad, ads), (AdVersion, versions), (Sighting, sightings),
-                            (AdIdentifier, ad_ids), (Photo, photos), (AdPhoto, ad_photos), (Link, links)):
+                links.append(
+                    {
+                        "ad_a_id": ad_id - 1,
+                        "ad_b_id": ad_id,
+                        "kind": "text",
+                        "strength": 0.8,
+                        "evidence": {},
+                        "created_at": start,
+                    }
+                )
+        identifiers = [
+            {"id": ring + 1, "kind": "phone", "value": f"+316{ring:08d}", "created_at": start}
+            for ring in range(count // 5 + 1)
+        ]
+        for table, rows in (
+            (Identifier, identifiers),
+            (Ad, ads),
+            (AdVersion, versions),
+            (Sighting, sightings),
+            (AdIdentifier, ad_ids),
+            (Photo, photos),
+            (AdPhoto, ad_photos),
+            (Link, links),
+        ):
             for begin in range(0, len(rows), 5000):
                 conn.execute(insert(table), rows[begin : begin + 5000])
     engine.dispose()
@@ -149,20 +217,25 @@ def bench_database(count: int, seed: int) -> None:
         url = f"sqlite:///{folder}/bench.db"
         started = time.perf_counter()
         fill_database(url, count, seed)
-        print(f"stored {count:,} ads with sightings, phones, photos and text links in "
-              f"{time.perf_counter() - started:.1f} s")
-        settings = load_settings(cli={"database.url": url, "paths.rules_dir": str(ROOT / "rules")},
-                                 environ={}).settings
+        print(
+            f"stored {count:,} ads with sightings, phones, photos and text links in "
+            f"{time.perf_counter() - started:.1f} s"
+        )
+        settings = load_settings(cli={"database.url": url, "paths.rules_dir": str(ROOT / "rules")}, environ={}).settings
         database = open_database(settings, check=False)
         ruleset = RuleSet.load(ROOT / "rules", settings)
         stats = apply_rules(database, settings, ruleset=ruleset, now=datetime(2026, 3, 1))
-        print(f"apply_rules, first run: per-ad pass {stats.ads_evaluated:,} ads in {stats.seconds_per_ad:.1f} s "
-              f"({stats.ads_evaluated / max(stats.seconds_per_ad, 1e-9):,.0f} ads/s incl. database), "
-              f"{stats.ad_hits:,} hits; cross-ad {len(ruleset.group_rules)} rules in {stats.seconds_cross_ad:.1f} s, "
-              f"{stats.group_hits:,} ad hits")
+        print(
+            f"apply_rules, first run: per-ad pass {stats.ads_evaluated:,} ads in {stats.seconds_per_ad:.1f} s "
+            f"({stats.ads_evaluated / max(stats.seconds_per_ad, 1e-9):,.0f} ads/s incl. database), "
+            f"{stats.ad_hits:,} hits; cross-ad {len(ruleset.group_rules)} rules in {stats.seconds_cross_ad:.1f} s, "
+            f"{stats.group_hits:,} ad hits"
+        )
         again = apply_rules(database, settings, ruleset=ruleset, now=datetime(2026, 3, 2))
-        print(f"apply_rules, nightly re-run with nothing changed: per-ad {again.ads_evaluated} ads in "
-              f"{again.seconds_per_ad:.2f} s, cross-ad {again.seconds_cross_ad:.1f} s")
+        print(
+            f"apply_rules, nightly re-run with nothing changed: per-ad {again.ads_evaluated} ads in "
+            f"{again.seconds_per_ad:.2f} s, cross-ad {again.seconds_cross_ad:.1f} s"
+        )
         database.dispose()
 
 

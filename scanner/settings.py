@@ -95,6 +95,7 @@ class CrawlSettings(_Section):
     backoff_base: float = Field(default=1.0, ge=0.0, description="First retry waits this many seconds, doubling.")
     backoff_max: float = Field(default=60.0, ge=0.0, description="Longest wait between retries.")
     keep_image_bytes: bool = Field(default=False, description="Store photo bytes (off: only hashes are kept).")
+    fetch_photos: bool = Field(default=True, description="Fetch and hash ad photos (off: only pages are collected).")
     removed_after_scans: int = Field(
         default=2,
         ge=1,
@@ -186,7 +187,7 @@ class ScoreSettings(_Section):
     flag_threshold: float = Field(default=50.0, ge=0.0, le=100.0, description="Risk score at which an ad is flagged.")
     rule_share: float = Field(default=0.5, ge=0.0, le=1.0, description="Weight of the rules in the risk score.")
     rule_scale: float = Field(
-        default=5.0,
+        default=8.0,
         gt=0.0,
         description="Summed rule weight at which the rule part of a score reaches 63% (see docs/model.md).",
     )

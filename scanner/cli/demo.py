@@ -81,8 +81,12 @@ def serve(seed: int, day: int, days: int, hostile: bool, crawl_delay: float) -> 
 @demo.command()
 @click.option("--seed", type=int, default=7, show_default=True, help="Seed of the demo world.")
 @click.option("--days", type=click.IntRange(1, 60), default=14, show_default=True, help="Days the world spans.")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="File to write (JSON lines); '-' for standard output.")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="File to write (JSON lines); '-' for standard output.",
+)
 def truth(seed: int, days: int, out: Path) -> None:
     """Write the ground truth of the demo world: one JSON object per ad key.
 

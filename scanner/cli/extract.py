@@ -36,19 +36,27 @@ def _records(stream: IO[str], name: str, plain: bool) -> Iterator[tuple[Any, str
             )
         fields = record.get("fields") or {}
         if not isinstance(fields, dict):
-            raise InputError("'fields' must be an object", context=f"{name}:{number}", hint='write {"fields": {"city": "Haarlem"}}')
+            raise InputError(
+                "'fields' must be an object", context=f"{name}:{number}", hint='write {"fields": {"city": "Haarlem"}}'
+            )
         title = record.get("title")
         text = record.get("text", "")
         if isinstance(title, str) and title:
             text = f"{title}\n{text}"
-        yield record.get("id", number), text, {str(key): str(value) for key, value in fields.items() if value is not None}
+        yield (
+            record.get("id", number),
+            text,
+            {str(key): str(value) for key, value in fields.items() if value is not None},
+        )
 
 
 @click.command()
 @click.argument("source", type=click.File("r", encoding="utf-8"), default="-")
 @click.option("--plain", is_flag=True, help="Treat every line as plain text, even when it looks like JSON.")
 @click.option("--pretty", is_flag=True, help="Indent the JSON (one object per input, no longer one per line).")
-@click.option("--pending", is_flag=True, help="Instead of reading SOURCE, extract every stored ad version that needs it.")
+@click.option(
+    "--pending", is_flag=True, help="Instead of reading SOURCE, extract every stored ad version that needs it."
+)
 @pass_app
 def extract(app: App, source: IO[str], plain: bool, pretty: bool, pending: bool) -> None:
     """Extract phones, ages, places, prices and contacts from text.

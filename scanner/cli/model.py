@@ -188,6 +188,11 @@ def evaluate(
     )
     for cls, values in flags.get("by_class", {}).items():
         click.echo(f"  {cls}: {values['flagged']} of {values['ads']} flagged ({values['flagged_share']:.1%})")
+    rules_only = report["score"]["rules_only_flags"]
+    click.echo(
+        f"rules only (no model): {rules_only['flagged_positives']} of {rules_only['positives']} positives flagged; "
+        f"false-positive rate {rules_only['false_positive_rate']}"
+    )
     click.echo(f"calibration plot: {report['calibration_plot']}")
 
 

@@ -20,6 +20,7 @@ def score(app: App, ad_ids: tuple[int, ...], as_json: bool) -> None:
     kept apart), the model version, and an explanation: the rules that fired with their evidence and
     the model's strongest features for it. Any underage hit flags the ad whatever its score. Without
     a model file (model.path) the scores use the rules only. The formula is in docs/model.md.
+    Run `scanner rules apply` first to bring the indicator hits up to date (the nightly scan does).
 
     \b
     Example:

@@ -1,9 +1,11 @@
 """The crawl of one run: workers fetch frontier entries, one writer stores their outcomes in batches.
 
 `run_crawl` seeds (or resumes) the run's frontier with the sources' start URLs, passes each source's
-age gate, then runs crawl.global_concurrency workers over a queue of listing, ad and photo entries.
-Workers fetch through the politeness layer and parse; the writer applies outcomes in batches in a
-thread, so the event loop keeps fetching while the database commits. Incremental behaviour:
+age gate, then fetches listing, ad and photo entries. Each origin (scheme, host, port) has its own
+queue and as many workers as its per-host concurrency, so a slow or hostile host holds up only its
+own work; crawl.global_concurrency bounds the requests in flight over all hosts. Workers fetch
+through the politeness layer and parse; the writer applies outcomes in batches in a thread, so the
+event loop keeps fetching while the database commits. Incremental behaviour:
 
 - a listing or ad page with a stored ETag/Last-Modified is asked for conditionally (304: not fetched
   again); a page whose bytes hash as before is not parsed again;
@@ -22,6 +24,7 @@ import time
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -64,11 +67,12 @@ class Crawl:
         self.crawl_settings = settings.crawl
         self.configs = sources
         self.stats = stats
-        self.store = CrawlStore(db, run_id, now, settings.crawl.removed_after_scans)
+        self.store = CrawlStore(db, run_id, now, settings.crawl.removed_after_scans, settings.crawl.fetch_photos)
         self.adapters: dict[str, Adapter] = {}
         self.policies: dict[str, HostPolicy] = {}
         self.counters: dict[str, RequestCounters] = {}
-        self.queue: asyncio.Queue[WorkItem] = asyncio.Queue()
+        self.queues: dict[str, asyncio.Queue[WorkItem]] = {}
+        self.workers: list[asyncio.Task[None]] = []
         self.outcomes: asyncio.Queue[Outcome] = asyncio.Queue()
         self.open_items = 0
         self.done = asyncio.Event()
@@ -108,15 +112,14 @@ class Crawl:
                 await self._pass_gate(client, config)
             self._enqueue(items)
             writer = asyncio.create_task(self._writer())
-            workers = [asyncio.create_task(self._worker()) for _ in range(concurrency)]
             if self.open_items == 0:
                 self.done.set()
             try:
                 await self.done.wait()
             finally:
-                for task in workers:
+                for task in self.workers:
                     task.cancel()
-                await asyncio.gather(*workers, return_exceptions=True)
+                await asyncio.gather(*self.workers, return_exceptions=True)
                 writer.cancel()
                 await asyncio.gather(writer, return_exceptions=True)
         self._merge_counters()
@@ -146,11 +149,18 @@ class Crawl:
     def _enqueue(self, items: list[WorkItem]) -> None:
         for item in items:
             self.open_items += 1
-            self.queue.put_nowait(item)
+            parts = urlsplit(item.url)
+            origin = f"{parts.scheme}://{parts.netloc}".lower()
+            queue = self.queues.get(origin)
+            if queue is None:
+                queue = self.queues[origin] = asyncio.Queue()
+                for _ in range(self.downloader.host_state(origin).concurrency):
+                    self.workers.append(asyncio.create_task(self._worker(queue)))
+            queue.put_nowait(item)
 
-    async def _worker(self) -> None:
+    async def _worker(self, queue: asyncio.Queue[WorkItem]) -> None:
         while True:
-            item = await self.queue.get()
+            item = await queue.get()
             try:
                 outcome = await self._process(item)
             except ScannerError as exc:
@@ -161,7 +171,10 @@ class Crawl:
             if outcome.status == "failed":
                 self.stats.source(item.source).add_error(item.url, outcome.error or "failed")
                 log.warning("crawl error source=%s url=%s reason=%s", item.source, item.url, outcome.error)
-            await self.outcomes.put(outcome)
+            # the outcome is queued before its discoveries, so the writer stores their frontier rows first
+            outcome.discovered = self.store.claim(outcome.discovered)
+            self.outcomes.put_nowait(outcome)
+            self._enqueue(outcome.discovered)
 
     async def _writer(self) -> None:
         last_stats = 0.0
@@ -346,8 +359,6 @@ def _is_page(content_type: str) -> bool:
 
 
 def _host(url: str) -> str:
-    from urllib.parse import urlsplit
-
     return (urlsplit(url).hostname or "").lower()
 
 

@@ -30,7 +30,6 @@ from scanner.errors import FetchError, UnsafeResponseError
 from scanner.settings import CrawlSettings
 
 RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504, 507, 509, 520, 521, 522, 523, 524})
-MAX_ADAPTIVE_DELAY = 60.0
 
 
 class RobotsDisallowed(FetchError):
@@ -42,6 +41,7 @@ class HostState:
     base_delay: float
     concurrency: int
     jitter: float
+    max_delay: float = 60.0
     delay: float = 0.0
     next_start: float = 0.0
     slots: asyncio.Semaphore = field(init=False)
@@ -54,14 +54,16 @@ class HostState:
         self.slots = asyncio.Semaphore(self.concurrency)
 
     def adapt(self, latency: float, status: int | None) -> None:
-        """AutoThrottle's idea: move the delay towards the observed latency, never below the configured one."""
-        if self.base_delay <= 0 and status != 429:
-            return
+        """AutoThrottle's idea: 429 doubles the delay; otherwise it moves towards the observed latency per
+        slot, never below the configured delay and never above max_delay (crawl.backoff_max)."""
+        ceiling = max(self.max_delay, self.base_delay)
         if status == 429:
-            self.delay = min(MAX_ADAPTIVE_DELAY, max(self.delay * 2, 1.0))
-        else:
-            target = max(self.base_delay, latency / self.concurrency)
-            self.delay = min(MAX_ADAPTIVE_DELAY, max(self.base_delay, (self.delay + target) / 2))
+            self.delay = min(ceiling, max(self.delay * 2, 1.0))
+            return
+        target = max(self.base_delay, latency / self.concurrency) if self.base_delay > 0 else self.base_delay
+        self.delay = min(ceiling, max(self.base_delay, (self.delay + target) / 2))
+        if self.delay < 0.01:
+            self.delay = self.base_delay
 
 
 def retry_after_seconds(value: str | None, now: float | None = None) -> float | None:
@@ -116,6 +118,7 @@ class Downloader:
                 base_delay=self.settings.delay if delay is None else delay,
                 concurrency=concurrency or self.settings.per_host_concurrency,
                 jitter=self.settings.jitter,
+                max_delay=self.settings.backoff_max,
             )
             self.hosts[origin] = state
         return state

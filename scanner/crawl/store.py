@@ -90,8 +90,9 @@ class Outcome:
 
 
 class CrawlStore:
-    def __init__(self, db: Database, run_id: int, now: datetime, removed_after: int) -> None:
+    def __init__(self, db: Database, run_id: int, now: datetime, removed_after: int, fetch_photos: bool = True) -> None:
         self.db = db
+        self.fetch_photos = fetch_photos
         self.run_id = run_id
         self.now = now
         self.removed_after = removed_after
@@ -195,15 +196,27 @@ class CrawlStore:
 
     def seed(self, items: list[WorkItem]) -> list[WorkItem]:
         """Add start URLs to the frontier; returns those that were not there yet."""
+        fresh = self.claim(items)
         with self.db.session() as session:
-            return self._discover(session, items)
+            self._insert(session, fresh)
+        return fresh
 
-    def _discover(self, session: Session, items: list[WorkItem]) -> list[WorkItem]:
+    def claim(self, items: list[WorkItem]) -> list[WorkItem]:
+        """The items whose URL is new to this run's frontier, now marked as known.
+
+        Pages are claimed on the event loop as soon as a listing is read, so they are fetched without
+        waiting for the database; their rows are inserted with the listing's outcome, which the writer
+        applies before any outcome of theirs. Photos are claimed by the writer, which knows their ads.
+        """
         fresh = []
         for item in items:
-            if item.url in self.frontier_urls:
-                continue
-            self.frontier_urls.add(item.url)
+            if item.url not in self.frontier_urls:
+                self.frontier_urls.add(item.url)
+                fresh.append(item)
+        return fresh
+
+    def _insert(self, session: Session, items: list[WorkItem]) -> None:
+        for item in items:
             session.add(
                 FrontierEntry(
                     scan_run_id=self.run_id,
@@ -215,11 +228,9 @@ class CrawlStore:
                     discovered_at=utcnow(),
                 )
             )
-            fresh.append(item)
-        return fresh
 
     def apply(self, batch: list[Outcome], stats: CrawlStats, *, save_stats: bool = False) -> list[WorkItem]:
-        """Apply outcomes in order in one transaction, counting into `stats`; returns new entries to fetch."""
+        """Apply outcomes in order in one transaction, counting into `stats`; returns new photos to fetch."""
         fresh: list[WorkItem] = []
         with self.db.session() as session:
             photo_urls = [url for outcome in batch if outcome.ad for url in outcome.ad.photos]
@@ -227,7 +238,7 @@ class CrawlStore:
             for outcome in batch:
                 state = self.sources[outcome.item.source]
                 source_stats = stats.source(state.config.name)
-                fresh.extend(self._discover(session, outcome.discovered))
+                self._insert(session, outcome.discovered)
                 for external_id, listing_url, city in outcome.seen:
                     known = state.known_ads.get(external_id)
                     if known is not None:
@@ -343,13 +354,14 @@ class CrawlStore:
         ad.city = record.city or ad.city
         self._sight(session, ad.id, listing_url, listing_city or record.city)
         photos = []
-        for url in record.photos:
+        for url in record.photos if self.fetch_photos else []:
             photo_id = known_photos.get(url)
             if photo_id is not None:
                 self._link_photo(session, ad.id, photo_id)
             else:
                 photos.append(WorkItem(state.config.name, url, "photo", {"ad_ids": [ad.id]}))
-        fresh = self._discover(session, photos)
+        fresh = self.claim(photos)
+        self._insert(session, fresh)
         for item in photos:
             if item not in fresh:  # already in this run's frontier: the photo entry learns one more ad
                 self._add_photo_owner(session, item.url, ad.id)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
+from typing import Any
 
 from scanner.demo import vocab
 from scanner.demo.images import EDITS, photo_key
@@ -27,8 +28,27 @@ from scanner.demo.records import AdClass, SiteName
 from scanner.demo.texts import AdSpec
 
 CITY_WEIGHTS = [city.weight for city in CITIES]
-RISK_FAMILIES = ("youth", "unsafe", "24_7", "low_price", "real_language", "new_in_town", "hotel", "no_refusal",
-                 "multi_women", "obscured_phone", "third_person")
+AREA_CODES = {
+    "Amsterdam": "20",
+    "Rotterdam": "10",
+    "Den Haag": "70",
+    "Utrecht": "30",
+    "Haarlem": "23",
+    "Eindhoven": "40",
+}
+RISK_FAMILIES = (
+    "youth",
+    "unsafe",
+    "24_7",
+    "low_price",
+    "real_language",
+    "new_in_town",
+    "hotel",
+    "no_refusal",
+    "multi_women",
+    "obscured_phone",
+    "third_person",
+)
 
 
 @dataclass
@@ -134,23 +154,53 @@ def _lang(rng: random.Random, weights: tuple[float, float, float]) -> tuple[str,
 
 
 def _spec(
-    rng: random.Random, template_seed: str, variation_seed: str, *, lang: str, foreign: str | None, name: str,
-    age: int, city: City, phones: list[str], phone_style: str | None, prices: dict[str, int], safe: list[str],
-    unsafe: list[str], indicators: set[str], **extra: object,
+    rng: random.Random,
+    template_seed: str,
+    variation_seed: str,
+    *,
+    lang: str,
+    foreign: str | None,
+    name: str,
+    age: int,
+    city: City,
+    phones: list[str],
+    phone_style: str | None,
+    prices: dict[str, int],
+    safe: list[str],
+    unsafe: list[str],
+    indicators: set[str],
+    **extra: Any,
 ) -> AdSpec:
     written = rng.choice(city.written) if rng.random() < 0.3 else city.name
-    postcode = f"{rng.choice(city.postcode_prefixes)} {rng.choice('ABCDEGHJKLMNPRSTVWXZ')}{rng.choice('ABEHJKLMNPRSTVX')}"
+    postcode = (
+        f"{rng.choice(city.postcode_prefixes)} {rng.choice('ABCDEGHJKLMNPRSTVWXZ')}{rng.choice('ABEHJKLMNPRSTVX')}"
+    )
     return AdSpec(
-        template_seed=template_seed, variation_seed=variation_seed, lang=lang, foreign=foreign, name=name, age=age,
-        age_in_text=rng.random() < 0.5, city=city.name, city_written=written, district=rng.choice(city.districts),
-        postcode=postcode, phones=phones, phone_style=phone_style, services_safe=safe, services_unsafe=unsafe,
-        prices=prices, indicators=indicators, **extra,  # type: ignore[arg-type]
+        template_seed=template_seed,
+        variation_seed=variation_seed,
+        lang=lang,
+        foreign=foreign,
+        name=name,
+        age=age,
+        age_in_text=rng.random() < 0.5,
+        city=city.name,
+        city_written=written,
+        district=rng.choice(city.districts),
+        postcode=postcode,
+        phones=phones,
+        phone_style=phone_style,
+        services_safe=safe,
+        services_unsafe=unsafe,
+        prices=prices,
+        indicators=indicators,
+        **extra,
     )
 
 
 def _traps(rng: random.Random) -> tuple[str, ...]:
-    return tuple(trap for trap, share in (("date", 0.15), ("ad_id", 0.1), ("kvk", 0.06), ("weight", 0.1))
-                 if rng.random() < share)
+    return tuple(
+        trap for trap, share in (("date", 0.15), ("ad_id", 0.1), ("kvk", 0.06), ("weight", 0.1)) if rng.random() < share
+    )
 
 
 def _visible_days(rng: random.Random, start: int, end: int, gap_share: float) -> list[int]:
@@ -172,11 +222,22 @@ def plan_independent(rng: random.Random, minter: Minter, index: int, horizon: in
     placement = rng.choices(["both", "field", "text"], weights=(0.4, 0.3, 0.3))[0]
     level = rng.choices([0, 1, 2, 3], weights=(0.35, 0.45, 0.12, 0.08))[0]
     style = rng.choice(styles_at(level)) if placement != "field" else None
-    indicators = {family for family, share in (
-        ("real_language", 0.12), ("24_7", 0.06), ("youth", 0.03), ("hotel", 0.05), ("unsafe", 0.03),
-        ("no_refusal", 0.02), ("money_pressure", 0.02), ("low_price", 0.04), ("new_in_town", 0.08),
-        ("multi_women", 0.03),
-    ) if rng.random() < share}
+    indicators = {
+        family
+        for family, share in (
+            ("real_language", 0.12),
+            ("24_7", 0.06),
+            ("youth", 0.03),
+            ("hotel", 0.05),
+            ("unsafe", 0.03),
+            ("no_refusal", 0.02),
+            ("money_pressure", 0.02),
+            ("low_price", 0.04),
+            ("new_in_town", 0.08),
+            ("multi_women", 0.03),
+        )
+        if rng.random() < share
+    }
     third_person = rng.random() < 0.05
     safe, unsafe = _services(rng, lang, "unsafe" in indicators)
     indicators.discard("unsafe")
@@ -185,10 +246,22 @@ def plan_independent(rng: random.Random, minter: Minter, index: int, horizon: in
     start = rng.randint(-60, 0) if rng.random() < 0.75 else rng.randint(2, max(2, horizon))
     end = rng.randint(max(start, 1), horizon) if rng.random() < 0.12 else horizon
     days = _visible_days(rng, max(start, 1), end, 0.12)
-    shared = dict(lang=lang, foreign=foreign, name=name, age=age, phones=[phone], phone_style=style, safe=safe,
-                  unsafe=unsafe, emoji_rate=rng.uniform(0.0, 0.6), typo_rate=rng.choice([0.0, 0.005, 0.01, 0.02]),
-                  shouting=rng.random() < 0.05, third_person=third_person, traps=_traps(rng),
-                  other_names=[rng.choice(vocab.NAMES_NL + vocab.NAMES_INTL)])
+    shared: dict[str, Any] = dict(
+        lang=lang,
+        foreign=foreign,
+        name=name,
+        age=age,
+        phones=[phone],
+        phone_style=style,
+        safe=safe,
+        unsafe=unsafe,
+        emoji_rate=rng.uniform(0.0, 0.6),
+        typo_rate=rng.choice([0.0, 0.005, 0.01, 0.02]),
+        shouting=rng.random() < 0.05,
+        third_person=third_person,
+        traps=_traps(rng),
+        other_names=[rng.choice(vocab.NAMES_NL + vocab.NAMES_INTL)],
+    )
     # Changes over time: a trip to another city, a new price, a rewritten text.
     changes: list[tuple[int, City, set[str], dict[str, int], str]] = [(start, home, indicators, prices, "v0")]
     if rng.random() < 0.15 and days:
@@ -207,22 +280,39 @@ def plan_independent(rng: random.Random, minter: Minter, index: int, horizon: in
         key = minter.key(site)
         plan = Plan(key, site, "independent", f"adv-{person}", person, None, None, start, list(days))
         for n, (from_day, city, ind, ad_prices, tag) in enumerate(changes):
-            spec = _spec(rng, f"tpl:{person}", f"{key}:{n}:{tag}", city=city, prices=ad_prices,
-                         indicators=set(ind), **shared)  # type: ignore[arg-type]
+            spec = _spec(
+                rng, f"tpl:{person}", f"{key}:{n}:{tag}", city=city, prices=ad_prices, indicators=set(ind), **shared
+            )
             field_phone = phone if placement in ("both", "field") else None
             # nachtlicht converts uploads to PNG; the same picture, other bytes.
             site_photos = photos if site == "rozewereld" else [p.replace(".jpg", ".png") for p in photos]
-            plan.versions.append(VersionPlan(
-                from_day, spec, _site_services(safe, unsafe, site), field_phone,
-                age if rng.random() < 0.85 else None, None, site_photos, city))
+            plan.versions.append(
+                VersionPlan(
+                    from_day,
+                    spec,
+                    _site_services(safe, unsafe, site),
+                    field_phone,
+                    age if rng.random() < 0.85 else None,
+                    None,
+                    site_photos,
+                    city,
+                )
+            )
         plans.append(plan)
     return plans
 
 
 def _risk_profile(rng: random.Random) -> dict[str, float]:
+    """How often each risk family shows in one network's ads: a different mix per network.
+
+    Obscured phones are the one family every network uses sometimes (a significant predictor in
+    the JIRN study); the others may be absent altogether. At least two families are frequent.
+    """
     while True:
-        profile = {family: rng.choices([0.0, 0.15, 0.5, 0.85], weights=(0.4, 0.25, 0.2, 0.15))[0]
-                   for family in RISK_FAMILIES}
+        profile = {
+            family: rng.choices([0.0, 0.15, 0.5, 0.85], weights=(0.4, 0.25, 0.2, 0.15))[0] for family in RISK_FAMILIES
+        }
+        profile["obscured_phone"] = rng.choice([0.15, 0.3, 0.5, 0.7])
         if sum(share >= 0.5 for share in profile.values()) >= 2:
             return profile
 
@@ -239,9 +329,16 @@ def plan_network(rng: random.Random, minter: Minter, index: int, horizon: int) -
     third_person = rng.random() < profile["third_person"]
     low = rng.random() < profile["low_price"]
     base_prices = _prices(rng, low)
-    writer = dict(lang=lang, foreign=foreign, variation=0.2, emoji_rate=rng.uniform(0.4, 0.9),
-                  typo_rate=rng.choice([0.0, 0.01, 0.02]), shouting=rng.random() < 0.4, benign_rate=0.2,
-                  third_person=third_person)
+    writer: dict[str, Any] = dict(
+        lang=lang,
+        foreign=foreign,
+        variation=0.2,
+        emoji_rate=rng.uniform(0.4, 0.9),
+        typo_rate=rng.choice([0.0, 0.01, 0.02]),
+        shouting=rng.random() < 0.4,
+        benign_rate=0.2,
+        third_person=third_person,
+    )
     people = []
     for w in range(women):
         person = f"{network}w{w}"
@@ -262,15 +359,21 @@ def plan_network(rng: random.Random, minter: Minter, index: int, horizon: int) -
             if rng.random() > 0.85:
                 continue
             name = rng.choice(names) if rng.random() < 0.6 else rng.choice(vocab.NAMES_INTL)
-            phone = {"shared": phones[0], "rotating": phones[stint_no % len(phones)],
-                     "per_woman": phones[w % len(phones)]}[phone_mode]
+            phone = {
+                "shared": phones[0],
+                "rotating": phones[stint_no % len(phones)],
+                "per_woman": phones[w % len(phones)],
+            }[phone_mode]
             obscured = rng.random() < profile["obscured_phone"]
             if obscured:
                 style: str | None = rng.choice(styles_at(rng.choice([2, 2, 3])))
             else:
                 style = rng.choice(["plain", "separators", "whatsapp_link", None])
-            indicators = {family for family in ("youth", "24_7", "real_language", "new_in_town", "hotel",
-                                                "no_refusal", "multi_women") if rng.random() < profile[family]}
+            indicators = {
+                family
+                for family in ("youth", "24_7", "real_language", "new_in_town", "hotel", "no_refusal", "multi_women")
+                if rng.random() < profile[family]
+            }
             if low:
                 indicators.add("low_price")
             safe, unsafe = _services(rng, lang, rng.random() < profile["unsafe"])
@@ -288,14 +391,36 @@ def plan_network(rng: random.Random, minter: Minter, index: int, horizon: int) -
                     standing[(person, site)] = plan
                 else:
                     plan = existing
-                spec = _spec(rng, f"tpl:{network}", f"{plan.key}:{stint_no}", name=name, age=stated_age, city=city,
-                             phones=[phone], phone_style=style, prices=base_prices, safe=safe, unsafe=unsafe,
-                             indicators=indicators, other_names=rng.sample(others, min(len(others), 2)),
-                             traps=_traps(rng), **writer)  # type: ignore[arg-type]
+                spec = _spec(
+                    rng,
+                    f"tpl:{network}",
+                    f"{plan.key}:{stint_no}",
+                    name=name,
+                    age=stated_age,
+                    city=city,
+                    phones=[phone],
+                    phone_style=style,
+                    prices=base_prices,
+                    safe=safe,
+                    unsafe=unsafe,
+                    indicators=indicators,
+                    other_names=rng.sample(others, min(len(others), 2)),
+                    traps=_traps(rng),
+                    **writer,
+                )
                 field_phone = phone if style is None or (not obscured and rng.random() < 0.4) else None
-                plan.versions.append(VersionPlan(
-                    first, spec, _site_services(safe, unsafe, site), field_phone,
-                    stated_age if rng.random() < 0.9 else None, None, photo_keys, city))
+                plan.versions.append(
+                    VersionPlan(
+                        first,
+                        spec,
+                        _site_services(safe, unsafe, site),
+                        field_phone,
+                        stated_age if rng.random() < 0.9 else None,
+                        None,
+                        photo_keys,
+                        city,
+                    )
+                )
                 days = [d for d in range(first, last_day + 1) if d not in plan.days]
                 if len(days) > 2 and rng.random() < 0.1:
                     days = days[: rng.randint(1, len(days) - 1)]
@@ -309,8 +434,9 @@ def plan_agency(rng: random.Random, minter: Minter, index: int, horizon: int) ->
     city = pick_city(rng)
     code = city.name.replace("'s-", "").replace(" ", "")[:3].upper()
     licence = f"{rng.choice(vocab.LICENCE_PREFIXES)}-{code}-{rng.randint(2015, 2025)}-{rng.randint(1, 999):03d}"
-    phone = "+31206" + "".join(rng.choice("0123456789") for _ in range(6)) if rng.random() < 0.3 \
-        else random_nl_mobile(rng)
+    area = AREA_CODES.get(city.name)
+    landline = area is not None and rng.random() < 0.5
+    phone = f"+31{area}{rng.randint(2, 9)}{rng.randrange(10**6):06d}" if landline else random_nl_mobile(rng)
     lang, foreign = _lang(rng, (0.75, 0.1, 0.15))
     foreign = None
     profile = {"hotel": 0.35, "24_7": 0.25, "real_language": 0.3, "multi_women": 0.3, "new_in_town": 0.1}
@@ -334,13 +460,41 @@ def plan_agency(rng: random.Random, minter: Minter, index: int, horizon: int) ->
         for site in sites:
             key = minter.key(site)
             plan = Plan(key, site, "agency", agency, person, None, agency, start, list(days))
-            spec = _spec(rng, f"tpl:{agency}", f"{key}:0", lang=lang, foreign=foreign, name=names[w], age=age,
-                         city=city, phones=[phone], phone_style=rng.choice(["plain", "separators"]) if in_text else None,
-                         prices=prices, safe=safe, unsafe=unsafe, indicators=indicators, third_person=third_person,
-                         agency=agency_name, licence=licence if rng.random() < 0.7 else None, variation=0.25,
-                         emoji_rate=0.1, typo_rate=0.0, traps=_traps(rng))
-            plan.versions.append(VersionPlan(
-                start, spec, _site_services(safe, unsafe, site), phone if rng.random() < 0.9 else None,
-                age, licence if rng.random() < 0.9 else None, photos, city))
+            spec = _spec(
+                rng,
+                f"tpl:{agency}",
+                f"{key}:0",
+                lang=lang,
+                foreign=foreign,
+                name=names[w],
+                age=age,
+                city=city,
+                phones=[phone],
+                phone_style=rng.choice(["plain", "separators"]) if in_text else None,
+                prices=prices,
+                safe=safe,
+                unsafe=unsafe,
+                indicators=indicators,
+                third_person=third_person,
+                agency=agency_name,
+                licence=licence if rng.random() < 0.7 else None,
+                variation=0.25,
+                benign_rate=0.0,
+                emoji_rate=0.1,
+                typo_rate=0.0,
+                traps=_traps(rng),
+            )
+            plan.versions.append(
+                VersionPlan(
+                    start,
+                    spec,
+                    _site_services(safe, unsafe, site),
+                    phone if rng.random() < 0.9 else None,
+                    age,
+                    licence if rng.random() < 0.9 else None,
+                    photos,
+                    city,
+                )
+            )
             plans.append(plan)
     return plans

@@ -37,12 +37,34 @@ import zlib
 from functools import lru_cache
 from http.server import BaseHTTPRequestHandler
 
-HOSTILE_PATHS = ("/ok", "/slow", "/429", "/429-once", "/500", "/502", "/503-once", "/loop/a", "/redirect-chain",
-                 "/to-private", "/to-metadata", "/huge", "/huge-stream", "/gzip-bomb", "/wrong-charset",
-                 "/wrong-charset-meta", "/truncated", "/truncated-html", "/not-html", "/fake-image.jpg", "/bomb.png")
+HOSTILE_PATHS = (
+    "/ok",
+    "/slow",
+    "/429",
+    "/429-once",
+    "/500",
+    "/502",
+    "/503-once",
+    "/loop/a",
+    "/redirect-chain",
+    "/to-private",
+    "/to-metadata",
+    "/huge",
+    "/huge-stream",
+    "/gzip-bomb",
+    "/wrong-charset",
+    "/wrong-charset-meta",
+    "/truncated",
+    "/truncated-html",
+    "/not-html",
+    "/fake-image.jpg",
+    "/bomb.png",
+)
 
-OK_PAGE = (b'<!DOCTYPE html>\n<html lang="nl"><head><meta charset="utf-8"><title>ok</title></head>'
-           b"<body><p>Alles goed.</p></body></html>\n")
+OK_PAGE = (
+    b'<!DOCTYPE html>\n<html lang="nl"><head><meta charset="utf-8"><title>ok</title></head>'
+    b"<body><p>Alles goed.</p></body></html>\n"
+)
 CHARSET_TEXT = "<p>Één café, € 150,- per uur, naïef geprobeerd</p>"
 
 
@@ -84,12 +106,20 @@ def png_bomb(width: int = 30_000, height: int = 30_000) -> bytes:
 
 def _index() -> bytes:
     links = "\n".join(f'<li><a href="{path}">{path}</a></li>' for path in HOSTILE_PATHS)
-    return (f'<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>hostile</title></head>'
-            f"<body><ul>\n{links}\n</ul></body></html>\n").encode()
+    return (
+        f'<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>hostile</title></head>'
+        f"<body><ul>\n{links}\n</ul></body></html>\n"
+    ).encode()
 
 
-def _send(handler: BaseHTTPRequestHandler, status: int, body: bytes, content_type: str = "text/html; charset=utf-8",
-          headers: dict[str, str] | None = None, length: int | None = None) -> None:
+def _send(
+    handler: BaseHTTPRequestHandler,
+    status: int,
+    body: bytes,
+    content_type: str = "text/html; charset=utf-8",
+    headers: dict[str, str] | None = None,
+    length: int | None = None,
+) -> None:
     handler.send_response(status)
     handler.send_header("Content-Type", content_type)
     handler.send_header("Content-Length", str(len(body) if length is None else length))
@@ -109,8 +139,9 @@ def _number(query: dict[str, str], name: str, default: float) -> float:
         return default
 
 
-def serve(handler: BaseHTTPRequestHandler, path: str, query: dict[str, str], state: HostileState,
-          stopping: threading.Event) -> int:
+def serve(
+    handler: BaseHTTPRequestHandler, path: str, query: dict[str, str], state: HostileState, stopping: threading.Event
+) -> int:
     """Answer one request of the hostile site; returns the status sent."""
     if path == "/":
         _send(handler, 200, _index())

@@ -15,10 +15,10 @@ import io
 import random
 from functools import lru_cache
 
-from PIL import Image, ImageDraw, ImageFilter, ImageOps
+from PIL import Image, ImageDraw, ImageOps
 
 EDITS = ("o", "r", "c", "q", "m")
-SIZE = (240, 320)
+SIZE = (180, 240)
 
 
 def photo_key(person_id: str, number: int, edit: str = "o", ext: str = "jpg") -> str:
@@ -44,11 +44,8 @@ def draw_picture(picture: str) -> Image.Image:
     rng = random.Random(f"picture:{picture}")
     width, height = SIZE
     top, bottom = _colour(rng), _colour(rng)
-    gradient = Image.new("RGB", (1, height))
-    for y in range(height):
-        share = y / (height - 1)
-        gradient.putpixel((0, y), tuple(int(a + (b - a) * share) for a, b in zip(top, bottom, strict=True)))
-    image = gradient.resize((width, height)).rotate(rng.choice([0, 90, 180, 270]), expand=False)
+    ramp = Image.linear_gradient("L").resize((width, height)).rotate(rng.choice([0, 90, 180, 270]))
+    image = Image.composite(Image.new("RGB", (width, height), bottom), Image.new("RGB", (width, height), top), ramp)
     draw = ImageDraw.Draw(image)
     for _ in range(rng.randint(6, 10)):
         x0, y0 = rng.randrange(-40, width), rng.randrange(-40, height)
@@ -64,11 +61,12 @@ def draw_picture(picture: str) -> Image.Image:
     centre = rng.randrange(width // 4, 3 * width // 4)
     skin = _colour(rng)
     draw.ellipse((centre - 28, 60, centre + 28, 130), fill=skin)
-    draw.polygon([(centre - 60, height), (centre - 35, 140), (centre + 35, 140), (centre + 60, height)],
-                 fill=_colour(rng))
+    draw.polygon(
+        [(centre - 60, height), (centre - 35, 140), (centre + 35, 140), (centre + 60, height)], fill=_colour(rng)
+    )
     noise = Image.frombytes("L", (width // 4, height // 4), rng.randbytes((width // 4) * (height // 4)))
-    noise = noise.resize((width, height), Image.Resampling.NEAREST).convert("RGB")
-    return Image.blend(image, noise, 0.08).filter(ImageFilter.SMOOTH)
+    noise = noise.resize((width, height), Image.Resampling.BILINEAR).convert("RGB")
+    return Image.blend(image, noise, 0.08)
 
 
 def render_photo(key: str) -> bytes:

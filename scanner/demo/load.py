@@ -79,8 +79,15 @@ class _Loader:
         ad = self.ads.get(cache_key)
         seen = demo_day(demo.day)
         if ad is None:
-            ad = Ad(source_id=source.id, external_id=demo.key, url=self.base_urls[demo.site] + demo.url_path,
-                    first_seen_at=seen, last_seen_at=seen, missing_scans=0, city=demo.city)
+            ad = Ad(
+                source_id=source.id,
+                external_id=demo.key,
+                url=self.base_urls[demo.site] + demo.url_path,
+                first_seen_at=seen,
+                last_seen_at=seen,
+                missing_scans=0,
+                city=demo.city,
+            )
             self.session.add(ad)
             self.session.flush()
         self.ads[cache_key] = ad
@@ -93,18 +100,27 @@ class _Loader:
         digest = content_hash(demo.title, demo.text, fields)
         version = self.versions.get((ad.id, digest))
         if version is None:
-            version = AdVersion(ad_id=ad.id, scan_run_id=run.id, content_hash=digest, fetched_at=seen,
-                                title=demo.title, text=demo.text, fields=fields)
+            version = AdVersion(
+                ad_id=ad.id,
+                scan_run_id=run.id,
+                content_hash=digest,
+                fetched_at=seen,
+                title=demo.title,
+                text=demo.text,
+                fields=fields,
+            )
             self.session.add(version)
             self.session.flush()
             self.versions[(ad.id, digest)] = version
         ad.current_version_id = version.id
         listing = self.base_urls[demo.site] + LISTING_PATHS[demo.site].format(
-            province=slugify(demo.province), city=slugify(demo.city))
+            province=slugify(demo.province), city=slugify(demo.city)
+        )
         if (ad.id, run.id) not in self.sighted:
             self.sighted.add((ad.id, run.id))
-            self.session.add(Sighting(ad_id=ad.id, scan_run_id=run.id, seen_at=seen, listing_url=listing,
-                                      city=demo.city))
+            self.session.add(
+                Sighting(ad_id=ad.id, scan_run_id=run.id, seen_at=seen, listing_url=listing, city=demo.city)
+            )
         if self.with_photos:
             self.link_photos(ad, demo)
         return ad
@@ -115,9 +131,16 @@ class _Loader:
             photo = self.photos.get(url)
             if photo is None:
                 hashes = photo_hashes(key)
-                photo = Photo(url=url, sha256=hashes.sha256, phash=hashes.phash, dhash=hashes.dhash,
-                              phash_mirror=hashes.phash_mirror, width=hashes.width, height=hashes.height,
-                              fetched_at=demo_day(demo.day))
+                photo = Photo(
+                    url=url,
+                    sha256=hashes.sha256,
+                    phash=hashes.phash,
+                    dhash=hashes.dhash,
+                    phash_mirror=hashes.phash_mirror,
+                    width=hashes.width,
+                    height=hashes.height,
+                    fetched_at=demo_day(demo.day),
+                )
                 self.session.add(photo)
                 self.session.flush()
             self.photos[url] = photo
@@ -126,14 +149,25 @@ class _Loader:
                 self.session.add(AdPhoto(ad_id=ad.id, photo_id=photo.id, first_seen_at=demo_day(demo.day)))
 
     def run(self, day: int) -> ScanRun:
-        found = self.session.scalar(select(ScanRun).where(ScanRun.kind == "crawl", ScanRun.simulated_day == day,
-                                                          ScanRun.host == "demo-load"))
+        found = self.session.scalar(
+            select(ScanRun).where(ScanRun.kind == "crawl", ScanRun.simulated_day == day, ScanRun.host == "demo-load")
+        )
         if found is None:
-            found = ScanRun(kind="crawl", status="completed", started_at=demo_day(day), finished_at=demo_day(day),
-                            heartbeat_at=demo_day(day), simulated_day=day, stats={}, host="demo-load")
+            found = ScanRun(
+                kind="crawl",
+                status="completed",
+                started_at=demo_day(day),
+                finished_at=demo_day(day),
+                heartbeat_at=demo_day(day),
+                simulated_day=day,
+                stats={},
+                host="demo-load",
+            )
             self.session.add(found)
             self.session.flush()
-        rows = self.session.execute(select(Sighting.ad_id, Sighting.scan_run_id).where(Sighting.scan_run_id == found.id))
+        rows = self.session.execute(
+            select(Sighting.ad_id, Sighting.scan_run_id).where(Sighting.scan_run_id == found.id)
+        )
         self.sighted = {(ad_id, run_id) for ad_id, run_id in rows}
         return found
 

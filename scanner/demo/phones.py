@@ -1,7 +1,8 @@
 """Phone numbers as people write them in ads: made-up valid numbers and every way of spelling them.
 
-Each writing style is a pure function of the number and a generator (`random.Random` or `Habit`), so the extraction stage
-can use them in property tests (`write_phone(e164, style, rng)` must always be read back as `e164`).
+Each writing style is a pure function of the number and a generator (`random.Random` or `Habit`), so
+the extraction stage can use them in property tests: `write_phone(e164, style, rng)` must always be
+read back as `e164`.
 Styles are grouped by obscurity level, as in /work/shared/domain/PHONES.md §7.3:
 
     0 plain        0612345678, +31612345678

@@ -3,8 +3,9 @@
 `run_demo(app, seed=7, days=4)` starts the demo sites on 127.0.0.1, points sources/*.yaml at them
 (DEMO_ROZEWERELD_URL, DEMO_NACHTLICHT_URL), and runs the real nightly scan once per simulated day on
 a fresh SQLite database (unless the user named a database), then prints the morning report. The
-politeness delays are switched off for the demo only: the sites are local and synthetic, so waiting
-between requests protects nobody. Every other setting is the user's.
+politeness limits (delay, jitter, one request at a time per site) are relaxed for the demo only:
+the sites are local and synthetic, so waiting between requests protects nobody. Every other setting
+is the user's.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from scanner.workflow import audit
 from scanner.workflow.scan import run_scan
 
 REPOSITORY = Path(__file__).resolve().parent.parent.parent
+DEMO_CONCURRENCY = 4  # requests at once per demo site; they run on this machine
 DEMO_PRIVACY = {
     "controller": "Demo municipality (synthetic data only)",
     "purpose": "demonstration on the synthetic demo world",
@@ -53,6 +55,7 @@ def demo_settings(app: App, database_dir: Path | None) -> Settings:
         settings.database.url = f"sqlite:///{directory / 'demo.db'}"
     settings.crawl.delay = 0.0
     settings.crawl.jitter = 0.0
+    settings.crawl.per_host_concurrency = max(settings.crawl.per_host_concurrency, DEMO_CONCURRENCY)
     for name, value in DEMO_PRIVACY.items():
         if not getattr(settings.privacy, name):
             setattr(settings.privacy, name, value)

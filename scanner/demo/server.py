@@ -58,8 +58,10 @@ class DemoServer:
         self.stopping = threading.Event()
         self._lock = threading.Lock()
         self._indexes: dict[tuple[str, int], DayIndex] = {}
-        self._keys = {site: {plan.key for plan in world.plans if plan.site == site} for site in SITES}
-        self._photos = {
+        self._keys: dict[str, set[str]] = {
+            site: {plan.key for plan in world.plans if plan.site == site} for site in SITES
+        }
+        self._photos: dict[str, set[str]] = {
             site: {key for plan in world.plans if plan.site == site for v in plan.versions for key in v.photo_keys}
             for site in SITES
         }
@@ -72,7 +74,9 @@ class DemoServer:
         for site in self._sites:
             server = ThreadingHTTPServer(("127.0.0.1", 0), _make_handler(self, site))
             server.daemon_threads = True
-            thread = threading.Thread(target=server.serve_forever, name=f"demo-{site}", daemon=True)
+            thread = threading.Thread(
+                target=server.serve_forever, kwargs={"poll_interval": 0.05}, name=f"demo-{site}", daemon=True
+            )
             thread.start()
             self._servers[site] = server
             self._threads.append(thread)
@@ -149,7 +153,7 @@ def _make_handler(server: DemoServer, site: str) -> type[BaseHTTPRequestHandler]
         protocol_version = "HTTP/1.1"
         server_version = f"demo-{site}/1.0"
 
-        def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the base class's name
+        def log_message(self, format: str, *args: object) -> None:
             return  # the request log is kept in memory; nothing goes to stderr
 
         def do_HEAD(self) -> None:
@@ -199,8 +203,12 @@ def _make_handler(server: DemoServer, site: str) -> type[BaseHTTPRequestHandler]
                     headers["Last-Modified"] = _http_date(response.modified_day)
                 if self._not_modified(etag, response.modified_day):
                     status, body = 304, b""
-            if body and "gzip" in self.headers.get("Accept-Encoding", "") and \
-                    response.content_type.startswith(COMPRESSIBLE) and len(body) > 256:
+            if (
+                body
+                and "gzip" in self.headers.get("Accept-Encoding", "")
+                and response.content_type.startswith(COMPRESSIBLE)
+                and len(body) > 256
+            ):
                 body = gzip.compress(body, mtime=0)
                 headers["Content-Encoding"] = "gzip"
                 headers["Vary"] = "Accept-Encoding"

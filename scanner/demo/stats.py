@@ -28,7 +28,7 @@ def world_stats(world: World) -> dict[str, Any]:
     live = [len(world.ads_on(day)) for day in world.days]
     live_by_class: dict[str, list[int]] = defaultdict(list)
     for day in world.days:
-        counts = Counter(record.cls for record in world.truth_on(day).values())
+        counts: Counter[str] = Counter(record.cls for record in world.truth_on(day).values())
         for cls in CLASSES:
             live_by_class[cls].append(counts[cls])
     networks: dict[str, list[TruthRecord]] = defaultdict(list)
@@ -58,9 +58,7 @@ def world_stats(world: World) -> dict[str, Any]:
         "ads_by_class": {cls: len(records) for cls, records in by_class.items()},
         "ads_by_site": dict(Counter(record.site for record in truth)),
         "live_per_day": {"min": min(live), "mean": round(mean(live), 1), "max": max(live)},
-        "live_share_by_class": {
-            cls: round(100 * sum(live_by_class[cls]) / sum(live), 1) for cls in CLASSES
-        },
+        "live_share_by_class": {cls: round(100 * sum(live_by_class[cls]) / sum(live), 1) for cls in CLASSES},
         "advertisers": {
             "independent": len({r.advertiser_id for r in by_class["independent"]}),
             "network": len(networks),
@@ -83,16 +81,12 @@ def world_stats(world: World) -> dict[str, Any]:
             style: {cls: _share(records, lambda r, s=style: s in r.phone_styles) for cls, records in by_class.items()}
             for style in STYLES
         },
-        "no_phone_in_text": {
-            cls: _share(records, lambda r: not r.phone_styles) for cls, records in by_class.items()
-        },
+        "no_phone_in_text": {cls: _share(records, lambda r: not r.phone_styles) for cls, records in by_class.items()},
         "traps": {
             trap: {cls: _share(records, lambda r, t=trap: t in r.traps) for cls, records in by_class.items()}
             for trap in TRAP_KINDS
         },
-        "relocating": {
-            cls: _share(records, lambda r: len(r.cities) > 1) for cls, records in by_class.items()
-        },
+        "relocating": {cls: _share(records, lambda r: len(r.cities) > 1) for cls, records in by_class.items()},
     }
 
 
@@ -115,11 +109,13 @@ def stats_markdown(stats: dict[str, Any]) -> str:
         "|---|---:|---:|---:|---:|",
         "| advertisers | " + " | ".join(str(stats["advertisers"][c]) for c in CLASSES) + " | |",
         "| ad keys | " + " | ".join(str(by_class[c]) for c in CLASSES) + f" | {stats['ads']} |",
-        "| share of live ads per day | " + " | ".join(f"{stats['live_share_by_class'][c]}%" for c in CLASSES)
+        "| share of live ads per day | "
+        + " | ".join(f"{stats['live_share_by_class'][c]}%" for c in CLASSES)
         + " | 100% |",
         "",
         f"Live ads per day over both sites: {live['min']} to {live['max']} (mean {live['mean']}). "
-        + ", ".join(f"{site}: {count} keys" for site, count in sorted(stats["ads_by_site"].items())) + ".",
+        + ", ".join(f"{site}: {count} keys" for site, count in sorted(stats["ads_by_site"].items()))
+        + ".",
         "",
         "### Indicator families written into the ads",
         "",
@@ -134,7 +130,7 @@ def stats_markdown(stats: dict[str, Any]) -> str:
         "Writing styles of numbers in the text (an ad may use several):",
         "",
         *_table("style", stats["phone_styles"]),
-        *[f"| no number in the text | " + " | ".join(f"{stats['no_phone_in_text'][c]}%" for c in CLASSES) + " |"],
+        *["| no number in the text | " + " | ".join(f"{stats['no_phone_in_text'][c]}%" for c in CLASSES) + " |"],
         "",
         "### Numbers that are not phone numbers",
         "",
@@ -143,13 +139,15 @@ def stats_markdown(stats: dict[str, Any]) -> str:
         "### Networks and agencies",
         "",
         "Ads whose city changed during their life: "
-        + ", ".join(f"{cls} {stats['relocating'][cls]}%" for cls in CLASSES) + ".",
+        + ", ".join(f"{cls} {stats['relocating'][cls]}%" for cls in CLASSES)
+        + ".",
         "",
         "| group | ads | women | phones | cities | names |",
         "|---|---:|---:|---:|---:|---:|",
     ]
     for kind in ("networks", "agencies"):
         for name, row in stats[kind].items():
-            lines.append(f"| {name} | {row['ads']} | {row['women']} | {row['phones']} | {row['cities']} | "
-                         f"{row['names']} |")
+            lines.append(
+                f"| {name} | {row['ads']} | {row['women']} | {row['phones']} | {row['cities']} | {row['names']} |"
+            )
     return "\n".join(lines) + "\n"

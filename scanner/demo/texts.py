@@ -10,6 +10,7 @@ becomes the ground truth.
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass, field
 
 from scanner.demo import vocab
@@ -66,15 +67,16 @@ class Composed:
 class _Writer:
     def __init__(self, spec: AdSpec) -> None:
         self.spec = spec
-        self.ad = Habit(spec.variation_seed)
+        self.ad = random.Random(spec.variation_seed)
 
     def habit(self, part: str) -> Habit:
         """The writer's own generator for one part: the same for every ad of this template."""
         return Habit(f"{self.spec.template_seed}:{part}")
 
     def choose(self, part: str, options: tuple[str, ...] | list[str]) -> str:
-        rng = self.ad if self.ad.random() < self.spec.variation else self.habit(part)
-        return rng.choice(list(options))
+        if self.ad.random() < self.spec.variation:
+            return self.ad.choice(options)
+        return self.habit(part).choice(options)
 
     def lang_for(self, part: str) -> str:
         if self.spec.lang != "mix":
@@ -91,18 +93,21 @@ class _Writer:
         return " " + "".join(self.ad.choice(palette) for _ in range(self.ad.choice([1, 1, 2, 3])))
 
     def typos(self, text: str) -> str:
-        if self.spec.typo_rate <= 0:
-            return text
+        """About `typo_rate` of the letters get a slip of the finger: swapped, dropped or doubled."""
+        expected = len(text) * self.spec.typo_rate
+        count = int(expected) + (1 if self.ad.random() < expected - int(expected) else 0)
         chars = list(text)
-        for i in range(len(chars) - 1):
-            if chars[i].isalpha() and chars[i + 1].isalpha() and self.ad.random() < self.spec.typo_rate:
-                kind = self.ad.choice(["swap", "drop", "double"])
-                if kind == "swap":
-                    chars[i], chars[i + 1] = chars[i + 1], chars[i]
-                elif kind == "drop":
-                    chars[i] = ""
-                else:
-                    chars[i] = chars[i] * 2
+        for _ in range(count):
+            i = self.ad.randrange(max(1, len(chars) - 1))
+            if not (chars[i].isalpha() and i + 1 < len(chars) and chars[i + 1].isalpha()):
+                continue
+            kind = self.ad.choice(["swap", "drop", "double"])
+            if kind == "swap":
+                chars[i], chars[i + 1] = chars[i + 1], chars[i]
+            elif kind == "drop":
+                chars[i] = ""
+            else:
+                chars[i] = chars[i] * 2
         return "".join(chars)
 
 
@@ -124,19 +129,33 @@ def write_prices(prices: dict[str, int], style: int, lang: str) -> str:
     uur, half = ("uur", "half uur") if lang == "nl" else ("hour", "half hour")
     lines: list[str] = []
     if style == 0:
-        lines.append(" / ".join(x for x in [f"15 min {q}" if q else "", f"30 min {h}" if h else "",
-                                             f"1 {uur} {u}" if u else ""] if x))
+        lines.append(
+            " / ".join(
+                x for x in [f"15 min {q}" if q else "", f"30 min {h}" if h else "", f"1 {uur} {u}" if u else ""] if x
+            )
+        )
     elif style == 1:
-        lines.append(" | ".join(x for x in [f"½ {uur[:3] if lang == 'nl' else 'hr'} € {h},-" if h else "",
-                                             f"1 {uur} € {u},-" if u else ""] if x))
+        lines.append(
+            " | ".join(
+                x
+                for x in [
+                    f"½ {uur[:3] if lang == 'nl' else 'hr'} € {h},-" if h else "",
+                    f"1 {uur} € {u},-" if u else "",
+                ]
+                if x
+            )
+        )
     elif style == 2:
         lines += [f"{half.capitalize()}: {h} euro" if h else "", f"{uur.capitalize()}: {u} euro" if u else ""]
     elif style == 3:
         lines.append(f"30min {h}eu, 1h {u}eu" if h else f"1h {u}eu")
     elif style == 4:
         label = "Tarieven" if lang == "nl" else "Rates"
-        parts = [f"kwartier {q}" if q and lang == "nl" else f"15 min {q}" if q else "",
-                 f"{half} {h}" if h else "", f"{uur} {u}" if u else ""]
+        parts = [
+            f"kwartier {q}" if q and lang == "nl" else f"15 min {q}" if q else "",
+            f"{half} {h}" if h else "",
+            f"{uur} {u}" if u else "",
+        ]
         lines.append(f"{label}: " + ", ".join(x for x in parts if x))
     elif style == 5:
         lines.append(f"€ {u},- per {uur}" if lang == "nl" else f"€{u} per hour")
@@ -204,7 +223,8 @@ def compose(spec: AdSpec) -> Composed:
         others = ", ".join(spec.other_names)
         parts.append((f"Ook aanwezig: {others}" if lang == "nl" else f"Also here: {others}") + w.emoji())
 
-    parts.append(_fill(w.phrase("incall", vocab.INCALL), spec).strip() + ".")
+    incall_table = vocab.INCALL_THIRD if spec.third_person else vocab.INCALL
+    parts.append(_fill(w.phrase("incall", incall_table), spec).strip() + ".")
     if w.habit("postcode").random() < 0.35:
         parts.append(("Omgeving " if lang == "nl" else "Area ") + spec.postcode)
         traps.append("postcode")
@@ -220,7 +240,10 @@ def compose(spec: AdSpec) -> Composed:
         if family in vocab.INDICATOR_PHRASES and family != "multi_women":
             if family == "low_price" and w.habit("lowprice-word").random() < 0.5:
                 continue  # most low prices are only numbers
-            text = _fill(w.phrase("ind:" + family, vocab.INDICATOR_PHRASES[family]), spec)
+            table = vocab.INDICATOR_PHRASES[family]
+            if spec.age > 19:  # "net 18 geworden" only where it is true: the truth holds the stated ages
+                table = {lang: tuple(p for p in phrases if "18" not in p) for lang, phrases in table.items()}
+            text = _fill(w.phrase("ind:" + family, table), spec)
             if spec.shouting:
                 text = text.upper()
             parts.insert(1 + w.habit("pos:" + family).randrange(len(parts)), text + w.emoji())
@@ -232,8 +255,13 @@ def compose(spec: AdSpec) -> Composed:
     services = list(spec.services_safe) + list(spec.services_unsafe)
     if services:
         service_style = w.habit("svc").randrange(3)
-        head = w.choose("svchead", ["Services:", "Mijn services:", "Wat ik doe:", "Ik bied:", ""]
-                        if lang == "nl" else ["Services:", "I offer:", "What I do:", ""])
+        heads = {
+            ("nl", False): ["Services:", "Mijn services:", "Wat ik doe:", "Ik bied:", ""],
+            ("en", False): ["Services:", "I offer:", "What I do:", ""],
+            ("nl", True): ["Services:", "Haar services:", "Zij biedt:", ""],
+            ("en", True): ["Services:", "She offers:", ""],
+        }
+        head = w.choose("svchead", heads[(lang, spec.third_person)])
         if service_style == 0:
             parts.append((head + " " + ", ".join(services)).strip())
         elif service_style == 1:
@@ -260,16 +288,21 @@ def compose(spec: AdSpec) -> Composed:
         prices = _written_prices(spec.prices, style)
 
     for trap in spec.traps:
-        values = {"day": str(w.ad.randint(1, 28)), "month": f"{w.ad.randint(1, 12):02d}",
-                  "adid": str(w.ad.randint(100000, 999999)), "kvk": str(w.ad.randint(60000000, 99999999)),
-                  "kg": str(w.ad.randint(48, 75))}
+        values = {
+            "day": str(w.ad.randint(1, 28)),
+            "month": f"{w.ad.randint(1, 12):02d}",
+            "adid": str(w.ad.randint(100000, 999999)),
+            "kvk": str(w.ad.randint(60000000, 99999999)),
+            "kg": str(w.ad.randint(48, 75)),
+        }
         parts.append(_fill(w.phrase("trap:" + trap, vocab.TRAPS[trap]), spec, **values))
         traps.append(trap)
 
     phone_styles: list[str] = []
     if spec.phone_style and spec.phones:
         written_phone = write_phone(spec.phones[0], spec.phone_style, w.ad)
-        parts.append(_fill(w.phrase("contact", vocab.CONTACT), spec, phone=written_phone))
+        contact_table = vocab.CONTACT_THIRD if spec.third_person else vocab.CONTACT
+        parts.append(_fill(w.phrase("contact", contact_table), spec, phone=written_phone))
         phone_styles.append(spec.phone_style)
         for extra in spec.phones[1:]:
             parts.append(("Of: " if lang == "nl" else "Or: ") + write_phone(extra, "separators", w.ad))
@@ -279,7 +312,7 @@ def compose(spec: AdSpec) -> Composed:
     closing = w.phrase("closing", vocab.CLOSINGS)
     if spec.foreign and w.habit("foreign-close").random() < 0.7:
         closing = w.choose("fclose", vocab.FOREIGN_CLOSINGS[spec.foreign])
-    parts.append(closing + w.emoji())
+    parts.append(_fill(closing, spec) + w.emoji())
 
     layout = w.habit("layout").randrange(3)
     joiner = ["\n", "\n\n", " "][layout]

@@ -40,10 +40,13 @@ class WorldConfig:
 def format_phone_field(e164: str, site: str) -> str:
     """How a site prints the number in its phone field."""
     local = "0" + e164[3:]
-    if site == "rozewereld":
-        return local[:2] + "-" + local[2:] if e164.startswith("+316") else local
     rest = e164[3:]
-    return f"+{e164[1:3]} {rest[0]} {rest[1:5]} {rest[5:]}"
+    mobile = e164.startswith(("+316", "+324"))
+    if site == "rozewereld":
+        return local[:2] + "-" + local[2:] if mobile else local[:3] + "-" + local[3:]
+    if mobile:
+        return f"+{e164[1:3]} {rest[0]} {rest[1:5]} {rest[5:]}"
+    return f"+{e164[1:3]} {rest[:2]} {rest[2:5]} {rest[5:]}"
 
 
 def url_path(plan: Plan, first: VersionPlan) -> str:
@@ -207,11 +210,12 @@ def stream_ads(seed: int, count: int) -> Iterator[tuple[DemoAd, TruthRecord]]:
     defaults = WorldConfig()
     minter = Minter(seed)
     horizon = 3
-    mix: list[tuple[str, Planner]] = (
-        [("ind", plan_independent)] * defaults.independents
-        + [("net", plan_network)] * defaults.networks
-        + [("ag", plan_agency)] * defaults.agencies
-    )
+    kinds: list[tuple[str, Planner, int]] = [
+        ("ind", plan_independent, defaults.independents),
+        ("net", plan_network, defaults.networks),
+        ("ag", plan_agency, defaults.agencies),
+    ]
+    mix = [(kind, planner) for kind, planner, count in kinds for _ in range(count)]
     chooser = random.Random(f"{seed}:stream")
     produced = 0
     index = 0

@@ -16,8 +16,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from scanner.extract.normalize import Normalized
+from scanner.extract.normalize import Normalized, windows
 from scanner.extract.numbers import TEENS_EN, TEENS_NL, TENS_EN, TENS_NL, UNITS_EN, UNITS_NL
+from scanner.extract.terms import Lexicon
 
 MIN_AGE = 14
 MAX_AGE = 79
@@ -26,7 +27,7 @@ MAX_AGE = 79
 def _age_words() -> dict[str, int]:
     words: dict[str, int] = {}
     for teens, tens, units, joiners in (
-        (TEENS_NL, TENS_NL, UNITS_NL, ("en", "-en-", " en ")),
+        (TEENS_NL, TENS_NL, UNITS_NL, ("en",)),
         (TEENS_EN, TENS_EN, UNITS_EN, ("-", " ", "")),
     ):
         words.update({word: value for word, value in teens.items() if value >= MIN_AGE})
@@ -42,29 +43,56 @@ def _age_words() -> dict[str, int]:
 
 
 AGE_WORDS = _age_words()
+AGE_WORD_TOKENS = frozenset(re.split(r"[- ]", word)[0] for word in AGE_WORDS)
 _WORD_ALTERNATION = "|".join(sorted(map(re.escape, AGE_WORDS), key=len, reverse=True))
-_NUM = rf"(?<![\d,.])(?:\d{{2}}(?![\d%])|(?<![a-z])(?:{_WORD_ALTERNATION})(?![a-z]))"
+# Two digits not inside a longer number, a decimal or a percentage. The check comes after the digits so that
+# the pattern starts with a digit class, which lets the regex engine skip to digits quickly.
+_DIGITS_NUM = r"\d\d(?<![\d,.]\d\d)(?![\d%])"
+_WORDS_NUM = rf"(?:{_DIGITS_NUM}|(?<![a-z])(?:{_WORD_ALTERNATION})(?![a-z]))"
 _UNIT = (
     r"(?:jaar(?:tjes)?\b|jr\b\.?|j\b\.?|-?jarige?\b|yo\b|y/o\b|y\.o\.?|yrs?\b|years?(?:\s+old|-old)?\b|"
     r"ans\b|anos\b|jahre\b|lat\b|let\b|ani\b|anni\b|eves\b)"
 )
 _LIST_SEPARATOR = r"\s*(?:,|&|\ben\b|\band\b|/|\+|\bund\b|\bet\b|\bsi\b|\bi\b)\s*"
-_WITH_UNIT = re.compile(rf"(?P<nums>{_NUM}(?:{_LIST_SEPARATOR}{_NUM})*)\s*-?\s*{_UNIT}")
-_LABELLED = re.compile(
-    rf"\b(?:age|leeftijd|lft|alter|edad|idade|eta|varsta|wiek|vek|kor|ages)\b\s*[:=.\-]?\s*(?P<nums>{_NUM}"
-    rf"(?:{_LIST_SEPARATOR}{_NUM})*)(?!\s*[+\-]\s*\d|\+)"
-)
-_FIRST_PERSON = re.compile(
-    rf"\b(?:ik ben|ben|i'?m|i am|im|ich bin|je suis|soy|tengo|sono|jestem|sunt|just turned|net|pas|barely|"
-    rf"nog maar|only|juist)\s+(?:net\s+|pas\s+|just\s+|only\s+|nog maar\s+)?(?P<nums>{_NUM})"
+_NOT_MEASURE = (
     r"(?!\s*(?:cm|kg|kilo|m\b|min|minuten|minutes|euro|eur|€|%|uur|u\b|h\b|x\b|/|\+|-\s*\d|\d|,\d|\.\d|keer|times"
     r"|dagen|days|weken|weeks|maanden|months|cup|dd|mm|jr\b))"
 )
-_NAME_BRACKET = re.compile(rf"\b(?P<name>[a-z]{{2,}})\s*\(\s*(?P<nums>{_NUM})\s*(?:j|jr|jaar|y|yo|yrs)?\s*\)")
-_NAME_NUMBER = re.compile(
-    rf"\b(?P<name>[a-z]{{2,}})(?P<comma>,)?\s+(?P<nums>{_NUM})(?=\s*(?:[,.!;)|]|-\s|\ben\b|\band\b|&|\n|$))"
-)
-_NUMBER_IN = re.compile(_NUM)
+
+
+@dataclass(frozen=True)
+class _Patterns:
+    with_unit: re.Pattern[str]
+    labelled: re.Pattern[str]
+    first_person: re.Pattern[str]
+    name_bracket: re.Pattern[str]
+    name_number: re.Pattern[str]
+
+
+def _patterns(num: str) -> _Patterns:
+    listed = rf"(?P<nums>{num}(?:{_LIST_SEPARATOR}{num})*)"
+    return _Patterns(
+        with_unit=re.compile(rf"{listed}\s*-?\s*{_UNIT}"),
+        labelled=re.compile(
+            rf"\b(?:age|leeftijd|lft|alter|edad|idade|eta|varsta|wiek|vek|kor|ages)\b\s*[:=.\-]?\s*{listed}"
+            r"(?!\s*[+\-]\s*\d|\+)"
+        ),
+        first_person=re.compile(
+            r"\b(?:ik ben|ben|i'?m|i am|im|ich bin|je suis|soy|tengo|sono|jestem|sunt|just turned|net|pas|barely|"
+            r"nog maar|only|juist)\s+(?:net\s+|pas\s+|just\s+|only\s+|nog maar\s+)?"
+            rf"(?P<nums>{num}){_NOT_MEASURE}"
+        ),
+        name_bracket=re.compile(rf"\b(?P<name>[a-z]{{2,}})\s*\(\s*(?P<nums>{num})\s*(?:j|jr|jaar|y|yo|yrs)?\s*\)"),
+        name_number=re.compile(
+            rf"\b(?P<name>[a-z]{{2,}})(?P<comma>,)?\s+(?P<nums>{num})"
+            r"(?=\s*(?:[,.!;)|]|-\s|\ben\b|\band\b|&|\n|$))"
+        ),
+    )
+
+
+_DIGIT_PATTERNS = _patterns(_DIGITS_NUM)
+_WORD_PATTERNS = _patterns(_WORDS_NUM)
+_NUMBER_IN = re.compile(_WORDS_NUM)
 _CLIENT_BEFORE = re.compile(
     r"(?:(?<![a-z])(?:vanaf|boven(?: de)?|ouder dan|older than|over|min(?:imaal|imum)?\.?|max(?:imaal|imum)?\.?|tot|"
     r"onder(?: de)?|under|tussen|between|from|heren|mannen|men|klanten|clients|gentlemen|gasten|al|sinds|since|for|"
@@ -126,59 +154,67 @@ def _add_ages(view: Normalized, match: re.Match[str], found: dict[int, AgeMatch]
 def find_ages(view: Normalized) -> list[AgeMatch]:
     """Stated ages in order of appearance, one per place in the text."""
     found: dict[int, AgeMatch] = {}
+    if view.words & AGE_WORD_TOKENS:
+        patterns, ranges = _WORD_PATTERNS, [(0, len(view.text))]
+    else:
+        patterns, ranges = _DIGIT_PATTERNS, windows(view, 40, 30)
+    for start, end in ranges:
+        _find_in(view, patterns, start, end, found)
+    return sorted(found.values(), key=lambda age: age.start)
+
+
+def _find_in(view: Normalized, patterns: _Patterns, begin: int, stop: int, found: dict[int, AgeMatch]) -> None:
     text = view.text
-    if not any(char.isdigit() for char in text) and not any(word in text for word in ("tig", "tien", "teen", "ty")):
-        return []
-    for match in _WITH_UNIT.finditer(text):
+    for match in patterns.with_unit.finditer(text, begin, stop):
         _add_ages(view, match, found, check_after=True)
-    for match in _LABELLED.finditer(text):
+    for match in patterns.labelled.finditer(text, begin, stop):
         _add_ages(view, match, found, check_after=False)
-    for match in _FIRST_PERSON.finditer(text):
+    for match in patterns.first_person.finditer(text, begin, stop):
         _add_ages(view, match, found, check_after=True)
     strong = bool(found)
-    for match in _NAME_NUMBER.finditer(text):
+    for match in patterns.name_number.finditer(text, begin, stop):
         name = match.group("name")
         start, _ = view.span(match.start("name"), match.end("name"))
         if name in _NAME_STOP or _STREET.search(name) or not view.original[start : start + 1].isupper():
             continue
         if strong or match.group("comma"):
             _add_ages(view, match, found, check_after=False)
-    for match in _NAME_BRACKET.finditer(text):
+    for match in patterns.name_bracket.finditer(text, begin, stop):
         start, _ = view.span(match.start("name"), match.end("name"))
         if match.group("name") in _NAME_STOP or not view.original[start : start + 1].isupper():
             continue
         _add_ages(view, match, found, check_after=False)
-    return sorted(found.values(), key=lambda age: age.start)
 
 
-_HINTS: list[tuple[str, str]] = [
-    ("net 18", r"\b(?:net|pas|just|barely|only|nog maar)\s+(?:18|achttien|eighteen)\b(?!\s*\+)"),
-    ("jong", r"(?<!jaar )\bjong(?:e|er|ere|ste|etje|kie)?\b(?!\s+(?:van\s+(?:geest|hart)|gebleven|blijven|at heart))"),
-    ("tiener", r"\btiener(?:tje|s)?\b"),
-    ("teen", r"\bteen(?:s|ager|agers|y)?\b"),
-    ("schoolmeisje", r"\bschool\s?(?:meisje|meid|girl)s?\b"),
-    ("studentje", r"\bstudent(?:je|e|in)\b|\bcollege\s?girl\b"),
-    ("petite", r"\bpetite\b"),
-    ("barely legal", r"\bbarely\s+legal\b"),
-    ("fresh", r"\bfresh\b(?!\s+(?:towels?|sheets?|shower|handdoeken|lakens|douche|fruit|drinks?))"),
-    ("young", r"\byoung(?:er|est)?\b(?!\s+at\s+heart)"),
-    ("lolita", r"\blolita\b"),
-    ("babyface", r"\bbaby\s?face\b"),
-    ("maagd", r"\bmaagd(?:elijk)?\b|\bvirgin\b"),
-    ("minderjarig", r"\bminderjarig\w*|\bunderage\b"),
-    ("klein meisje", r"\bklein(?:e)? meisje\b|\blittle girl\b"),
-    ("emoji", "[\U0001f392\U0001f9f8\U0001f467\U0001f36d]"),
-]
-_HINT_PATTERN = re.compile("|".join(f"(?P<h{index}>{pattern})" for index, (_, pattern) in enumerate(_HINTS)))
+HINTS = Lexicon(
+    [
+        ("net 18", "hint", ("18", "achttien", "eighteen"),
+         r"\b(?:net|pas|just|barely|only|nog maar)\s+(?:18|achttien|eighteen)\b(?!\s*\+)"),
+        ("jong", "hint", ("jong",),
+         r"(?<!jaar )\bjong(?:e|er|ere|ste|etje|kie)?\b(?!\s+(?:van\s+(?:geest|hart)|gebleven|blijven|at heart))"),
+        ("tiener", "hint", ("tiener",), r"\btiener(?:tje|s)?\b"),
+        ("teen", "hint", ("teen",), r"\bteen(?:s|ager|agers|y)?\b"),
+        ("schoolmeisje", "hint", ("school",), r"\bschool\s?(?:meisje|meid|girl)s?\b"),
+        ("studentje", "hint", ("student", "college"), r"\bstudent(?:je|e|in)\b|\bcollege\s?girl\b"),
+        ("petite", "hint", ("petite",), r"\bpetite\b"),
+        ("barely legal", "hint", ("barely",), r"\bbarely\s+legal\b"),
+        ("fresh", "hint", ("fresh",),
+         r"\bfresh\b(?!\s+(?:towels?|sheets?|shower|handdoeken|lakens|douche|fruit|drinks?))"),
+        ("young", "hint", ("young",), r"\byoung(?:er|est)?\b(?!\s+at\s+heart)"),
+        ("lolita", "hint", ("lolita",), r"\blolita\b"),
+        ("babyface", "hint", ("baby",), r"\bbaby\s?face\b"),
+        ("maagd", "hint", ("maagd", "virgin"), r"\bmaagd(?:elijk)?\b|\bvirgin\b"),
+        ("minderjarig", "hint", ("minderjarig", "underage"), r"\bminderjarig\w*|\bunderage\b"),
+        ("klein meisje", "hint", ("klein", "little"), r"\bklein(?:e)? meisje\b|\blittle girl\b"),
+        ("emoji", "hint", ("\U0001f392", "\U0001f9f8", "\U0001f467", "\U0001f36d"),
+         "[\U0001f392\U0001f9f8\U0001f467\U0001f36d]"),
+    ]
+)  # fmt: skip
 
 
 def find_age_hints(view: Normalized) -> list[AgeHint]:
     """Youth language, in order of appearance."""
-    hints: list[AgeHint] = []
-    for match in _HINT_PATTERN.finditer(view.text):
-        assert match.lastgroup is not None
-        term = _HINTS[int(match.lastgroup[1:])][0]
-        start, end = view.span(*match.span())
-        text = view.original[start:end]
-        hints.append(AgeHint(text if term == "emoji" else term, start, end, text))
-    return hints
+    return [
+        AgeHint(match.text if match.term == "emoji" else match.term, match.start, match.end, match.text)
+        for match in HINTS.find(view)
+    ]

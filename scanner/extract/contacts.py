@@ -40,20 +40,25 @@ _URL = re.compile(
     r"/[^\s<>\"'()\[\]{}]{1,200}"
 )
 _HANDLE_VALUE = r"@?(?P<value>[a-z0-9][a-z0-9._-]{1,29})"
-_HANDLES: list[tuple[str, re.Pattern[str]]] = [
-    ("telegram", re.compile(rf"\b(?:t\.me|telegram\.me)/{_HANDLE_VALUE}")),
-    ("telegram", re.compile(rf"\b(?:telegram|tg)\s*(?:id|naam|name)?\s*[:=\-]?\s*@{_HANDLE_VALUE[1:]}")),
-    ("telegram", re.compile(rf"\b(?:telegram|tg)\s*(?:id|naam|name)?\s*:\s*{_HANDLE_VALUE}")),
-    ("snapchat", re.compile(rf"\bsnapchat\.com/add/{_HANDLE_VALUE}")),
-    ("snapchat", re.compile(rf"(?:\b(?:snapchat|snap|sc)\b\s*(?:id|naam|name)?\s*[:=\-]\s*|\U0001f47b\s*[:=\-]?\s*){_HANDLE_VALUE}")),
-    ("instagram", re.compile(rf"\binstagram\.com/{_HANDLE_VALUE}")),
-    ("instagram", re.compile(rf"\b(?:instagram|insta|ig)\b\s*(?:id|naam|name)?\s*[:=\-]\s*{_HANDLE_VALUE}")),
-    ("onlyfans", re.compile(rf"\bonlyfans\.com/{_HANDLE_VALUE}")),
-    ("onlyfans", re.compile(rf"\b(?:onlyfans|only fans)\b\s*[:=\-]?\s*@?{_HANDLE_VALUE[2:]}")),
-    ("twitter", re.compile(rf"\b(?:twitter\.com|x\.com)/{_HANDLE_VALUE}")),
-]
+# (kind, trigger substrings, pattern): a pattern runs only when a trigger is in the text
+_HANDLES: list[tuple[str, tuple[str, ...], re.Pattern[str]]] = [
+    ("telegram", ("t.me", "telegram.me"), re.compile(rf"\b(?:t\.me|telegram\.me)/{_HANDLE_VALUE}")),
+    ("telegram", ("telegram", "tg"),
+     re.compile(rf"\b(?:telegram|tg)\s*(?:id|naam|name)?\s*[:=\-]?\s*@{_HANDLE_VALUE[1:]}")),
+    ("telegram", ("telegram", "tg"), re.compile(rf"\b(?:telegram|tg)\s*(?:id|naam|name)?\s*:\s*{_HANDLE_VALUE}")),
+    ("snapchat", ("snapchat.com",), re.compile(rf"\bsnapchat\.com/add/{_HANDLE_VALUE}")),
+    ("snapchat", ("snap", "sc", "\U0001f47b"),
+     re.compile(rf"(?:\b(?:snapchat|snap|sc)\b\s*(?:id|naam|name)?\s*[:=\-]\s*|\U0001f47b\s*[:=\-]?\s*){_HANDLE_VALUE}")),
+    ("instagram", ("instagram.com",), re.compile(rf"\binstagram\.com/{_HANDLE_VALUE}")),
+    ("instagram", ("insta", "ig"),
+     re.compile(rf"\b(?:instagram|insta|ig)\b\s*(?:id|naam|name)?\s*[:=\-]\s*{_HANDLE_VALUE}")),
+    ("onlyfans", ("onlyfans.com",), re.compile(rf"\bonlyfans\.com/{_HANDLE_VALUE}")),
+    ("onlyfans", ("onlyfans", "only fans"),
+     re.compile(rf"\b(?:onlyfans|only fans)\b\s*[:=\-]?\s*@?{_HANDLE_VALUE[2:]}")),
+    ("twitter", ("twitter.com", "x.com"), re.compile(rf"\b(?:twitter\.com|x\.com)/{_HANDLE_VALUE}")),
+]  # fmt: skip
 # "OF: naam" only in capitals with a colon: "of" is the Dutch "or"
-_ONLYFANS_SHORT = re.compile(rf"\bOF\s*:\s*@?(?P<value>[A-Za-z0-9][A-Za-z0-9._-]{{1,29}})")
+_ONLYFANS_SHORT = re.compile(r"\bOF\s*:\s*@?(?P<value>[A-Za-z0-9][A-Za-z0-9._-]{1,29})")
 _NOT_HANDLES = frozenset(
     {"add", "me", "mij", "naam", "name", "id", "nl", "com", "of", "en", "and", "or", "op", "via", "only", "alleen",
      "http", "https", "www", "is", "de", "het", "the", "joinchat", "share", "p", "reel", "stories", "tv"}
@@ -74,6 +79,8 @@ def find_emails(view: Normalized) -> list[ContactMatch]:
 
 def find_urls(view: Normalized) -> list[ContactMatch]:
     found: list[ContactMatch] = []
+    if "/" not in view.text and "www." not in view.text:
+        return found
     for match in _URL.finditer(view.text):
         start, end = view.span(*match.span())
         text = view.original[start:end].rstrip(".,;:!?")
@@ -83,14 +90,16 @@ def find_urls(view: Normalized) -> list[ContactMatch]:
 
 def find_handles(view: Normalized) -> list[ContactMatch]:
     found: dict[tuple[str, str], ContactMatch] = {}
-    for kind, pattern in _HANDLES:
+    for kind, triggers, pattern in _HANDLES:
+        if not any(trigger in view.text for trigger in triggers):
+            continue
         for match in pattern.finditer(view.text):
             value = match.group("value").rstrip("._-")
             if value in _NOT_HANDLES or value.isdigit() or len(value) < 2:
                 continue
             start, end = view.span(*match.span("value"))
             found.setdefault((kind, value), ContactMatch(kind, value, start, end, view.original[start:end]))
-    for match in _ONLYFANS_SHORT.finditer(view.original):
+    for match in _ONLYFANS_SHORT.finditer(view.original) if "OF" in view.original else ():
         value = match.group("value").lower().rstrip("._-")
         if value not in _NOT_HANDLES:
             start, end = match.span("value")

@@ -29,6 +29,28 @@ AGE_FIELDS = frozenset({"age", "leeftijd", "alter", "edad"})
 CITY_FIELDS = frozenset({"city", "plaats", "stad", "location", "locatie", "woonplaats", "regio", "region", "place"})
 LICENSE_FIELDS = frozenset({"license", "licence", "vergunning", "vergunningnummer", "license_number", "licentie"})
 LANGUAGE_FIELDS = frozenset({"languages", "language", "talen", "taal", "spoken_languages"})
+SERVICE_FIELDS = frozenset({"services", "service", "diensten", "extras"})
+NAME_FIELDS = frozenset({"name", "naam", "title", "titel", "nickname"})
+ALL_READERS = frozenset({"phones", "ages", "places", "prices", "contacts", "licenses", "languages", "terms"})
+_READERS_BY_FIELD: dict[str, frozenset[str]] = {
+    "phone": frozenset({"phones"}),
+    "age": frozenset({"ages"}),
+    "city": frozenset({"places"}),
+    "license": frozenset({"licenses"}),
+    "language": frozenset({"languages"}),
+    "services": frozenset({"terms"}),
+    "name": frozenset({"phones", "ages", "contacts"}),
+}
+
+
+def _field_kind(name: str) -> str:
+    for kind, names in (
+        ("phone", PHONE_FIELDS), ("age", AGE_FIELDS), ("city", CITY_FIELDS), ("license", LICENSE_FIELDS),
+        ("language", LANGUAGE_FIELDS), ("services", SERVICE_FIELDS), ("name", NAME_FIELDS),
+    ):  # fmt: skip
+        if name in names:
+            return kind
+    return "other"
 
 
 @cache
@@ -112,18 +134,56 @@ class _Builder:
         self.result = Extraction()
         self._phones: dict[tuple[str, str], dict[str, Any]] = {}
         self._prices: set[tuple[Any, ...]] = set()
+        self._ages: set[tuple[Any, ...]] = set()
+        self._seen: set[tuple[str, str]] = set()
+
+    def _first(self, kind: str, value: str) -> bool:
+        """True the first time (kind, value) is seen: the public lists keep each value once."""
+        if (kind, value) in self._seen:
+            return False
+        self._seen.add((kind, value))
+        return True
 
     def read(self, view: Normalized, source: str | None) -> None:
-        """Run every reader over one text (the ad text, or one field when `source` names it)."""
+        """Run the readers over one text: the ad text, or one field when `source` names it (a field of a
+        known kind is read only for that kind: a phone field for phones, a city field for places)."""
         name = (source or "").lower()
-        out = self.result
-        spans = out.spans
+        wanted = _READERS_BY_FIELD.get(_field_kind(name), ALL_READERS) if source is not None else ALL_READERS
+        if "phones" in wanted:
+            self._read_phones(view, source)
+        if "ages" in wanted:
+            for age in ages.find_ages(view):
+                self._age(age.value, age.start, age.end, age.text, source)
+            if name in AGE_FIELDS:
+                self._age_field(view, source)
+            for hint in ages.find_age_hints(view):
+                self.result.age_hints.append(
+                    {"term": hint.term, "start": hint.start, "end": hint.end, **_field(source)}
+                )
+                self.result.spans.append(_span("age_hint", hint.start, hint.end, hint.text, hint.term, source))
+        if "places" in wanted:
+            self._read_places(view, source, name in CITY_FIELDS)
+        if "prices" in wanted:
+            self._read_prices(view, source)
+        if "contacts" in wanted:
+            self._read_contacts(view, source)
+        if "licenses" in wanted:
+            self._read_licenses(view, source, name in LICENSE_FIELDS)
+        if "languages" in wanted:
+            for offered in language.find_languages_offered(view, field=name in LANGUAGE_FIELDS):
+                if self._first("language", offered.code):
+                    self.result.languages_offered.append(offered.code)
+                self.result.spans.append(
+                    _span("language_offered", offered.start, offered.end, offered.text, offered.code, source)
+                )
+        if "terms" in wanted:
+            self._read_terms(view, source)
+
+    def _read_phones(self, view: Normalized, source: str | None) -> None:
         extract = self.settings.extract
         for phone in find_phones(view, extract.default_region, extract.other_regions):
             found_in = "field" if source is not None else phone.found_in
-            span = {"start": phone.start, "end": phone.end, "text": phone.text}
-            if source is not None:
-                span["field"] = source
+            span = {"start": phone.start, "end": phone.end, "text": phone.text, **_field(source)}
             key = (phone.e164, found_in)
             known = self._phones.get(key)
             if known is None:
@@ -131,81 +191,91 @@ class _Builder:
                     "e164": phone.e164, "type": phone.type, "region": phone.region,
                     "obscurity": phone.obscurity, "found_in": found_in, "span": span,
                 }  # fmt: skip
-                out.phone_details.append(detail)
+                self.result.phone_details.append(detail)
             elif phone.obscurity < known["obscurity"]:
                 known["obscurity"] = phone.obscurity
-            spans.append(_span("phone", phone.start, phone.end, phone.text, phone.e164, source))
-        for age in ages.find_ages(view):
-            self._age(age.value, age.start, age.end, age.text, source)
-        if name in AGE_FIELDS:
-            self._age_field(view, source)
-        for hint in ages.find_age_hints(view):
-            out.age_hints.append({"term": hint.term, "start": hint.start, "end": hint.end, **_field(source)})
-            spans.append(_span("age_hint", hint.start, hint.end, hint.text, hint.term, source))
-        for match in places.find_places(view, field=name in CITY_FIELDS):
+            self.result.spans.append(_span("phone", phone.start, phone.end, phone.text, phone.e164, source))
+
+    def _read_places(self, view: Normalized, source: str | None, city_field: bool) -> None:
+        for match in places.find_places(view, field=city_field):
             place = match.place
-            if name in CITY_FIELDS:
-                out.field_cities.append(place.name)
+            if city_field:
+                self.result.field_cities.append(place.name)
             span = {"start": match.start, "end": match.end, "text": match.text, **_field(source)}
-            out.places.append(
+            self.result.places.append(
                 {
-                    "name": place.name, "municipality": place.municipality, "province": place.province,
-                    "police_unit": place.police_unit, "safety_region": place.safety_region,
-                    "country": place.country, "span": span,
-                }  # fmt: skip
+                    "name": place.name,
+                    "municipality": place.municipality,
+                    "province": place.province,
+                    "police_unit": place.police_unit,
+                    "safety_region": place.safety_region,
+                    "country": place.country,
+                    "span": span,
+                }
             )
-            spans.append(_span("place", match.start, match.end, match.text, place.name, source))
+            self.result.spans.append(_span("place", match.start, match.end, match.text, place.name, source))
+
+    def _read_prices(self, view: Normalized, source: str | None) -> None:
         for price in prices.find_prices(view):
             amount = _number(price.amount)
             key = (amount, price.currency, price.per, price.minutes)
             span = {"start": price.start, "end": price.end, "text": price.text, **_field(source)}
             if key not in self._prices:
                 self._prices.add(key)
-                out.prices.append(
-                    {"amount": amount, "currency": price.currency, "per": price.per, "minutes": price.minutes, "span": span}
+                self.result.prices.append(
+                    {
+                        "amount": amount,
+                        "currency": price.currency,
+                        "per": price.per,
+                        "minutes": price.minutes,
+                        "span": span,
+                    }
                 )
-            spans.append(_span("price", price.start, price.end, price.text, amount, source))
+            self.result.spans.append(_span("price", price.start, price.end, price.text, amount, source))
+
+    def _read_contacts(self, view: Normalized, source: str | None) -> None:
+        out = self.result
         for email in contacts.find_emails(view):
-            if email.value not in out.emails:
+            if self._first("email", email.value):
                 out.emails.append(email.value)
-            spans.append(_span("email", email.start, email.end, email.text, email.value, source))
+            out.spans.append(_span("email", email.start, email.end, email.text, email.value, source))
         for handle in contacts.find_handles(view):
-            entry = {"kind": handle.kind, "value": handle.value}
-            if entry not in out.handles:
-                out.handles.append(entry)
-            spans.append(_span("handle", handle.start, handle.end, handle.text, f"{handle.kind}:{handle.value}", source))
+            value = f"{handle.kind}:{handle.value}"
+            if self._first("handle", value):
+                out.handles.append({"kind": handle.kind, "value": handle.value})
+            out.spans.append(_span("handle", handle.start, handle.end, handle.text, value, source))
         for url in contacts.find_urls(view):
-            if url.value not in out.urls:
+            if self._first("url", url.value):
                 out.urls.append(url.value)
-            spans.append(_span("url", url.start, url.end, url.text, url.value, source))
-        licenses = contacts.find_licenses(view.original, self.settings.municipality.license_pattern)
-        if name in LICENSE_FIELDS and not licenses and any(char.isdigit() for char in view.original):
+            out.spans.append(_span("url", url.start, url.end, url.text, url.value, source))
+
+    def _read_licenses(self, view: Normalized, source: str | None, license_field: bool) -> None:
+        found = contacts.find_licenses(view.original, self.settings.municipality.license_pattern)
+        if license_field and not found and any(char.isdigit() for char in view.original):
             value = view.original.strip()
             start = view.original.find(value)
-            licenses = [contacts.ContactMatch("license", value.upper(), start, start + len(value), value)]
-        for license_number in licenses:
-            if license_number.value not in out.license_numbers:
-                out.license_numbers.append(license_number.value)
-            spans.append(
-                _span("license", license_number.start, license_number.end, license_number.text, license_number.value, source)
-            )
-        for offered in language.find_languages_offered(view, field=name in LANGUAGE_FIELDS):
-            if offered.code not in out.languages_offered:
-                out.languages_offered.append(offered.code)
-            spans.append(_span("language_offered", offered.start, offered.end, offered.text, offered.code, source))
+            found = [contacts.ContactMatch("license", value.upper(), start, start + len(value), value)]
+        for number in found:
+            if self._first("license", number.value):
+                self.result.license_numbers.append(number.value)
+            self.result.spans.append(_span("license", number.start, number.end, number.text, number.value, source))
+
+    def _read_terms(self, view: Normalized, source: str | None) -> None:
         for service in terms.find_services(view):
-            out.services.append(
+            self.result.services.append(
                 {"term": service.term, "category": service.group, "span": _plain_span(service, source)}
             )
-            spans.append(_span("service", service.start, service.end, service.text, service.group, source))
+            self.result.spans.append(_span("service", service.start, service.end, service.text, service.group, source))
         for term in terms.find_availability(view):
-            out.availability.append({"term": term.term, "kind": term.group, "span": _plain_span(term, source)})
-            spans.append(_span("availability", term.start, term.end, term.text, term.group, source))
+            self.result.availability.append({"term": term.term, "kind": term.group, "span": _plain_span(term, source)})
+            self.result.spans.append(_span("availability", term.start, term.end, term.text, term.group, source))
 
     def _age(self, value: int, start: int, end: int, text: str, source: str | None) -> None:
-        span = {"start": start, "end": end, "text": text, **_field(source)}
-        if any(d["value"] == value and d["span"] == span for d in self.result.age_details):
+        key = (value, start, end, source)
+        if key in self._ages:
             return
+        self._ages.add(key)
+        span = {"start": start, "end": end, "text": text, **_field(source)}
         self.result.age_details.append({"value": value, "span": span})
         self.result.spans.append(_span("age", start, end, text, value, source))
 

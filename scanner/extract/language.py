@@ -27,11 +27,9 @@ _STOPWORDS: dict[str, str] = {
     "oder komm neu hier",
     "fr": "le la les et je suis tu est pas avec pour un une des du de en au aux moi toi tres mon ma mes nouvelle ici "
     "vous",
-    "es": "el la los las y yo soy eres es no con para un una de del en muy mi mis te tu que por nueva aqui hola "
-    "chica",
+    "es": "el la los las y yo soy eres es no con para un una de del en muy mi mis te tu que por nueva aqui hola chica",
     "ro": "si eu sunt esti este nu cu pentru un o de la in pe foarte mea meu te ce sa fata noua aici buna",
     "hu": "a az es en vagyok vagy van nem egy hogy is meg de csak nagyon szia itt uj vagyok",
-    "bg": "и аз съм си е не с за на от да много ме моя мой тук нова момиче",
     "pl": "i jestem jest nie z dla na do w sie mnie moja moj bardzo tylko tu nowa dziewczyna czesc",
     "it": "il lo la gli le e io sono sei non con per un una di del in molto mia mio ti che qui nuova ciao ragazza",
     "pt": "o os as e eu sou voce nao com para um uma de do da em muito minha meu te que aqui nova ola menina",
@@ -42,6 +40,10 @@ for _language, _words in _STOPWORDS.items():
     for _word in set(_words.split()):
         _WORD_LANGUAGES[_word] = (*_WORD_LANGUAGES.get(_word, ()), _language)
 _WORD = re.compile(r"[^\W\d_]+")
+# Bulgarian is read from the original text: the normalised view turns Cyrillic look-alikes into Latin letters.
+_BULGARIAN_WORDS = "и аз съм си е не с за на от да много ме моя мой тук нова момиче"
+_BULGARIAN = frozenset(_BULGARIAN_WORDS.split(" "))
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _MIN_HITS = 3
 _MIN_SHARE = 0.2
 
@@ -85,9 +87,12 @@ class LanguageOffered:
 def detect_languages(view: Normalized) -> list[str]:
     """ISO 639-1 codes of the languages the text is written in, most used first."""
     counts: Counter[str] = Counter()
-    for match in _WORD.finditer(view.text):
-        for language in _WORD_LANGUAGES.get(match.group(), ()):
-            counts[language] += 1
+    words = Counter(word for word, _, _ in view.tokens)
+    for word in view.words & _WORD_LANGUAGES.keys():
+        for language in _WORD_LANGUAGES[word]:
+            counts[language] += words[word]
+    if _CYRILLIC.search(view.original):
+        counts["bg"] = sum(1 for match in _WORD.finditer(view.original.lower()) if match.group() in _BULGARIAN)
     total = sum(counts.values())
     if total < _MIN_HITS:
         return []

@@ -19,10 +19,12 @@ from functools import lru_cache
 # Characters that carry no visible content: zero-width space/joiners, word joiner, BOM, soft hyphen,
 # variation selectors, the combining keycap (U+20E3) of emoji digits, and tag characters.
 _INVISIBLE = frozenset(
-    [0x00AD, 0x034F, 0x061C, 0x180E, 0x200B, 0x200C, 0x200D, 0x200E, 0x200F, 0x2060, 0x2061, 0x2062, 0x2063]
-    + [0x2064, 0xFEFF, 0x20E3]
-    + list(range(0xFE00, 0xFE10))
-    + list(range(0x202A, 0x202F))
+    [
+        *(0x00AD, 0x034F, 0x061C, 0x180E, 0x200B, 0x200C, 0x200D, 0x200E, 0x200F, 0x2060, 0x2061, 0x2062, 0x2063),
+        *(0x2064, 0xFEFF, 0x20E3),
+        *range(0xFE00, 0xFE10),
+        *range(0x202A, 0x202F),
+    ]
 )
 _DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
 _QUOTES = "\u2018\u2019\u201a\u201b\u2032\u00b4\u0060"
@@ -34,6 +36,8 @@ _LOOKALIKE_SCRIPTS = {
 }  # fmt: skip
 _KEYCAP_TEN = "\U0001f51f"
 _NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+_WORD = re.compile(r"[a-z0-9]+")
+_DIGITS = re.compile(r"\d+")
 
 
 @lru_cache(maxsize=65536)
@@ -65,6 +69,8 @@ class Normalized:
     original: str
     text: str
     starts: list[int] | None  # None: the view maps one to one onto the original
+    tokens: list[tuple[str, int, int]]  # every word and digit run of the view with its offsets in the view
+    words: frozenset[str]  # the distinct tokens: cheap triggers before running a pattern
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Original offsets of the view range [start, end)."""
@@ -87,7 +93,7 @@ class Normalized:
 def normalize(text: str) -> Normalized:
     """Fold `text` into the matching view (see the module docstring)."""
     if text.isascii():
-        return Normalized(text, text.lower(), None)
+        return _view(text, text.lower(), None)
     pieces: list[str] = []
     starts: list[int] = []
     position = 0
@@ -105,4 +111,22 @@ def normalize(text: str) -> Normalized:
     if position < len(text):
         pieces.append(text[position:].lower())
         starts.extend(range(position, len(text)))
-    return Normalized(text, "".join(pieces), starts)
+    return _view(text, "".join(pieces), starts)
+
+
+def _view(original: str, text: str, starts: list[int] | None) -> Normalized:
+    tokens = [(match.group(), match.start(), match.end()) for match in _WORD.finditer(text)]
+    return Normalized(original, text, starts, tokens, frozenset(token for token, _, _ in tokens))
+
+
+def windows(view: Normalized, before: int, after: int) -> list[tuple[int, int]]:
+    """Merged ranges of the view around every digit run: where numbers, ages and prices can be."""
+    merged: list[tuple[int, int]] = []
+    for match in _DIGITS.finditer(view.text):
+        start = max(0, match.start() - before)
+        end = min(len(view.text), match.end() + after)
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged

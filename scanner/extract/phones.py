@@ -20,6 +20,7 @@ Each number carries its E.164 form, type, region and how hard it was hidden (`ob
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -43,13 +44,15 @@ _TYPES = {
     PhoneNumberType.UAN: "fixed_line",
     PhoneNumberType.PERSONAL_NUMBER: "mobile",
 }
-_M2M_PREFIX = "+3197"  # Dutch 097 numbers belong to machines, not phones (ACM)
+_M2M_PREFIX = "+3197"
+_DUTCH_MOBILE = re.compile(r"(?:\+31|0)(6[1-58]\d{7})")  # Dutch 097 numbers belong to machines, not phones (ACM)
 
 _LINK = re.compile(
     r"(?:wa\.me/|whatsapp\.com/send/?\?(?:[a-z_]+=[^&\s]*&)*phone=|whatsapp://send/?\?phone=|tel:|callto:)"
     r"\s?(\+?\d[\d\-\s.]{6,18}\d)"
 )
-_TOKEN = re.compile(r"\+|[0-9a-z]+")
+_LEADING_DIGITS = re.compile(r"\d+")
+_LINK_TRIGGERS = ("wa.me", "whatsapp", "tel:", "callto:")
 # Letters that stand in for digits inside a digit run ("O6l2345678").
 _LOOKALIKE = {"o": "0", "l": "1", "i": "1", "s": "5", "b": "8", "z": "2", "q": "9"}
 _DIGIT_WORDS = sorted(
@@ -127,43 +130,62 @@ def _token_digits(token: str) -> tuple[str, bool] | None:
     return joined, True
 
 
-def _blocked_ranges(view: str) -> list[tuple[int, int]]:
-    return [match.span() for match in _DATE.finditer(view)]
+def _converted(word: str) -> tuple[str, bool] | None:
+    cached = _CONVERTED.get(word, _MISSING)
+    if cached is _MISSING:
+        cached = _CONVERTED[word] = _token_digits(word) if len(_CONVERTED) < 100_000 else None
+    return cached  # type: ignore[return-value]
 
 
-def _runs(view: str) -> list[list[_Token]]:
+_CONVERTED: dict[str, object] = {}
+_MISSING = object()
+
+
+def _possible(view: Normalized) -> bool:
+    """Whether the text holds enough digits, number words or look-alikes for a phone number at all."""
+    total = sum(len(word) for word, _, _ in view.tokens if word[0].isdigit())
+    if total >= 8:
+        return True
+    for word in view.words:
+        if word[0].isdigit():
+            continue
+        converted = _converted(word)
+        if converted is not None:
+            total += len(converted[0])
+            if total >= 8:
+                return True
+    return False
+
+
+def _runs(view: Normalized) -> list[list[_Token]]:
     """Neighbouring number tokens, split where anything but spacing stands between them."""
-    blocked = _blocked_ranges(view)
+    text = view.text
     runs: list[list[_Token]] = []
     current: list[_Token] = []
     previous_end = -1
-    for match in _TOKEN.finditer(view):
-        start, end = match.span()
-        word = match.group()
-        converted = ("+", False) if word == "+" else _token_digits(word)
-        if converted is None and word[:1].isdigit():
+    for word, start, end in view.tokens:
+        converted = _converted(word)
+        trailing = False
+        if converted is None and word[0].isdigit():
             # "2034567890x456", "0612345678tel": the leading digits stand, the rest ends the number
-            digits = re.match(r"\d+", word)
+            digits = _LEADING_DIGITS.match(word)
             assert digits is not None
             end = start + digits.end()
-            word = digits.group()
-            converted = (word, False)
-            trailing = True
-        else:
-            trailing = False
-        if converted is not None and blocked and any(a <= start < b for a, b in blocked):
-            converted = None
+            converted, trailing = (digits.group(), False), True
         if converted is None:
             if current:
                 runs.append(current)
             current = []
             previous_end = -1
             continue
+        plus = start > 0 and text[start - 1] == "+"
         if current and previous_end >= 0:
-            gap = view[previous_end:start]
-            if word == "+" or _GAP.fullmatch(gap) is None or gap.count("\n") > 2:
+            gap = text[previous_end : start - 1 if plus else start]
+            if plus or _GAP.fullmatch(gap) is None or gap.count("\n") > 2:
                 runs.append(current)
                 current = []
+        if plus:
+            current.append(_Token("+", start - 1, start, False))
         current.append(_Token(converted[0], start, end, converted[1]))
         previous_end = end
         if trailing:
@@ -172,7 +194,30 @@ def _runs(view: str) -> list[list[_Token]]:
             previous_end = -1
     if current:
         runs.append(current)
-    return [run for run in runs if sum(len(t.digits) for t in run) >= 8]
+    runs = [run for run in runs if sum(len(t.digits) for t in run) >= 8]
+    if runs:
+        runs = _without_dates(text, runs)
+    return runs
+
+
+def _without_dates(text: str, runs: list[list[_Token]]) -> list[list[_Token]]:
+    """Split runs at dates ("13-02-2025"), which must not feed a phone number."""
+    blocked = [match.span() for match in _DATE.finditer(text)]
+    if not blocked:
+        return runs
+    kept: list[list[_Token]] = []
+    for run in runs:
+        piece: list[_Token] = []
+        for token in run:
+            if any(a <= token.start < b for a, b in blocked):
+                if piece:
+                    kept.append(piece)
+                piece = []
+            else:
+                piece.append(token)
+        if piece:
+            kept.append(piece)
+    return [run for run in kept if sum(len(t.digits) for t in run) >= 8]
 
 
 @lru_cache(maxsize=8192)
@@ -183,6 +228,9 @@ def _validate(candidate: str, default_region: str, other_regions: tuple[str, ...
         number = "+" + number[2:]
     # "+31 (0)6 ..." and "+3106...": the trunk zero after the country code is dropped
     number = re.sub(r"^\+(31|32|49)0", r"+\1", number)
+    if mobile := _DUTCH_MOBILE.fullmatch(number):
+        # the commonest case, answered without the metadata walk (libphonenumber NL mobile: 6[1-58]\d{7})
+        return "+31" + mobile.group(1), "mobile", "NL"
     attempts: list[tuple[str, str | None, bool]] = []
     if number.startswith("+"):
         attempts.append((number, None, False))
@@ -216,7 +264,7 @@ def _validate(candidate: str, default_region: str, other_regions: tuple[str, ...
 
 
 def _obscurity(view: Normalized, run: Sequence[_Token]) -> int:
-    gaps = [view.text[a.end : b.start] for a, b in zip(run, run[1:], strict=False)]
+    gaps = [view.text[a.end : b.start] for a, b in itertools.pairwise(run)]
     if any("\n" in gap for gap in gaps):
         return 3
     start, end = view.span(run[0].start, run[-1].end)
@@ -231,7 +279,9 @@ def _obscurity(view: Normalized, run: Sequence[_Token]) -> int:
 
 def _from_runs(view: Normalized, default_region: str, other_regions: tuple[str, ...]) -> list[PhoneMatch]:
     found: list[PhoneMatch] = []
-    for run in _runs(view.text):
+    if not _possible(view):
+        return []
+    for run in _runs(view):
         index = 0
         while index < len(run):
             best: tuple[int, tuple[str, str, str]] | None = None
@@ -259,6 +309,8 @@ def _from_runs(view: Normalized, default_region: str, other_regions: tuple[str, 
 
 def _from_links(view: Normalized, default_region: str, other_regions: tuple[str, ...]) -> list[PhoneMatch]:
     found: list[PhoneMatch] = []
+    if not any(trigger in view.text for trigger in _LINK_TRIGGERS):
+        return found
     for match in _LINK.finditer(view.text):
         digits = re.sub(r"[^\d+]", "", match.group(1))
         result = _validate(digits, default_region, other_regions)
@@ -271,13 +323,12 @@ def _from_links(view: Normalized, default_region: str, other_regions: tuple[str,
     return found
 
 
-def find_phones(view: Normalized, default_region: str = "NL", other_regions: Sequence[str] = ("BE", "DE")) -> list[PhoneMatch]:
+def find_phones(
+    view: Normalized, default_region: str = "NL", other_regions: Sequence[str] = ("BE", "DE")
+) -> list[PhoneMatch]:
     """Every phone number in the text, in order of appearance; links first claim their digits."""
     regions = tuple(other_regions)
     links = _from_links(view, default_region, regions)
-    in_text = [
-        phone
-        for phone in _from_runs(view, default_region, regions)
-        if not any(link.start <= phone.start < link.end for link in links)
-    ]
+    claimed = {offset for link in links for offset in range(link.start, link.end)}
+    in_text = [phone for phone in _from_runs(view, default_region, regions) if phone.start not in claimed]
     return sorted(links + in_text, key=lambda phone: phone.start)

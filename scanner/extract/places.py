@@ -20,6 +20,7 @@ from __future__ import annotations
 import csv
 import difflib
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -76,14 +77,16 @@ def _read(name: str) -> list[dict[str, str]]:
 class Gazetteer:
     places: dict[str, Place]  # canonical name -> place
     names: dict[str, Place]  # folded key of every name and alias -> place
-    pattern: re.Pattern[str]
+    index: dict[str, list[tuple[tuple[str, ...], str]]]  # first word -> (further words, key), longest first
     regions: dict[str, set[str]]  # folded key of a province, police unit or safety region -> canonical names
 
 
-def _name_pattern(name: str) -> str:
-    """A folded name as a regex that accepts spaces, hyphens or nothing between its words."""
-    words = [re.escape(word) for word in re.split(r"[\s\-']+", normalize(name).text) if word]
-    return r"[\s\-']{0,2}".join(words)
+_WORDS = re.compile(r"[a-z0-9]+")
+_JOINER = re.compile(r"[\s\-'/.]{0,3}")
+
+
+def _words(name: str) -> tuple[str, ...]:
+    return tuple(_WORDS.findall(normalize(name).text))
 
 
 @cache
@@ -101,13 +104,11 @@ def gazetteer() -> Gazetteer:
             regions.setdefault(_key(region), set()).add(place.name)
     for row in _read("residences_nl.csv"):
         home = places[row["municipality"]]
-        place = Place(
-            row["name"], home.name, home.province, home.police_unit, home.safety_region, "NL", "residence"
-        )
+        place = Place(row["name"], home.name, home.province, home.police_unit, home.safety_region, "NL", "residence")
         places[place.name] = place
-        for region in (home.province, home.police_unit, home.safety_region):
-            if region:
-                regions[_key(region)].add(place.name)
+        for area in (home.province, home.police_unit, home.safety_region):
+            if area:
+                regions[_key(area)].add(place.name)
     for row in _read("cities_be.csv"):
         place = Place(row["name"], row["name"], row["province"], None, None, "BE", "city")
         places[place.name] = place
@@ -121,9 +122,17 @@ def gazetteer() -> Gazetteer:
         surface[row["alias"]] = target.name
     for name in list(places):  # the official names with their province suffix, "Bergen (NH.)"
         surface.setdefault(name, name)
-    alternation = sorted({_name_pattern(name) for name in surface}, key=len, reverse=True)
-    pattern = re.compile(r"(?<![a-z0-9])(?:" + "|".join(alternation) + r")(?![a-z0-9])")
-    return Gazetteer(places, names, pattern, regions)
+    index: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+    for name in surface:
+        words = _words(name)
+        variants = {words, ("".join(words),)}  # "Den Haag" is also written "denhaag"
+        for variant in variants:
+            entry = (variant[1:], _key(name))
+            if entry not in index.setdefault(variant[0], []):
+                index[variant[0]].append(entry)
+    for entries in index.values():
+        entries.sort(key=lambda entry: len(entry[0]), reverse=True)
+    return Gazetteer(places, names, index, regions)
 
 
 def lookup(name: str) -> Place | None:
@@ -133,22 +142,50 @@ def lookup(name: str) -> Place | None:
 
 def find_places(view: Normalized, *, field: bool = False) -> list[PlaceMatch]:
     """Every place named in the text, in order; `field=True` drops the cue rule for ambiguous names."""
-    found: list[PlaceMatch] = []
     table = gazetteer()
-    for match in table.pattern.finditer(view.text):
-        key = re.sub(r"[^a-z0-9]", "", match.group())
-        place = table.names.get(key)
-        if place is None:
+    if not view.words & table.index.keys():
+        return []
+    tokens = view.tokens
+    found: list[PlaceMatch] = []
+    index = 0
+    while index < len(tokens):
+        word, begin, end = tokens[index]
+        matched = _match_at(view.text, tokens, index, table.index.get(word, ()))
+        if matched is None:
+            index += 1
             continue
-        start, end = view.span(*match.span())
-        surface = view.original[start:end]
-        if key in AMBIGUOUS and not field:
-            if not surface[:1].isupper() or surface.isupper() and len(surface) > 3:
+        length, key = matched
+        end = tokens[index + length - 1][2]
+        index += length
+        place = table.names[key]
+        start, stop = view.span(begin, end)
+        surface = view.original[start:stop]
+        folded = "".join(word for word, _, _ in tokens[index - length : index])
+        if folded in AMBIGUOUS and not field:
+            if not surface[:1].isupper() or (surface.isupper() and len(surface) > 3):
                 continue
-            if not _CUE.search(view.text[max(0, match.start() - 25) : match.start()]):
+            if not _CUE.search(view.text[max(0, begin - 25) : begin]):
                 continue
-        found.append(PlaceMatch(place, start, end, surface))
+        found.append(PlaceMatch(place, start, stop, surface))
     return found
+
+
+def _match_at(
+    text: str, tokens: list[tuple[str, int, int]], index: int, entries: Sequence[tuple[tuple[str, ...], str]]
+) -> tuple[int, str] | None:
+    """(number of tokens, key) of the longest name starting at token `index`, or None."""
+    for further, key in entries:
+        if index + len(further) >= len(tokens):
+            continue
+        position = index
+        for word in further:
+            following = tokens[position + 1]
+            if following[0] != word or not _JOINER.fullmatch(text, tokens[position][2], following[1]):
+                break
+            position += 1
+        else:
+            return len(further) + 1, key
+    return None
 
 
 def places_in_region(names: list[str]) -> set[str]:
@@ -166,10 +203,10 @@ def places_in_region(names: list[str]) -> set[str]:
         else:
             qualifier_key, key = "", _key(text)
         if key in table.regions and qualifier_key in ("politieeenheid", "eenheid"):
-            inside |= {n for n in table.regions[key] if table.places[n].police_unit and _key(table.places[n].police_unit or "") == key}
+            inside |= {n for n in table.regions[key] if _key(table.places[n].police_unit or "") == key}
             continue
-        if key in table.regions and qualifier_key == "provincie" or qualifier_key == "province":
-            inside |= {n for n in table.regions.get(key, set()) if _key(table.places[n].province) == key}
+        if key in table.regions and qualifier_key in ("provincie", "province"):
+            inside |= {n for n in table.regions[key] if _key(table.places[n].province) == key}
             continue
         if key in table.regions:
             inside |= table.regions[key]
@@ -181,8 +218,9 @@ def places_in_region(names: list[str]) -> set[str]:
             raise ConfigError(
                 f"unknown place or region '{raw}'",
                 context="municipality.region",
-                hint=f"did you mean {', '.join(close)}?" if close else "use a municipality, province, police unit or "
-                "safety region name, e.g. Haarlem or Kennemerland",
+                hint=f"did you mean {', '.join(close)}?"
+                if close
+                else "use a municipality, province, police unit or safety region name, e.g. Haarlem or Kennemerland",
             )
         municipality = place.municipality
         inside |= {n for n, p in table.places.items() if p.municipality == municipality}

@@ -13,39 +13,43 @@ nearest free duration on the same line.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from scanner.extract.normalize import Normalized
+from scanner.extract.numbers import word_value
 
 MIN_AMOUNT = Decimal(10)
 MAX_AMOUNT = Decimal(20000)
+_WINDOW = 60  # characters between an amount and the duration it belongs to, at most (with the duration)
 
-_AMOUNT = r"(?<![\d.,])(?:\d{1,3}(?:[. ]\d{3})+(?:,\d{1,2})?|\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?|\d{1,5}(?:[.,]\d{1,2})?)(?![\d])"
-_CURRENCY = r"(?P<cur>€|eur(?:o(?:'?s)?)?\b|\$|usd\b|£|gbp\b|chf\b)"
-_MONEY = re.compile(
-    rf"(?:{_CURRENCY}\s*(?P<a1>{_AMOUNT})(?:\s*,-{{1,2}})?)"
-    rf"|(?:(?P<a2>{_AMOUNT})\s*(?:,-{{1,2}}|\.-)?\s*(?P<cur2>€|euro(?:'?s)?\b|eur\b|\$|£|chf\b|pounds?\b))"
-    rf"|(?:(?P<a3>{_AMOUNT})\s*(?P<mark>,-{{1,2}}|\.-)(?![\d]))"
-    rf"|(?:(?P<a4>{_AMOUNT})\s*(?=(?:p/u|p\.u\.?|per\s+(?:uur|hour|nacht|night|keer)|/\s*(?:uur|u|h|hr|nacht)\b|ph\b|p/h\b|an hour\b|overnight\b|(?:a|the|de|een|hele)\s+(?:night|nacht)\b)))"
+_AMOUNT = (
+    r"(?<![\d.,])(?:\d{1,3}(?:[. ]\d{3})+(?:,\d{1,2})?|\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?|\d{1,5}(?:[.,]\d{1,2})?)(?!\d)"
 )
-_MINUTES = r"(?:min(?:uten|utes|uutjes|uut|s)?\b\.?|m\b|mins\b)"
-_DURATION = re.compile(
-    r"(?P<q>\b(?:15|vijftien|fifteen)\s*" + _MINUTES + r"|\bkwartier(?:tje)?\b|\bquarter(?:\s+(?:of\s+an\s+)?hour)?\b"
-    r"|\b1/4\s*(?:uur|u|h|hour)\b)"
-    r"|(?P<hh>\b(?:30|dertig|thirty)\s*" + _MINUTES + r"|\bhalf\s*(?:uur(?:tje)?|hour|hr)\b|\bhalfuur\b"
-    r"|\b1/2\s*(?:uur|u|h|hr|hour)\b|\b0[,.]5\s*(?:uur|u|h|hour)\b)"
-    r"|(?P<h>(?:\b(?:1|een|one|an?)\s*)?\b(?:uur(?:tje)?|hour|hr|h)\b|\b60\s*" + _MINUTES
-    + r"|\bp/u\b|\bp\.u\.?|\bp/h\b|\bph\b|/\s*(?:uur|u|h|hr)\b)"
-    r"|(?P<n>\b(?:hele\s+|een\s+|per\s+|all\s+|whole\s+|the\s+|1\s+)?(?:nacht(?:je)?|night)\b|\bovernight\b"
-    r"|\bovernachting\b|/\s*nacht\b)"
-    r"|(?P<hours>\b(?P<hv>\d(?:[.,]\d{1,2})?)\s*(?:uur|u|hours?|hrs?|h)\b)"
-    r"|(?P<mins>\b(?P<mv>[1-9]\d{1,2})\s*" + _MINUTES + r")"
+_AMOUNT_RE = re.compile(_AMOUNT)
+_CURRENCY_BEFORE = re.compile(r"(€|eur(?:o(?:'?s)?)?|\$|usd|£|gbp|chf)\s*$")
+_CURRENCY_AFTER = re.compile(r"\s*(?:,-{1,2}|\.-)?\s*(€|euro(?:'?s)?\b|eur\b|\$|£|chf\b|pounds?\b)")
+_WHOLE_EURO_AFTER = re.compile(r"\s*(?:,-{1,2}|\.-)(?!\d)")
+_RATE_AFTER = re.compile(
+    r"\s*(?:p/u|p\.u\.?|per\s+(?:uur|hour|nacht|night|keer)|/\s*(?:uur|u|h|hr|nacht)\b|ph\b|p/h\b|an hour\b|"
+    r"overnight\b|(?:a|the|de|een|hele)\s+(?:night|nacht)\b)"
 )
 _BARE_AFTER_DURATION = re.compile(rf"\s*[:=\-]?\s*(?P<a>{_AMOUNT})(?!\s*(?:min|uur|u\b|h\b|hour|%|x\b|/\d|cm|kg|jaar))")
 _CURRENCIES = {"€": "EUR", "eur": "EUR", "euro": "EUR", "euros": "EUR", "$": "USD", "usd": "USD", "£": "GBP"}
 _CURRENCIES |= {"gbp": "GBP", "chf": "CHF", "pound": "GBP", "pounds": "GBP"}
+
+# Duration words, found token by token (one regex pass over a whole ad is what costs time).
+_MINUTE_UNITS = frozenset({"min", "mins", "minuten", "minutes", "minuut", "minuutjes", "m"})
+_HOUR_UNITS = frozenset({"uur", "uurtje", "hour", "hours", "hr", "hrs", "h", "u"})
+_LOOSE_HOUR_UNITS = frozenset({"h", "u", "hr", "hrs"})  # "u" is also the Dutch "you": needs a number or a "/"
+_NIGHT_UNITS = frozenset({"nacht", "nachtje", "night", "nights", "overnight", "overnachting"})
+_QUARTER_UNITS = frozenset({"kwartier", "kwartiertje", "quarter"})
+_ONE = frozenset({"een", "one", "an", "a", "per", "1"})
+_NIGHT_QUALIFIERS = frozenset({"hele", "een", "per", "all", "whole", "the", "1"})
+_PER = {15: "15min", 30: "half_hour", 60: "hour"}
+DURATION_WORDS = _MINUTE_UNITS | _HOUR_UNITS | _NIGHT_UNITS | _QUARTER_UNITS | {"halfuur", "ph"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,49 +100,107 @@ def parse_amount(text: str, decimal_separator: str | None = None) -> Decimal | N
         return None
 
 
-def _durations(text: str) -> list[_Duration]:
+def _adjacent(text: str, left: tuple[str, int, int], right: tuple[str, int, int]) -> bool:
+    return right[1] - left[2] <= 2 and not text[left[2] : right[1]].strip(" ")
+
+
+def _durations(view: Normalized) -> list[_Duration]:
+    text, tokens = view.text, view.tokens
     found: list[_Duration] = []
-    for match in _DURATION.finditer(text):
-        kind = match.lastgroup
-        if kind == "q":
-            found.append(_Duration("15min", 15, *match.span()))
-        elif kind == "hh":
-            found.append(_Duration("half_hour", 30, *match.span()))
-        elif kind == "h":
-            found.append(_Duration("hour", 60, *match.span()))
-        elif kind == "n":
-            found.append(_Duration("night", None, *match.span()))
-        elif kind == "hours":
-            hours = Decimal(match.group("hv").replace(",", "."))
-            minutes = int(hours * 60)
-            per = {60: "hour", 30: "half_hour", 15: "15min"}.get(minutes)
-            if 0 < minutes <= 24 * 60:
-                found.append(_Duration(per, minutes, *match.span()))
-        elif kind == "mins":
-            minutes = int(match.group("mv"))
-            per = {60: "hour", 30: "half_hour", 15: "15min"}.get(minutes)
-            if minutes <= 600:
-                found.append(_Duration(per, minutes, *match.span()))
+    for index, (word, start, end) in enumerate(tokens):
+        if word not in DURATION_WORDS and not (word[:1].isdigit() and word.lstrip("0123456789") in DURATION_WORDS):
+            continue
+        previous = tokens[index - 1] if index else None
+        glued = word.lstrip("0123456789")
+        if glued != word:  # "15min", "1h", "30m"
+            number = int(word[: len(word) - len(glued)] or 0)
+            word, previous = glued, (str(number), start, start)
+        if word in _QUARTER_UNITS:
+            found.append(_Duration("15min", 15, start, end))
+        elif word == "halfuur":
+            found.append(_Duration("half_hour", 30, start, end))
+        elif word == "ph":
+            found.append(_Duration("hour", 60, start, end))
+        elif word in _NIGHT_UNITS:
+            begin = start
+            if previous is not None and previous[0] in _NIGHT_QUALIFIERS and _adjacent(text, previous, tokens[index]):
+                begin = previous[1]
+            found.append(_Duration("night", None, begin, end))
+        elif word in _MINUTE_UNITS or word in _HOUR_UNITS:
+            duration = _timed(view, index, word, previous)
+            if duration is not None:
+                found.append(duration)
     return found
+
+
+def _timed(view: Normalized, index: int, unit: str, previous: tuple[str, int, int] | None) -> _Duration | None:
+    """A duration in minutes or hours: "15 min", "1,5 uur", "half uur", "1/2 h", "p/u", "uur"."""
+    text, tokens = view.text, view.tokens
+    _, start, end = tokens[index]
+    if previous is None or (previous[2] != start and not _adjacent(text, previous, tokens[index])):
+        if unit in _HOUR_UNITS and unit not in _LOOSE_HOUR_UNITS:
+            return _Duration("hour", 60, start, end)
+        slash = text.rfind("/", max(0, start - 3), start)
+        if unit in _LOOSE_HOUR_UNITS and slash >= 0 and not text[slash + 1 : start].strip():
+            begin = slash - 1 if slash >= 1 and text[slash - 1] == "p" else slash  # "p/u", "/h"
+            return _Duration("hour", 60, begin, end)
+        return None
+    word, begin, _ = previous
+    value: Decimal | None = None
+    if word.isdigit():
+        value = Decimal(word)
+        before = tokens[index - 2] if index >= 2 and previous[2] != start else None
+        joiner = text[before[2] : begin] if before is not None else ""
+        if before is not None and before[0].isdigit() and joiner in (",", "."):
+            if unit in _MINUTE_UNITS:
+                return None  # "1.65 m" is a height
+            value = Decimal(f"{before[0]}.{word}")
+            begin = before[1]
+        elif before is not None and before[0] in ("1",) and joiner == "/" and word in ("2", "4"):
+            value = Decimal(1) / Decimal(word)
+            begin = before[1]
+    elif word == "half" and unit in _HOUR_UNITS:
+        return _Duration("half_hour", 30, begin, end)
+    elif word in _ONE and unit in _HOUR_UNITS:
+        return _Duration("hour", 60, begin, end)
+    else:
+        digits = word_value(word)
+        value = Decimal(digits) if digits is not None else None
+    if value is None:
+        return _Duration("hour", 60, start, end) if unit in _HOUR_UNITS and unit not in _LOOSE_HOUR_UNITS else None
+    minutes = int(value) if unit in _MINUTE_UNITS else int(value * 60)
+    if not 0 < minutes <= 24 * 60 or (unit in _MINUTE_UNITS and minutes > 600):
+        return None
+    return _Duration(_PER.get(minutes), minutes, begin, end)
 
 
 def _money(text: str, durations: list[_Duration]) -> list[tuple[Decimal, str, int, int]]:
     found: dict[int, tuple[Decimal, str, int, int]] = {}
-    for match in _MONEY.finditer(text):
-        for group, currency_group in (("a1", "cur"), ("a2", "cur2"), ("a3", None), ("a4", None)):
-            if match.group(group) is None:
-                continue
-            amount = parse_amount(match.group(group), ",")
-            symbol = match.group(currency_group) if currency_group else "€"
-            currency = _CURRENCIES.get(re.sub(r"'?s$", "s", symbol or "€").replace("euros", "euro"), "EUR")
-            if amount is not None and MIN_AMOUNT <= amount <= MAX_AMOUNT:
-                found[match.start()] = (amount, currency, match.start(), match.end())
-    covered = [(start, end) for _, _, start, end in found.values()]
+    for match in _AMOUNT_RE.finditer(text):
+        start, end = match.span()
+        currency: str | None = None
+        before = _CURRENCY_BEFORE.search(text, max(0, start - 8), start)
+        if before is not None:
+            currency, start = before.group(1), before.start()
+            after = _WHOLE_EURO_AFTER.match(text, end)
+            end = after.end() if after else end
+        elif (after := _CURRENCY_AFTER.match(text, end)) is not None:
+            currency, end = after.group(1), after.end()
+        elif (after := _WHOLE_EURO_AFTER.match(text, end)) is not None:
+            currency, end = "€", after.end()
+        elif _RATE_AFTER.match(text, end) is not None:
+            currency = "€"
+        if currency is None:
+            continue
+        amount = parse_amount(match.group(), ",")
+        code = _CURRENCIES.get(re.sub(r"'?s$", "s", currency).replace("euros", "euro"), "EUR")
+        if amount is not None and MIN_AMOUNT <= amount <= MAX_AMOUNT:
+            found[start] = (amount, code, start, end)
+    covered = {offset for _, _, start, end in found.values() for offset in range(start, end)}
+    duration_starts = {duration.start for duration in durations}
     for duration in durations:
         bare = _BARE_AFTER_DURATION.match(text, duration.end)
-        if bare is None or any(a <= bare.start("a") < b for a, b in covered):
-            continue
-        if any(other.start == bare.start("a") for other in durations):
+        if bare is None or bare.start("a") in covered or bare.start("a") in duration_starts:
             continue
         amount = parse_amount(bare.group("a"), ",")
         if amount is not None and MIN_AMOUNT <= amount <= MAX_AMOUNT:
@@ -149,15 +211,20 @@ def _money(text: str, durations: list[_Duration]) -> list[tuple[Decimal, str, in
 def find_prices(view: Normalized) -> list[PriceMatch]:
     """Prices in order of appearance, each with the duration it buys when one stands beside it."""
     text = view.text
-    if not any(char.isdigit() for char in text):
+    if not any(token[0].isdigit() for token in view.tokens) and not view.words & DURATION_WORDS:
         return []
-    durations = [d for d in _durations(text)]
+    durations = _durations(view)
     money = _money(text, durations)
     # money that is itself inside a duration ("15 min") is no amount
-    money = [m for m in money if not any(d.start <= m[2] < d.end for d in durations)]
+    in_durations = {offset for d in durations for offset in range(d.start, d.end)}
+    money = [m for m in money if m[2] not in in_durations]
     pairs: list[tuple[int, int, int]] = []  # (distance, money index, duration index)
+    starts = [duration.start for duration in durations]  # in text order, as found
     for m_index, (_, _, m_start, m_end) in enumerate(money):
-        for d_index, duration in enumerate(durations):
+        first = bisect.bisect_left(starts, m_start - _WINDOW)
+        last = bisect.bisect_right(starts, m_end + _WINDOW)
+        for d_index in range(first, last):
+            duration = durations[d_index]
             if duration.end <= m_start:
                 gap = text[duration.end : m_start]
             elif duration.start >= m_end:
@@ -175,16 +242,16 @@ def find_prices(view: Normalized) -> list[PriceMatch]:
         chosen[m_index] = duration
     prices: list[PriceMatch] = []
     for m_index, (amount, currency, m_start, m_end) in enumerate(money):
-        duration = chosen.get(m_index)
-        start = min(m_start, duration.start) if duration else m_start
-        end = max(m_end, duration.end) if duration else m_end
+        paired = chosen.get(m_index)
+        start = min(m_start, paired.start) if paired else m_start
+        end = max(m_end, paired.end) if paired else m_end
         original_start, original_end = view.span(start, end)
         prices.append(
             PriceMatch(
                 amount,
                 currency,
-                duration.per if duration else None,
-                duration.minutes if duration else None,
+                paired.per if paired else None,
+                paired.minutes if paired else None,
                 original_start,
                 original_end,
                 view.original[original_start:original_end],

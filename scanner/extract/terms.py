@@ -29,84 +29,136 @@ class TermMatch:
     text: str
 
 
-_SERVICES: list[tuple[str, str, str]] = [
-    ("zonder condoom", "unprotected", r"zonder\s+(?:condoom|condom|rubber|bescherming)|without\s+(?:a\s+)?(?:condoms?|protection)"),
-    ("onbeschermd", "unprotected", r"onbeschermd|unprotected|ongeremd\s+sex"),
-    ("geen condoom", "unprotected", r"geen\s+condoom|no\s+condoms?"),
-    ("bareback", "unprotected", r"bare\s?back|\bbb\b"),
-    ("bbbj", "unprotected", r"bbbj|bbfs|\bowo\b|\bcim\b|\bcob\b|\bcif\b|natural\s+(?:bj|blowjob|service)"),
-    ("pijpen zonder", "unprotected", r"pijpen\s+zonder|blow\s?jobs?\s+without|\bpzc\b"),
-    ("naturel", "unprotected", r"\bnaturel\b|\bfs\s+natural\b"),
-    ("anaal", "extreme", r"\bana(?:a)?l\b|\bgrieks\b|\bgreek\b|\ba-?level\b"),
-    ("gangbang", "extreme", r"gang\s?bang"),
-    ("hardcore", "extreme", r"hard\s?core|\bruw\b|\brough\s+sex\b"),
-    ("bdsm", "extreme", r"\bbdsm\b|\bsm\b|\bslavin\b|\bsubmissive\b|\bonderdanig\b"),
-    ("plassex", "extreme", r"\bplas\s?sex\b|\bgolden\s+shower\b|\bws\b|\bkaviaar\b|\bscat\b"),
-    ("fisting", "extreme", r"\bfist(?:ing|en)\b"),
-    ("alles mag", "no_limits", r"alles\s+(?:mag|kan|is\s+mogelijk|bespreekbaar)"),
-    ("geen taboes", "no_limits", r"geen\s+(?:taboes?|grenzen|limieten|weigeringen)|zonder\s+(?:taboes?|grenzen)"),
-    ("no limits", "no_limits", r"no\s+(?:limits?|taboos?|boundaries|rules)|anything\s+goes|everything\s+(?:is\s+)?possible"),
-    ("jij bepaalt", "no_limits", r"jij\s+bepaalt(?:\s+alles)?|you\s+decide\s+everything"),
-    ("massage", "standard", r"\b(?:erotische\s+|body\s?to\s?body\s+|tantra\s+|nuru\s+)?massage\b"),
-    ("gfe", "standard", r"\bgfe\b|girlfriend\s+experience|vriendinnetje\s+ervaring"),
-    ("escort", "standard", r"\bescort\b|\bthuisontvangst\b|\bprive\s?ontvangst\b|\bincall\b|\boutcall\b"),
-    ("trio", "standard", r"\btrio\b|\bthreesome\b|\bduo\b"),
-    ("69", "standard", r"(?<!\d)69(?!\d)"),
-    ("pijpen", "standard", r"\bpijpen\b|\bblow\s?jobs?\b|\bbj\b"),
-    ("tongzoenen", "standard", r"\btong\s?zoenen\b|\bfrench\s+kiss(?:ing)?\b|\bzoenen\b"),
-    ("striptease", "standard", r"\bstrip\s?tease\b|\blapdance\b"),
-    ("rollenspel", "standard", r"\brollenspel(?:len)?\b|\brole\s?play\b"),
-]
-_AVAILABILITY: list[tuple[str, str, str]] = [
-    ("24/7", "24_7", r"(?<!\d)24\s*/\s*7(?!\d)|\b24\s*(?:uur|u|h|hours?)\s*(?:per\s+dag|per\s+day|a\s+day|/\s*7)?\b"),
-    ("dag en nacht", "24_7", r"\bdag\s+en\s+nacht\b|\bday\s+and\s+night\b|\bnight\s+and\s+day\b"),
-    ("7 dagen per week", "24_7", r"\b(?:7|zeven|seven)\s+dagen\s+(?:per|in\s+de)\s+week\b|\b(?:7|seven)\s+days\s+a\s+week\b"),
-    ("altijd beschikbaar", "always", r"\baltijd\s+(?:beschikbaar|bereikbaar|open|tijd)\b|\balways\s+(?:available|open)\b"),
-    ("'s nachts", "night", r"(?:ook\s+)?'?s\s*nachts\b|\b(?:late|at)\s+night\b|\bnachtwerk\b|\bnight\s+shifts?\b"),
-    ("weekend", "weekend", r"\bweekends?\b|\bzaterdag\s+en\s+zondag\b"),
-    ("direct beschikbaar", "now", r"\bdirect\s+beschikbaar\b|\bavailable\s+now\b|\bnu\s+beschikbaar\b"),
-]
-_THIRD_PERSON = re.compile(
-    r"\b(?:zij|ze|haar|she|her|hers|herself|elle|sie|ella)\b"
-    r"|\b(?:deze|die|dit|onze|our|this|that)\s+(?:meid|meiden|dame|dames|vrouw|meisje|girl|girls|lady|ladies|schoonheid)\b"
+class Lexicon:
+    """Terms with their patterns; a pattern runs only when one of its trigger substrings is in the text.
+
+    Running thirty small patterns over every ad is slow in Python; a substring test is not. Each
+    entry is (term, group, triggers, pattern); a trigger must occur in every text the pattern can
+    match, so the prefilter never loses a match.
+    """
+
+    def __init__(self, entries: list[tuple[str, str, tuple[str, ...], str]]) -> None:
+        self.entries = [
+            (term, group, frozenset(triggers), re.compile(pattern)) for term, group, triggers, pattern in entries
+        ]
+        self.triggers = tuple(sorted({trigger for _, _, triggers, _ in self.entries for trigger in triggers}))
+
+    def find(self, view: Normalized) -> list[TermMatch]:
+        text = view.text
+        hits = {trigger for trigger in self.triggers if trigger in text}
+        found: list[TermMatch] = []
+        if not hits:
+            return found
+        for term, group, triggers, pattern in self.entries:
+            if triggers.isdisjoint(hits):
+                continue
+            for match in pattern.finditer(text):
+                start, end = view.span(*match.span())
+                found.append(TermMatch(term, group, start, end, view.original[start:end]))
+        # a term inside a longer one ("pijpen" in "pijpen zonder") is the same evidence: keep the longer
+        found.sort(key=lambda item: (item.start, -item.end))
+        kept: list[TermMatch] = []
+        for item in found:
+            if kept and item.end <= kept[-1].end:
+                continue
+            kept.append(item)
+        return kept
+
+
+SERVICES = Lexicon(
+    [
+        ("zonder condoom", "unprotected", ("zonder", "without"),
+         r"\bzonder\s+(?:condoom|condom|rubber|bescherming)|\bwithout\s+(?:a\s+)?(?:condoms?|protection)"),
+        ("onbeschermd", "unprotected", ("onbeschermd", "unprotected", "ongeremd"),
+         r"\bonbeschermd|\bunprotected|\bongeremd\s+sex"),
+        ("geen condoom", "unprotected", ("condoom", "condom"), r"\bgeen\s+condoom|\bno\s+condoms?"),
+        ("bareback", "unprotected", ("back", "bb"), r"\bbare\s?back|\bbb\b"),
+        ("bbbj", "unprotected", ("bbbj", "bbfs", "owo", "cim", "cob", "cif", "natural"),
+         r"\bbbbj|\bbbfs|\bowo\b|\bcim\b|\bcob\b|\bcif\b|\bnatural\s+(?:bj|blowjob|service)"),
+        ("pijpen zonder", "unprotected", ("zonder", "without", "pzc"),
+         r"\bpijpen\s+zonder|\bblow\s?jobs?\s+without|\bpzc\b"),
+        ("naturel", "unprotected", ("naturel", "natural"), r"\bnaturel\b|\bfs\s+natural\b"),
+        ("anaal", "extreme", ("anal", "anaal", "grieks", "greek", "level"),
+         r"\bana(?:a)?l\b|\bgrieks\b|\bgreek\b|\ba-?level\b"),
+        ("gangbang", "extreme", ("bang",), r"\bgang\s?bang"),
+        ("hardcore", "extreme", ("core", "ruw", "rough"), r"\bhard\s?core|\bruw\b|\brough\s+sex\b"),
+        ("bdsm", "extreme", ("bdsm", "sm", "slavin", "submissive", "onderdanig"),
+         r"\bbdsm\b|\bsm\b|\bslavin\b|\bsubmissive\b|\bonderdanig\b"),
+        ("plassex", "extreme", ("plas", "golden", "ws", "kaviaar", "scat"),
+         r"\bplas\s?sex\b|\bgolden\s+shower\b|\bws\b|\bkaviaar\b|\bscat\b"),
+        ("fisting", "extreme", ("fist",), r"\bfist(?:ing|en)\b"),
+        ("alles mag", "no_limits", ("alles",), r"\balles\s+(?:mag|kan|is\s+mogelijk|bespreekbaar)"),
+        ("geen taboes", "no_limits", ("geen", "zonder"),
+         r"\bgeen\s+(?:taboes?|grenzen|limieten|weigeringen)|\bzonder\s+(?:taboes?|grenzen)"),
+        ("no limits", "no_limits", ("no ", "anything", "everything"),
+         r"\bno\s+(?:limits?|taboos?|boundaries|rules)|\banything\s+goes|\beverything\s+(?:is\s+)?possible"),
+        ("jij bepaalt", "no_limits", ("bepaalt", "decide"),
+         r"\bjij\s+bepaalt(?:\s+alles)?|\byou\s+decide\s+everything"),
+        ("massage", "standard", ("massage",), r"\b(?:erotische\s+|body\s?to\s?body\s+|tantra\s+|nuru\s+)?massage\b"),
+        ("gfe", "standard", ("gfe", "girlfriend", "vriendinnetje"),
+         r"\bgfe\b|\bgirlfriend\s+experience|\bvriendinnetje\s+ervaring"),
+        ("escort", "standard", ("escort", "ontvangst", "incall", "outcall"),
+         r"\bescort\b|\bthuisontvangst\b|\bprive\s?ontvangst\b|\bincall\b|\boutcall\b"),
+        ("trio", "standard", ("trio", "threesome", "duo"), r"\btrio\b|\bthreesome\b|\bduo\b"),
+        ("69", "standard", ("69",), r"(?<!\d)69(?!\d)"),
+        ("pijpen", "standard", ("pijpen", "blow", "bj"), r"\bpijpen\b|\bblow\s?jobs?\b|\bbj\b"),
+        ("tongzoenen", "standard", ("zoenen", "french"), r"\btong\s?zoenen\b|\bfrench\s+kiss(?:ing)?\b|\bzoenen\b"),
+        ("striptease", "standard", ("strip", "lapdance"), r"\bstrip\s?tease\b|\blapdance\b"),
+        ("rollenspel", "standard", ("rollenspel", "role"), r"\brollenspel(?:len)?\b|\brole\s?play\b"),
+    ]
+)  # fmt: skip
+AVAILABILITY = Lexicon(
+    [
+        ("24/7", "24_7", ("24",),
+         r"(?<!\d)24\s*/\s*7(?!\d)|\b24\s*(?:uur|u|h|hours?)\s*(?:per\s+dag|per\s+day|a\s+day|/\s*7)?\b"),
+        ("dag en nacht", "24_7", ("nacht", "night"),
+         r"\bdag\s+en\s+nacht\b|\bday\s+and\s+night\b|\bnight\s+and\s+day\b"),
+        ("7 dagen per week", "24_7", ("dagen", "days"),
+         r"\b(?:7|zeven|seven)\s+dagen\s+(?:per|in\s+de)\s+week\b|\b(?:7|seven)\s+days\s+a\s+week\b"),
+        ("altijd beschikbaar", "always", ("altijd", "always"),
+         r"\baltijd\s+(?:beschikbaar|bereikbaar|open|tijd)\b|\balways\s+(?:available|open)\b"),
+        ("'s nachts", "night", ("nachts", "night", "nachtwerk"),
+         r"(?:\book\s+)?'?s\s*nachts\b|\b(?:late|at)\s+night\b|\bnachtwerk\b|\bnight\s+shifts?\b"),
+        ("weekend", "weekend", ("weekend", "zaterdag"), r"\bweekends?\b|\bzaterdag\s+en\s+zondag\b"),
+        ("direct beschikbaar", "now", ("beschikbaar", "available"),
+         r"\bdirect\s+beschikbaar\b|\bavailable\s+now\b|\bnu\s+beschikbaar\b"),
+    ]
+)  # fmt: skip
+_TOKENS = re.compile(r"[a-z']+")
+_THIRD_PERSON_WORDS = frozenset({"zij", "ze", "haar", "she", "her", "hers", "herself", "elle", "sie", "ella"})
+_POINTING = frozenset({"deze", "die", "dit", "onze", "our", "this", "that"})
+_WOMAN = frozenset({"meid", "meiden", "dame", "dames", "vrouw", "meisje", "girl", "girls", "lady", "ladies"})
+_FIRST_PERSON_WORDS = frozenset(
+    {"ik", "mij", "me", "mijn", "i", "i'm", "im", "i'll", "i've", "my", "mine", "myself", "ich", "mich", "mein", "moi"}
 )
-_FIRST_PERSON = re.compile(r"\b(?:ik|mij|me|mijn|i|i'm|im|i'll|i've|my|mine|myself|ich|mich|mein|meine|moi|yo|eu|io)\b")
 
 
-def _compile(entries: list[tuple[str, str, str]]) -> re.Pattern[str]:
-    return re.compile("|".join(f"(?P<t{index}>{pattern})" for index, (_, _, pattern) in enumerate(entries)))
-
-
-_SERVICE_PATTERN = _compile(_SERVICES)
-_AVAILABILITY_PATTERN = _compile(_AVAILABILITY)
 # "AO" (German "alles ohne": everything without a condom) only in capitals: "ao" is common elsewhere
 _AO = re.compile(r"(?<![A-Za-z])AO(?![A-Za-z])")
 
 
-def _find(view: Normalized, pattern: re.Pattern[str], entries: list[tuple[str, str, str]]) -> list[TermMatch]:
-    found: list[TermMatch] = []
-    for match in pattern.finditer(view.text):
-        assert match.lastgroup is not None
-        term, group, _ = entries[int(match.lastgroup[1:])]
-        start, end = view.span(*match.span())
-        found.append(TermMatch(term, group, start, end, view.original[start:end]))
-    return found
-
-
 def find_services(view: Normalized) -> list[TermMatch]:
-    found = _find(view, _SERVICE_PATTERN, _SERVICES)
-    found += [TermMatch("AO", "unprotected", m.start(), m.end(), m.group()) for m in _AO.finditer(view.original)]
+    found = SERVICES.find(view)
+    if "ao" in view.words:
+        found += [TermMatch("AO", "unprotected", m.start(), m.end(), m.group()) for m in _AO.finditer(view.original)]
     return sorted(found, key=lambda term: term.start)
 
 
 def find_availability(view: Normalized) -> list[TermMatch]:
-    return _find(view, _AVAILABILITY_PATTERN, _AVAILABILITY)
+    return AVAILABILITY.find(view)
 
 
 def third_person_share(view: Normalized) -> float:
-    """Third-person words as a share of first- and third-person words (0 when there are none)."""
-    third = len(_THIRD_PERSON.findall(view.text))
-    first = len(_FIRST_PERSON.findall(view.text))
+    """Third-person words ("zij", "haar", "deze meid", "she") as a share of first- and third-person words
+    (0 when there are none)."""
+    third = first = 0
+    previous = ""
+    for word in _TOKENS.findall(view.text):
+        if word in _THIRD_PERSON_WORDS or (word in _WOMAN and previous in _POINTING):
+            third += 1
+        elif word in _FIRST_PERSON_WORDS:
+            first += 1
+        previous = word
     if third + first == 0:
         return 0.0
     return round(third / (third + first), 3)

@@ -9,11 +9,11 @@ scores do not read it as trafficking), the shared text template with its slots, 
 from __future__ import annotations
 
 import time
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from scanner.link.identifiers import identifier_links, is_business_line
+from scanner.link.identifiers import BUSINESS_FACTOR, identifier_links, is_business_line
 from scanner.link.movement import co_moving_pairs, movement_from_sightings
 from scanner.link.networks import connected_groups, count_people, normalise_name
 from scanner.link.photos import photo_links
@@ -62,7 +62,7 @@ def link_records(
         cached=cached_signatures,
         stats=stats,
     )
-    links += found
+    links += _house_style(found, records, stats)
     timings["text"] = time.perf_counter() - started
     started = time.perf_counter()
     by_id = {record.ad_id: record for record in records}
@@ -87,6 +87,41 @@ def link_records(
     return LinkResult(links=links, networks=networks, stats=stats, signatures=signatures)
 
 
+def _house_style(links: list[LinkEdge], records: Sequence[AdRecord], stats: dict[str, Any]) -> list[LinkEdge]:
+    """Text shared by ads showing the same licence number is a licensed business's house style: weak evidence.
+
+    An agency writes its workers' ads from one template, as a trafficker does; what tells them apart
+    is the licence number the municipality issued (and can check against its register).
+    """
+    licences = _business_licences(records)
+    kept: list[LinkEdge] = []
+    for link in links:
+        shared = licences.get(link.ad_a, frozenset()) & licences.get(link.ad_b, frozenset())
+        if not shared:
+            kept.append(link)
+            continue
+        stats["house_style_links"] = stats.get("house_style_links", 0) + 1
+        evidence = {**link.evidence, "licensed_business": True}
+        kept.append(LinkEdge(link.ad_a, link.ad_b, link.kind, round(link.strength * BUSINESS_FACTOR, 4), evidence))
+    return kept
+
+
+def _business_licences(records: Sequence[AdRecord]) -> dict[int, frozenset[str]]:
+    """Licence numbers per ad: its own, and those of a business phone it shows (one whose ads mostly show one)."""
+    by_phone: dict[str, list[AdRecord]] = defaultdict(list)
+    for record in records:
+        for phone in record.phones:
+            by_phone[phone].append(record)
+    licences = {record.ad_id: set(record.license_numbers) for record in records if record.license_numbers}
+    for ads in by_phone.values():
+        shown = [record for record in ads if record.license_numbers]
+        if len(shown) * 2 >= len(ads) and shown:
+            numbers = {number for record in shown for number in record.license_numbers}
+            for record in ads:
+                licences.setdefault(record.ad_id, set()).update(numbers)
+    return {ad: frozenset(numbers) for ad, numbers in licences.items()}
+
+
 def movement_links(
     by_id: Mapping[int, AdRecord], links: Sequence[LinkEdge], settings: LinkingSettings
 ) -> list[LinkEdge]:
@@ -94,6 +129,9 @@ def movement_links(
     groups = connected_groups(sorted(by_id), links, settings.link_min_strength, keep_single=True)
     travelling = []
     for members in groups:
+        seen_in = {city for ad in members for _, city in by_id[ad].sightings}
+        if len(seen_in) < settings.movement_min_cities:
+            continue  # most groups never leave their city: skip the day-by-day analysis
         movement = movement_from_sightings(sighting for ad in members for sighting in by_id[ad].sightings)
         if movement.distinct_cities >= settings.movement_min_cities:
             travelling.append((members, movement))

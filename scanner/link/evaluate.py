@@ -131,3 +131,50 @@ def evaluate_records(world: World, records: Iterable[AdRecord], keys: Mapping[in
         recovered,
         {key: record.cls for key, record in truth.items()},
     )
+
+
+def degrade(
+    world: World,
+    records: Iterable[AdRecord],
+    keys: Mapping[int, str],
+    *,
+    extra_photo_bits: int = 0,
+    fresh_phone_share: float = 0.0,
+    seed: int = 0,
+) -> list[AdRecord]:
+    """Harder versions of the network ads: heavier photo edits and phones rotated per ad.
+
+    `extra_photo_bits` flips that many more pHash bits in every network photo (a heavier crop, filter
+    or overlay); `fresh_phone_share` gives that share of network ads a phone of their own, as if the
+    operator used a new SIM card for each ad.
+    """
+    import random
+    from dataclasses import replace
+
+    rng = random.Random(seed)
+    truth = {record.key: record for record in world.truth()}
+    changed: list[AdRecord] = []
+    for record in records:
+        if truth[keys[record.ad_id]].cls != "network":
+            changed.append(record)
+            continue
+        photos = record.photos
+        if extra_photo_bits:
+            photos = tuple(
+                PhotoHash(
+                    _flip(photo.phash, extra_photo_bits, rng),
+                    photo.mirror and _flip(photo.mirror, extra_photo_bits, rng),
+                )
+                for photo in photos
+            )
+        phones = record.phones
+        if rng.random() < fresh_phone_share:
+            phones = (f"+3169{rng.randrange(10**7):07d}",)
+        changed.append(replace(record, photos=photos, phones=phones))
+    return changed
+
+
+def _flip(value: int, bits: int, rng: Any) -> int:
+    for bit in rng.sample(range(64), bits):
+        value ^= 1 << bit
+    return value

@@ -56,14 +56,16 @@ def near_pairs(hashes: U64, queries: U64, max_distance: int, probe_radius: int) 
     query_rows = np.arange(len(queries), dtype=np.int64)
     for band in range(BANDS):
         shift = np.uint64(band * BAND_BITS)
-        keys = (hashes >> shift) & band_mask
+        keys = ((hashes >> shift) & band_mask).astype(np.int64)
         order = np.argsort(keys, kind="stable")
-        sorted_keys = keys[order]
-        query_keys = (queries >> shift) & band_mask
+        # Counting sort: bucket k holds order[first[k]:first[k + 1]], looked up in O(1) per probe.
+        first = np.zeros((1 << BAND_BITS) + 1, dtype=np.int64)
+        np.cumsum(np.bincount(keys, minlength=1 << BAND_BITS), out=first[1:])
+        query_keys = ((queries >> shift) & band_mask).astype(np.int64)
         for mask in masks:
-            probe = query_keys ^ mask
-            left = np.searchsorted(sorted_keys, probe, side="left")
-            counts = np.searchsorted(sorted_keys, probe, side="right") - left
+            probe = query_keys ^ np.int64(mask)
+            left = first[probe]
+            counts = first[probe + 1] - left
             total = int(counts.sum())
             if total == 0:
                 continue

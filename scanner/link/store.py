@@ -122,9 +122,10 @@ def load_records(session: Session) -> list[AdRecord]:
     return records
 
 
-def fingerprint(record: AdRecord) -> str:
-    """Hash of what decides an ad's links (not its sightings, which only feed movement)."""
-    payload = repr((record.phones, record.emails, record.handles, record.photos, record.text, record.name))
+def fingerprint(record: AdRecord, settings: Settings) -> str:
+    """Hash of what decides an ad's links and its cached signature (not its sightings: they feed movement)."""
+    text_setup = (settings.linking.text_num_perm, settings.linking.text_shingle_words)
+    payload = repr((record.phones, record.emails, record.handles, record.photos, record.text, record.name, text_setup))
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
@@ -136,11 +137,11 @@ def run_linking(db: Database, settings: Settings, *, rebuild: bool = False, now:
     with db.session() as session:
         records = load_records(session)
         states = {state.ad_id: state for state in session.scalars(select(LinkState))}
-        prints = {record.ad_id: fingerprint(record) for record in records}
+        prints = {record.ad_id: fingerprint(record, settings) for record in records}
         cached: dict[int, Signature] = {}
         if not rebuild:
             for ad_id, state in states.items():
-                if prints.get(ad_id) == state.fingerprint and state.signature is not None:
+                if prints.get(ad_id) == state.fingerprint and state.signature is not None:  # b"": too short
                     cached[ad_id] = np.frombuffer(state.signature, dtype=np.uint32)
         unchanged = {ad for ad, state in states.items() if prints.get(ad) == state.fingerprint}
         stats.ads = len(records)
@@ -170,6 +171,7 @@ def _write_state(
 ) -> None:
     for ad_id, digest in prints.items():
         signature = result.signatures.get(ad_id)
+        # An empty signature records "too short to compare", so that is not recomputed either.
         blob = signature.astype(np.uint32).tobytes() if signature is not None else None
         state = states.get(ad_id)
         if state is None:

@@ -122,16 +122,17 @@ def text_links(
     """Near-duplicate text links, and the signature of every ad that has one (for the cache)."""
     counters = stats if stats is not None else {}
     cached = cached or {}
-    missing = [record for record in records if record.ad_id not in cached]
+    # A cached signature is reused when it has the configured length; an empty one means "too short".
+    reusable = {ad: signature for ad, signature in cached.items() if len(signature) in (0, num_perm)}
+    missing = [record for record in records if record.ad_id not in reusable]
     fresh = signatures_for([record.text for record in missing], num_perm=num_perm, shingle_words=shingle_words)
     counters["text_signatures_computed"] = len(missing)
     signatures: dict[int, Signature] = {}
     for record in records:
-        if record.ad_id in cached:
-            signatures[record.ad_id] = cached[record.ad_id]
+        if record.ad_id in reusable:
+            signatures[record.ad_id] = reusable[record.ad_id]
     for record, signature in zip(missing, fresh, strict=True):
-        if signature is not None:
-            signatures[record.ad_id] = signature
+        signatures[record.ad_id] = signature if signature is not None else np.zeros(0, dtype=np.uint32)
     usable = [ad for ad, signature in signatures.items() if len(signature) == num_perm]
     if len(usable) < 2:
         return [], signatures

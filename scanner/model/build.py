@@ -101,10 +101,13 @@ def evaluate_model(
     report = _metrics(rows, labels, probabilities, budget)
     scores = [combine(record.hits, float(p), score_settings) for record, p in zip(records, probabilities, strict=True)]
     risks = np.asarray([score.risk / 100.0 for score in scores])
+    rules_only = [combine(record.hits, None, score_settings).flagged for record in records]
     report["score"] = {
         "threshold": score_settings.flag_threshold,
         "ranking": ranking_metrics(labels, risks, budget=budget, threshold=score_settings.flag_threshold / 100.0),
         "flags": false_positive_rates(labels, [score.flagged for score in scores], classes),
+        # What a deployment without a model file would flag: shows how much the model holds back.
+        "rules_only_flags": false_positive_rates(labels, rules_only, classes),
     }
     report["model_version"] = model.version
     if plot is not None:

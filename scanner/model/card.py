@@ -36,7 +36,9 @@ LIMITS = [
 ]
 SYNTHETIC_WARNING = (
     "TRAINED ON SYNTHETIC DATA (the demo world's ground truth). It shows that the pipeline works; it is "
-    "not evidence about real ads. Replace it by training on local reviews: scanner model train --from-reviews"
+    "not evidence about real ads: the demo world is written with the same indicators the rules look for, "
+    "so its metrics come close to 1.0, and most of its controlled ads are in English, so the text features "
+    "tie risk to language. Replace it by training on local reviews: scanner model train --from-reviews"
 )
 
 

@@ -86,8 +86,9 @@ def label_value(label: str) -> int | None:
     return None
 
 
-def load_records(session: Session, ad_ids: Collection[int] | None = None) -> list[AdRecord]:
-    """Records of the ads with a current version (all of them, or those in `ad_ids`), ordered by id."""
+def load_records(session: Session, ad_ids: Collection[int] | None = None, *, live_only: bool = False) -> list[AdRecord]:
+    """Records of the ads with a current version (all of them, or those in `ad_ids`; with `live_only`
+    not those removed from their site), ordered by id."""
     query = (
         select(Ad.id, Ad.city, Source.name, AdVersion.id, AdVersion.title, AdVersion.text, AdVersion.features)
         .join(Source, Source.id == Ad.source_id)
@@ -96,6 +97,8 @@ def load_records(session: Session, ad_ids: Collection[int] | None = None) -> lis
     )
     if ad_ids is not None:
         query = query.where(Ad.id.in_(list(ad_ids)))
+    if live_only:
+        query = query.where(Ad.removed_at.is_(None))
     rows = session.execute(query).all()
     ids = [row[0] for row in rows]
     current_versions = {row[0]: row[3] for row in rows}

@@ -35,9 +35,11 @@ class DemoData:
     classes: list[str]  # the true class of each record: network, independent or agency
 
 
-def run_demo_pipeline(db: Database, settings: Settings, config: WorldConfig) -> dict[tuple[str, str], TruthRecord]:
+def run_demo_pipeline(
+    db: Database, settings: Settings, config: WorldConfig, *, photos: bool = True
+) -> dict[tuple[str, str], TruthRecord]:
     """Load a demo world into `db` and run extraction, linking and the rules; returns the truth by
-    (site, ad key)."""
+    (site, ad key). Without `photos` (faster, for tests) no photo links are made."""
     from scanner.demo.load import load_world
     from scanner.demo.world import World
     from scanner.extract import extract_pending
@@ -45,7 +47,7 @@ def run_demo_pipeline(db: Database, settings: Settings, config: WorldConfig) -> 
     from scanner.rules.store import apply_rules
 
     world = World.generate(config)
-    load_world(db, world, world.days)
+    load_world(db, world, world.days, photos=photos)
     extract_pending(db, settings)
     run_linking(db, settings)
     apply_rules(db, _with_rules_dir(settings))
@@ -61,14 +63,14 @@ def _with_rules_dir(settings: Settings) -> Settings:
     return copy
 
 
-def demo_training_set(settings: Settings, config: WorldConfig) -> DemoData:
+def demo_training_set(settings: Settings, config: WorldConfig, *, photos: bool = True) -> DemoData:
     """Every ad of a demo world with a current version, labelled from the ground truth."""
     with tempfile.TemporaryDirectory(prefix="scanner-demo-") as folder:
         engine = make_engine(f"sqlite:///{Path(folder) / 'demo.db'}")
         Base.metadata.create_all(engine)
         db = Database(engine=engine, factory=sessionmaker(engine, expire_on_commit=False))
         try:
-            truth = run_demo_pipeline(db, settings, config)
+            truth = run_demo_pipeline(db, settings, config, photos=photos)
             with db.session() as session:
                 records = load_records(session)
                 keys = {ad_id: key for ad_id, key in _ad_keys(session)}

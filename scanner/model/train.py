@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -78,8 +79,9 @@ def _splits(
 
 
 def _min_df(count: int) -> int:
-    # An n-gram must occur in several ads to enter the vocabulary: names and one-off phrases stay out.
-    return 3 if count >= 300 else 2
+    # An n-gram must occur in several ads (0.5% of them, at least 2 or 3) to enter the vocabulary, so
+    # that a worker's name or a one-off phrase stays out of the model file.
+    return max(3 if count >= 300 else 2, math.ceil(count * 0.005))
 
 
 def fit_calibrated(rows: Sequence[AdRow], labels: Labels, options: TrainingOptions) -> CalibratedClassifierCV:

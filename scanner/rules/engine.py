@@ -9,11 +9,12 @@ same answer with the reason of every selection, for `scanner rules explain`.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
-from scanner.rules.condition import Condition, default_condition, describe, evaluate
+from scanner.rules.condition import Condition, Ref, default_condition, describe, evaluate
 from scanner.rules.features import CheckResult, Evidence, FeatureCheck, FeatureView
 from scanner.rules.matchers import (
     NegationMarks,
@@ -115,27 +116,27 @@ class CompiledSelection:
 
     def match(self, context: AdContext) -> CheckResult:
         """All checks of the selection must match; values and evidence are gathered from each."""
+        parts = self._parts
+        if len(parts) == 1:
+            return parts[0](context)
         results: list[CheckResult] = []
-        if self.term_keys:
-            results.append(self._terms(context))
-        if self.regex is not None and (not results or results[-1].matched):
-            results.append(self._regex(context))
-        for check in self.checks:
-            if results and not results[-1].matched:
-                break
-            results.append(check(context.view))
-        failed = next((r for r in results if not r.matched), None)
-        if failed is not None:
-            return CheckResult(False, reason=failed.reason)
+        for part in parts:
+            result = part(context)
+            if not result.matched:
+                return result
+            results.append(result)
         return CheckResult(True, [v for r in results for v in r.values], [e for r in results for e in r.evidence])
 
     def _terms(self, context: AdContext) -> CheckResult:
         s = self.selection
+        found = context.found
+        if not any(key in found for key in self.term_keys):
+            return self._nothing_found
         candidates = [m for key in self.term_keys for m in context.matches(key)]
         if s.languages:
             candidates = [m for m in candidates if m.language in s.languages or m.language == "any"]
         if not candidates:
-            return CheckResult(False, reason=f"no term of {self._describe_sources()} found")
+            return self._nothing_found
         kept: list[TermMatch] = []
         dropped: list[str] = []
         exceptions = [m for key in self.except_keys for m in context.matches(key)]
@@ -157,8 +158,8 @@ class CompiledSelection:
             kept.append(match)
         distinct = {m.term.lower() for m in kept}
         if len(distinct) < s.at_least:
-            found = f"{len(distinct)} distinct term(s) found, {s.at_least} needed"
-            return CheckResult(False, reason="; ".join([found, *dropped]))
+            counted = f"{len(distinct)} distinct term(s) found, {s.at_least} needed"
+            return CheckResult(False, reason="; ".join([counted, *dropped]))
         values: list[str] = []
         evidence: list[Evidence] = []
         for match in kept:
@@ -190,11 +191,22 @@ class CompiledSelection:
             return CheckResult(False, reason="; ".join(["the regular expression found nothing", *dropped]))
         return CheckResult(True, values, evidence)
 
-    def _describe_sources(self) -> str:
-        parts = [f"list '{name}'" for name in self.selection.lists]
+    def __post_init__(self) -> None:
+        sources = [f"list '{name}'" for name in self.selection.lists]
         if self.selection.terms:
-            parts.append("the rule's terms")
-        return " or ".join(parts)
+            sources.append("the rule's terms")
+        self._nothing_found = CheckResult(False, reason=f"no term of {' or '.join(sources)} found")
+        # The checks in evaluation order: terms, then the regular expression, then feature checks.
+        self._parts: list[Callable[[AdContext], CheckResult]] = []
+        if self.term_keys:
+            self._parts.append(self._terms)
+        if self.regex is not None:
+            self._parts.append(self._regex)
+        self._parts += [partial(_feature, check) for check in self.checks]
+
+
+def _feature(check: FeatureCheck, context: AdContext) -> CheckResult:
+    return check(context.view)
 
 
 @dataclass
@@ -227,11 +239,19 @@ class CompiledRule:
     enabled: bool = True
     disabled_reason: str = ""
 
+    def __post_init__(self) -> None:
+        if self.condition is None and self.selections:
+            self.condition = default_condition(list(self.selections))
+
     @property
     def id(self) -> str:
         return self.rule.id
 
     def _run(self, context: AdContext) -> tuple[bool, dict[str, CheckResult]]:
+        condition = self.condition
+        if isinstance(condition, Ref):  # most rules: one selection, no condition tree to walk
+            result = self.selections[condition.name].match(context)
+            return result.matched, {condition.name: result}
         cache: dict[str, CheckResult] = {}
 
         def matched(name: str) -> bool:
@@ -239,8 +259,8 @@ class CompiledRule:
                 cache[name] = self.selections[name].match(context)
             return cache[name].matched
 
-        condition = self.condition or default_condition(list(self.selections))
-        return evaluate(condition, matched), cache
+        assert self.condition is not None
+        return evaluate(self.condition, matched), cache
 
     def evaluate(self, context: AdContext) -> Hit | None:
         fired, results = self._run(context)
@@ -248,12 +268,12 @@ class CompiledRule:
 
     def hit(self, results: dict[str, CheckResult]) -> Hit:
         evidence: list[Evidence] = []
-        seen: set[tuple[int, int]] = set()
+        seen: set[tuple[Any, Any]] = set()
         for result in results.values():
             if not result.matched:
                 continue
             for item in result.evidence:
-                key = (int(item.get("start", -1)), int(item.get("end", -1)))
+                key = (item.get("start"), item.get("end"))
                 if key not in seen:
                     seen.add(key)
                     evidence.append(item)
@@ -271,7 +291,8 @@ class CompiledRule:
 
     def explain(self, context: AdContext) -> Explanation:
         results = {name: selection.match(context) for name, selection in self.selections.items()}
-        condition = self.condition or default_condition(list(self.selections))
+        condition = self.condition
+        assert condition is not None
         fired = evaluate(condition, lambda name: results[name].matched)
         reports = [SelectionReport(n, r.matched, r.values, r.reason) for n, r in results.items()]
         reason = f"condition {describe(condition)} is {'true' if fired else 'false'}"
@@ -293,5 +314,7 @@ def fill_template(template: str, values: Mapping[str, str]) -> str:
         filled = template.format_map(_Defaulting(values))
     except (ValueError, IndexError, AttributeError):  # the validator rejects these; never fail a night run on one
         return template
+    if all(values.values()):
+        return filled
     filled = re.sub(r"\s+([,;.])", r"\1", re.sub(r"[ \t]{2,}", " ", filled))
     return re.sub(r"([,;])\s*$", "", filled.strip())

@@ -26,14 +26,15 @@ class CheckResult:
     reason: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass
 class FeatureView:
-    """What a feature check may read about one ad."""
+    """What a feature check may read about one ad, with answers several rules share."""
 
     text: str
     features: Mapping[str, Any]
     region_prices: Sequence[float]  # sorted hourly prices of the ad's region
     region: str
+    cache: dict[str, Any] = field(default_factory=dict)
 
 
 def span_evidence(item: Any, field_name: str = "text") -> list[Evidence]:
@@ -138,7 +139,9 @@ def license_missing(view: FeatureView, municipality: MunicipalitySettings, patte
         return CheckResult(False, reason="municipality.license_required is off")
     if view.features.get("license_numbers"):
         return CheckResult(False, reason="a licence number is shown")
-    if pattern.search(view.text):
+    if "license_in_text" not in view.cache:
+        view.cache["license_in_text"] = pattern.search(view.text) is not None
+    if view.cache["license_in_text"]:
         return CheckResult(False, reason="the text matches municipality.license_pattern")
     return CheckResult(True, ["no licence number in the ad"])
 

@@ -7,14 +7,15 @@ them. A rule or list that failed to parse is kept as `None` so collection checks
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import difflib
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar, get_args
 
 from pydantic import BaseModel, ValidationError
 
 from scanner.rules.model import Rule, WordList
-from scanner.yamlfile import LocatedYAML, Problem, YAMLSyntaxError, load_yaml
+from scanner.yamlfile import LocatedYAML, Problem, YAMLSyntaxError, load_yaml, locate_validation_error
 
 LISTS_DIR = "lists"
 Model = TypeVar("Model", bound=BaseModel)
@@ -74,9 +75,52 @@ def load_file(path: Path, model: type[Model]) -> Loaded[Model]:
 
 
 def locate_validation_errors(exc: ValidationError, document: LocatedYAML, model: type[BaseModel]) -> list[Problem]:
-    from scanner.yamlfile import locate_validation_error
+    """Problems at file:line:column; unknown keys inside named selections also get "did you mean"."""
+    problems = locate_validation_error(exc, document, model, code_prefix="R")
+    unknown = [item for item in exc.errors() if item["type"] == "extra_forbidden"]
+    result = []
+    for problem in problems:
+        if problem.code == "R001" and not problem.fix:
+            for item in unknown:
+                options = _allowed_keys(model, [str(part) for part in item["loc"][:-1]])
+                name = str(item["loc"][-1])
+                if f"'{name}'" in problem.message and options:
+                    close = difflib.get_close_matches(name, options, n=1)
+                    fix = f"did you mean '{close[0]}'?" if close else f"allowed keys: {', '.join(options)}"
+                    problem = replace(problem, fix=fix)
+                    break
+        result.append(problem)
+    return result
 
-    return locate_validation_error(exc, document, model, code_prefix="R")
+
+def _allowed_keys(model: type[BaseModel], path: list[str]) -> list[str]:
+    """The keys allowed at `path`, stepping through dict[str, Model] fields (named selections)."""
+    current: Any = model
+    skip_name = False
+    for part in path:
+        if skip_name:
+            skip_name = False
+            continue
+        if part.isdigit():
+            continue
+        if not (isinstance(current, type) and issubclass(current, BaseModel)) or part not in current.model_fields:
+            return []
+        annotation = current.model_fields[part].annotation
+        skip_name = "dict[" in str(annotation)
+        current = _inner_model(annotation)
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return [info.alias or name for name, info in current.model_fields.items()]
+    return []
+
+
+def _inner_model(annotation: Any) -> Any:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in get_args(annotation):
+        inner = _inner_model(arg)
+        if isinstance(inner, type) and issubclass(inner, BaseModel):
+            return inner
+    return annotation
 
 
 def rule_files(path: Path) -> list[Path]:

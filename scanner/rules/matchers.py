@@ -17,8 +17,10 @@ import unicodedata
 from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import accumulate
 
 TOKEN_RE = re.compile(r"\w+|\n|[^\w\s]")
+SPLIT_RE = re.compile(r"(\w+|\n|[^\w\s])")
 # A negation never reaches across these: "geen anaal, bareback" does not negate "bareback".
 BOUNDARIES = frozenset({".", "!", "?", "\n", ";", ",", "|", "•", "*", "-"})
 IGNORED_TOKENS = frozenset({"\ufe0f", "\u200d", "\u200b"})
@@ -41,13 +43,38 @@ def fold(token: str) -> str:
     return stripped or token
 
 
-@dataclass(slots=True)
 class Tokens:
-    """The words of one text with their character offsets."""
+    """The words of one text (compared form); character offsets are computed only when asked for."""
 
-    keys: list[str]
-    starts: list[int]
-    ends: list[int]
+    __slots__ = ("_ends", "_parts", "_skip_ignored", "_source", "_starts", "keys")
+
+    def __init__(self, keys: list[str], source: str, skip_ignored: bool, parts: list[str] | None = None) -> None:
+        self.keys = keys
+        self._source = source
+        self._skip_ignored = skip_ignored
+        self._parts = parts  # gap, word, gap, word, ..., gap: offsets are running sums of their lengths
+        self._starts: list[int] | None = None
+        self._ends: list[int] = []
+
+    def _offsets(self) -> list[int]:
+        if self._starts is None:
+            if self._parts is not None:
+                sums = list(accumulate(map(len, self._parts)))
+                self._starts, self._ends = sums[0:-1:2], sums[1::2]
+            else:
+                spans = [m.span() for m in TOKEN_RE.finditer(self._source) if m.group() not in IGNORED_TOKENS]
+                self._starts = [start for start, _ in spans]
+                self._ends = [end for _, end in spans]
+        return self._starts
+
+    @property
+    def starts(self) -> list[int]:
+        return self._offsets()
+
+    @property
+    def ends(self) -> list[int]:
+        self._offsets()
+        return self._ends
 
     def index_at(self, offset: int) -> int:
         """The index of the word that contains or follows character `offset`."""
@@ -55,18 +82,20 @@ class Tokens:
 
 
 def tokenize(text: str) -> Tokens:
-    keys: list[str] = []
-    starts: list[int] = []
-    ends: list[int] = []
-    for match in TOKEN_RE.finditer(text):
-        word = match.group()
-        if word in IGNORED_TOKENS:
-            continue
-        keys.append(word.lower() if word.isascii() else fold(word))
-        start, end = match.span()
-        starts.append(start)
-        ends.append(end)
-    return Tokens(keys, starts, ends)
+    """Split into words with one C-level regex pass; only non-ASCII words get folded one by one."""
+    lowered = text.lower()
+    # Lower-casing keeps offsets unless a character grows ("İ"); then words are lowered one by one.
+    source = lowered if len(lowered) == len(text) else text
+    if any(char in source for char in IGNORED_TOKENS):
+        words = [word for word in TOKEN_RE.findall(source) if word not in IGNORED_TOKENS]
+        return Tokens([fold(word) for word in words], source, True)
+    parts = SPLIT_RE.split(source)
+    words = parts[1::2]
+    if source.isascii():
+        return Tokens(words, source, False, parts)
+    if source is text:
+        return Tokens([fold(word) for word in words], source, False, parts)
+    return Tokens([word if word.isascii() else fold(word) for word in words], source, False, parts)
 
 
 def phrase_tokens(term: str) -> tuple[tuple[str, ...], bool]:
@@ -95,10 +124,19 @@ class TermMatch:
 
 
 @dataclass
-class PhraseIndex:
-    """All phrases of all lists, looked up by their first word."""
+class FirstWord:
+    """The phrases that start with one word: single words, by their second word, and the rest."""
 
-    by_first: dict[str, list[Entry]] = field(default_factory=dict)
+    singles: list[Entry] = field(default_factory=list)
+    by_second: dict[str, list[Entry]] = field(default_factory=dict)
+    loose: list[Entry] = field(default_factory=list)  # second word is a prefix (`jonge dertig*`)
+
+
+@dataclass
+class PhraseIndex:
+    """All phrases of all lists, looked up by their first word (then their second)."""
+
+    by_first: dict[str, FirstWord] = field(default_factory=dict)
     by_prefix: dict[str, list[Entry]] = field(default_factory=dict)
     keys: set[str] = field(default_factory=set)
 
@@ -113,8 +151,14 @@ class PhraseIndex:
         self.keys.add(key)
         if prefix and len(words) == 1:
             self.by_prefix.setdefault(words[0][:PREFIX_KEY], []).append(entry)
+            return None
+        slot = self.by_first.setdefault(words[0], FirstWord())
+        if len(words) == 1:
+            slot.singles.append(entry)
+        elif prefix and len(words) == 2:
+            slot.loose.append(entry)
         else:
-            self.by_first.setdefault(words[0], []).append(entry)
+            slot.by_second.setdefault(words[1], []).append(entry)
         return None
 
     def add_all(self, key: str, language: str, terms: Iterable[str]) -> None:
@@ -129,13 +173,22 @@ class PhraseIndex:
         by_prefix = self.by_prefix
         found: dict[str, list[TermMatch]] = {}
         for index, word in enumerate(keys):
-            entries = by_first.get(word)
-            if entries is not None:
-                for entry in entries:
-                    size = len(entry.words)
-                    if size == 1 or _follows(keys, index, count, entry):
+            slot = by_first.get(word)
+            if slot is not None:
+                for entry in slot.singles:
+                    found.setdefault(entry.key, []).append(
+                        TermMatch(entry.key, entry.language, entry.term, index, index + 1)
+                    )
+                if slot.by_second and index + 1 < count:
+                    for entry in slot.by_second.get(keys[index + 1], ()):
+                        if len(entry.words) == 2 or _follows(keys, index, count, entry):
+                            found.setdefault(entry.key, []).append(
+                                TermMatch(entry.key, entry.language, entry.term, index, index + len(entry.words))
+                            )
+                for entry in slot.loose:
+                    if _follows(keys, index, count, entry):
                         found.setdefault(entry.key, []).append(
-                            TermMatch(entry.key, entry.language, entry.term, index, index + size)
+                            TermMatch(entry.key, entry.language, entry.term, index, index + len(entry.words))
                         )
             if by_prefix and len(word) >= PREFIX_KEY:
                 for entry in by_prefix.get(word[:PREFIX_KEY], ()):

@@ -18,6 +18,7 @@ import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -118,7 +119,7 @@ class RuleSet:
     def enabled(self) -> list[CompiledRule]:
         return [rule for rule in self.rules if rule.enabled]
 
-    @property
+    @cached_property
     def ad_rules(self) -> list[CompiledRule]:
         return [rule for rule in self.enabled if rule.rule.match]
 

@@ -379,7 +379,9 @@ def _evaluate_groups(
     if not ruleset.group_rules:
         return
     data = GroupData(session, settings)
-    versions = dict(session.execute(select(Ad.id, Ad.current_version_id)).tuples().all())
+    versions: dict[int, int | None] = {
+        ad_id: version for ad_id, version in session.execute(select(Ad.id, Ad.current_version_id))
+    }
     rows: list[dict[str, Any]] = []
     for rule in ruleset.group_rules:
         group = rule.rule.group

@@ -152,7 +152,7 @@ def score_all(
     ad_ids: Collection[int] | None = None,
     now: datetime | None = None,
 ) -> ScoreStats:
-    """Store an explained assessment for each ad (or those in `ad_ids`) and each network they are in."""
+    """Store an explained assessment for each live ad (or those in `ad_ids`) and each network they are in."""
     model = configured_model(settings)
     now = now or utcnow()
     stats = ScoreStats(model_version=model.version if model is not None else None)
@@ -169,7 +169,7 @@ def score_all(
         for network_id, ad_id in session.execute(query):
             membership[network_id].append(ad_id)
         needed = None if wanted_ads is None else wanted_ads | {ad for ads in membership.values() for ad in ads}
-        records = load_records(session, needed)
+        records = load_records(session, needed, live_only=ad_ids is None)
         medians = _price_baseline(session)
         stats.ruleset_hash = _latest_ruleset_hash(session)
     scored = _predict(model, records, medians)

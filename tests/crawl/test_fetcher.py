@@ -155,16 +155,23 @@ def test_retry_after_parsing(header: str, expected: float | None) -> None:
 
 
 def test_delay_adapts_to_latency_and_429_but_not_below_the_setting() -> None:
-    state = HostState(base_delay=1.0, concurrency=1, jitter=0)
+    state = HostState(base_delay=1.0, concurrency=1, jitter=0, max_delay=10.0)
     state.adapt(latency=0.1, status=200)
     assert state.delay == 1.0
     state.adapt(latency=5.0, status=200)
     assert state.delay == 3.0  # halfway towards the latency
     state.adapt(latency=0.1, status=429)
     assert state.delay == 6.0
-    off = HostState(base_delay=0.0, concurrency=1, jitter=0)
+    state.adapt(latency=0.1, status=429)
+    assert state.delay == 10.0  # capped
+    off = HostState(base_delay=0.0, concurrency=1, jitter=0, max_delay=10.0)
     off.adapt(latency=3.0, status=200)
     assert off.delay == 0.0  # politeness off: no slowing down for latency
+    off.adapt(latency=0.1, status=429)
+    assert off.delay == 1.0  # but a 429 slows down
+    for _ in range(8):
+        off.adapt(latency=0.1, status=200)
+    assert off.delay == 0.0  # and recovery speeds up again
 
 
 def test_per_host_delay_spaces_requests(hostile: FakeSite) -> None:

@@ -5,13 +5,16 @@ from __future__ import annotations
 import pytest
 
 from scanner.demo.world import World, WorldConfig
+from tests.demo.fixtures import DEMO_CONFIG, demo_server, demo_world
 
-SMALL = WorldConfig(seed=3, days=6, independents=40, networks=3, agencies=2)
+__all__ = ["demo_server", "demo_world"]  # shared with other test packages through tests/demo/fixtures.py
+
+SMALL = DEMO_CONFIG
 
 
 @pytest.fixture(scope="session")
-def small_world() -> World:
-    return World.generate(SMALL)
+def small_world(demo_world: World) -> World:
+    return demo_world
 
 
 @pytest.fixture(scope="session")

@@ -21,8 +21,10 @@ from scanner.demo.world import World
 
 @pytest.fixture(scope="module")
 def hostile(small_world: World) -> Iterator[tuple[DemoServer, httpx.Client]]:
-    with DemoServer(small_world, hostile=True) as server, httpx.Client(base_url=server.urls["hostile"],
-                                                                        timeout=10) as client:
+    with (
+        DemoServer(small_world, hostile=True) as server,
+        httpx.Client(base_url=server.urls["hostile"], timeout=10) as client,
+    ):
         yield server, client
 
 

@@ -14,8 +14,10 @@ from scanner.demo.world import World
 
 def _counts(db: Database) -> dict[str, int]:
     with db.session() as session:
-        return {model.__tablename__: session.scalar(select(func.count()).select_from(model)) or 0
-                for model in (Source, ScanRun, Ad, AdVersion, Sighting, Photo, AdPhoto)}
+        return {
+            model.__tablename__: session.scalar(select(func.count()).select_from(model)) or 0
+            for model in (Source, ScanRun, Ad, AdVersion, Sighting, Photo, AdPhoto)
+        }
 
 
 def test_load_matches_the_world_and_is_idempotent(db: Database, small_world: World) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import os
 from collections.abc import Iterator
 
 import httpx
@@ -121,8 +122,10 @@ def test_conditional_requests_and_gzip(server: DemoServer, small_world: World) -
         assert client.get(ad.url_path, headers={"If-None-Match": '"other"'}).status_code == 200
         photo = client.get(f"/media/{ad.photo_keys[0]}")
         assert photo.headers["content-type"] == "image/jpeg" and "content-encoding" not in photo.headers
-        assert client.get(f"/media/{ad.photo_keys[0]}", headers={"If-None-Match": photo.headers["etag"]}).status_code \
+        assert (
+            client.get(f"/media/{ad.photo_keys[0]}", headers={"If-None-Match": photo.headers["etag"]}).status_code
             == 304
+        )
 
 
 def test_robots_disallows_paths_the_pages_link_to(server: DemoServer) -> None:
@@ -160,3 +163,9 @@ def test_environ_names_the_base_urls(server: DemoServer) -> None:
     environ = server.environ()
     assert environ["DEMO_ROZEWERELD_URL"] == server.urls["rozewereld"]
     assert environ["DEMO_NACHTLICHT_URL"].startswith("http://127.0.0.1:")
+
+
+def test_fixture_sets_the_environment(demo_server: DemoServer) -> None:
+    assert os.environ["DEMO_ROZEWERELD_URL"] == demo_server.urls["rozewereld"]
+    with httpx.Client(base_url=os.environ["DEMO_NACHTLICHT_URL"]) as client:
+        assert client.get("/robots.txt").status_code == 200

@@ -3,7 +3,11 @@ relocating networks, agencies sharing phones, benign ads with indicators, change
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
+import subprocess
+import sys
 from collections import defaultdict
 from itertools import islice
 
@@ -53,7 +57,7 @@ def test_keys_unique_per_site_and_truth_json_able(default_world: World) -> None:
 def test_networks_relocate_every_few_days(default_world: World) -> None:
     cities_by_day: dict[str, dict[int, set[str]]] = defaultdict(lambda: defaultdict(set))
     for day in default_world.days:
-        for key, record in default_world.truth_on(day).items():
+        for record in default_world.truth_on(day).values():
             if record.network_id:
                 cities_by_day[record.network_id][day] |= set(record.cities)
     assert len(cities_by_day) == default_world.config.networks
@@ -118,10 +122,14 @@ def test_benign_ads_carry_some_indicators(default_world: World) -> None:
 
 
 def test_no_indicator_phrase_is_in_every_network_ad(default_world: World) -> None:
-    network_texts = [ad.text.lower() for ad in default_world.ads_on(4)
-                     if default_world.plan(ad.key).cls == "network"]
-    phrases = {phrase.lower() for table in vocab.INDICATOR_PHRASES.values() for lang in table.values()
-               for phrase in lang if "{" not in phrase}
+    network_texts = [ad.text.lower() for ad in default_world.ads_on(4) if default_world.plan(ad.key).cls == "network"]
+    phrases = {
+        phrase.lower()
+        for table in vocab.INDICATOR_PHRASES.values()
+        for lang in table.values()
+        for phrase in lang
+        if "{" not in phrase
+    }
     for phrase in phrases:
         assert sum(phrase in text for text in network_texts) < len(network_texts) * 0.6, phrase
 
@@ -132,8 +140,9 @@ def test_ads_change_disappear_and_come_back(default_world: World) -> None:
         for ad in default_world.ads_on(day):
             texts[ad.key].add(ad.text)
     assert sum(len(variants) > 1 for variants in texts.values()) >= 20
-    returning = [plan for plan in default_world.plans
-                 if any(b - a > 1 for a, b in zip(plan.days, plan.days[1:], strict=False))]
+    returning = [
+        plan for plan in default_world.plans if any(b - a > 1 for a, b in zip(plan.days, plan.days[1:], strict=False))
+    ]
     assert len(returning) >= 5
     assert any(plan.days[-1] < default_world.config.days for plan in default_world.plans)
 
@@ -153,3 +162,36 @@ def test_stream_is_lazy_unique_and_fast_enough() -> None:
     assert {truth.cls for _, truth in pairs} == {"network", "independent", "agency"}
     assert all(ad.key == truth.key for ad, truth in pairs)
     assert [ad.text for ad, _ in islice(stream_ads(7, 50), 50)] == [ad.text for ad, _ in pairs[:50]]
+
+
+def test_same_bytes_in_another_process_with_another_hash_seed(small_world: World) -> None:
+    script = (
+        "import hashlib, json\n"
+        "from scanner.demo.world import World, WorldConfig\n"
+        "w = World.generate(WorldConfig(seed=3, days=6, independents=40, networks=3, agencies=2))\n"
+        "h = hashlib.sha256()\n"
+        "for d in w.days:\n"
+        "    for a in w.ads_on(d): h.update(json.dumps([a.key, a.title, a.text, a.fields(), a.photo_keys]).encode())\n"
+        "h.update(w.photo_bytes(w.ads_on(1)[0].photo_keys[0]))\n"
+        "print(h.hexdigest())\n"
+    )
+    expected = hashlib.sha256()
+    for day in small_world.days:
+        for ad in small_world.ads_on(day):
+            expected.update(json.dumps([ad.key, ad.title, ad.text, ad.fields(), ad.photo_keys]).encode())
+    expected.update(small_world.photo_bytes(small_world.ads_on(1)[0].photo_keys[0]))
+    for hash_seed in ("1", "4242"):
+        result = subprocess.run(
+            [sys.executable, "-c", script],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": hash_seed},
+        )
+        assert result.stdout.strip() == expected.hexdigest()
+
+
+def test_no_placeholder_left_in_any_text(default_world: World) -> None:
+    for day in (1, 7):
+        for ad in default_world.ads_on(day):
+            assert "{" not in ad.text and "{" not in ad.title, ad.key

@@ -11,7 +11,7 @@ from scanner.extract import extract
 from scanner.extract.normalize import normalize
 
 AD_ALPHABET = st.sampled_from(
-    list("0123456789 +-./()\n€,:@#oOlIsS") + ["nul", "zes", "twaalf", "jaar", " uur ", "min", "💋", "0️⃣", "\u200b", "６"]
+    [*list("0123456789 +-./()\n€,:@#oOlIsS"), "nul", "zes", "twaalf", "jaar", " uur ", "min", "💋", "0️⃣", "\u200b", "６"]
 )
 
 

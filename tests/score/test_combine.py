@@ -53,7 +53,7 @@ def test_explanation_lists_rules_with_evidence_and_the_model() -> None:
 
 
 def test_settings_move_the_threshold_and_the_share() -> None:
-    rules_only = ScoreSettings(rule_share=1.0, flag_threshold=30.0)
+    rules_only = ScoreSettings(rule_share=1.0, flag_threshold=30.0, rule_scale=5.0)
     score = combine(hits([["unsafe", "trafficking", 2.0]]), 0.0, rules_only)
     assert score.risk == 32.97 and score.flagged
     assert combine([], None, ScoreSettings()).explanation["model"] is None

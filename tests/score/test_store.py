@@ -22,12 +22,12 @@ def _ads(db: Database) -> list[int]:
             [
                 StoredAd(
                     "zonder condoom, 24/7 beschikbaar",
-                    hits=[("unsafe", "trafficking", 3.0), ("24-7", "trafficking", 2.0)],
+                    hits=[("unsafe", "trafficking", 5.0), ("24-7", "trafficking", 3.0)],
                 ),
-                StoredAd("nieuwe meiden, alles mag", hits=[("unsafe", "trafficking", 3.0)]),
+                StoredAd("nieuwe meiden, alles mag", hits=[("unsafe", "trafficking", 5.0)]),
                 StoredAd("lieve dame, eigen woning, met condoom"),
                 StoredAd("net 16 jaar", hits=[("age-under-18", "underage", 10.0)]),
-                StoredAd("zonder vergunning", hits=[("no-licence", "licensing", 4.0)]),
+                StoredAd("zonder vergunning", hits=[("no-licence", "licensing", 8.0)]),
             ],
         )
         store_network(session, "N-000001", ids[:2], {"distinct_phones": 1, "names": ["a", "b"]})
@@ -54,7 +54,7 @@ def test_without_a_model_the_rules_alone_score(db: Database, settings: Settings)
     rules = by_ad[ids[0]].explanation["rules"]
     assert [rule["rule_id"] for rule in rules] == ["unsafe", "24-7"] and rules[0]["evidence"]
     network = next(a for a in _assessments(db) if a.network_id is not None)
-    assert network.risk_score == 63.21 and network.explanation["members"] == 2
+    assert network.risk_score == 63.21 and network.explanation["members"] == 2  # each rule once: 5 + 3
 
 
 def test_scoring_twice_stores_nothing_new(db: Database, settings: Settings) -> None:

@@ -35,7 +35,7 @@ def served(config: WorldConfig = SMALL) -> Iterator[Served]:
 
 
 def reappearing_phone(world: World) -> tuple[str, int]:
-    """A phone advertised on day 1 that a new ad (a key not seen before) uses again on a later day."""
+    """A Dutch mobile number advertised on day 1 that a new ad (a key not seen before) uses again later."""
     first_day: dict[str, int] = {}
     keys_by_phone: dict[str, list[tuple[int, str]]] = {}
     for record in world.truth():
@@ -46,7 +46,15 @@ def reappearing_phone(world: World) -> tuple[str, int]:
             keys_by_phone.setdefault(phone, []).append((start, record.key))
             first_day[phone] = min(first_day.get(phone, start), start)
     for phone, keys in sorted(keys_by_phone.items()):
+        if not phone.startswith("+316"):
+            continue
         later = sorted(day for day, _key in keys if day > 1)
         if first_day[phone] == 1 and later:
             return phone, later[0]
     raise AssertionError("the demo world has no phone that reappears in a new ad")
+
+
+def oddly_written(e164: str) -> str:
+    """+31612345678 as a person might type it: 06-12.34 56 78."""
+    national = "0" + e164.removeprefix("+31")
+    return f"{national[:2]}-{national[2:4]}.{national[4:6]} {national[6:8]} {national[8:]}"

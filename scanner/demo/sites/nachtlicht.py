@@ -46,7 +46,7 @@ def _chrome(title: str, content: str) -> Response:
         '<div id="top"><a href="/" class="brand">nachtlicht</a> <a href="/listings">All ads</a> '
         '<a href="/members/login">Log in</a> <a href="/api/private/stats">Stats</a></div>'
     )
-    return html_page(title, f"{header}\n<section id=\"content\">\n{content}\n</section>", lang="en")
+    return html_page(title, f'{header}\n<section id="content">\n{content}\n</section>', lang="en")
 
 
 def _row(ad: DemoAd) -> str:
@@ -100,8 +100,7 @@ def _api(request: Request, index: DayIndex) -> Response:
         "next": _next_url(scope, cursor + PER_PAGE, len(ads)),
         "total": len(ads),
     }
-    return Response(200, json.dumps(payload, ensure_ascii=False).encode(), "application/json",
-                    modified_day=request.day)
+    return Response(200, json.dumps(payload, ensure_ascii=False).encode(), "application/json", modified_day=request.day)
 
 
 def _detail(ad: DemoAd) -> str:
@@ -117,8 +116,9 @@ def _detail(ad: DemoAd) -> str:
     table = "\n".join(f'<tr><th>{label}</th><td data-field="{name}">{value}</td></tr>' for label, name, value in rows)
     paragraphs = "\n".join(f"<p>{html.escape(block)}</p>" for block in ad.text.split("\n") if block.strip())
     services = "\n".join(f'<li data-service="{slugify(s)}">{html.escape(s)}</li>' for s in ad.services)
-    gallery = "\n".join(f'<img class="lazy" src="/static/blank.gif" data-src="/img/{key}" alt="">'
-                        for key in ad.photo_keys)
+    gallery = "\n".join(
+        f'<img class="lazy" src="/static/blank.gif" data-src="/img/{key}" alt="">' for key in ad.photo_keys
+    )
     return (
         f'<article class="ad" data-ad-id="{ad.key}" data-city="{html.escape(ad.city)}" '
         f'data-age="{"" if ad.age_field is None else ad.age_field}" data-posted-day="{ad.posted_day}">\n'
@@ -132,8 +132,10 @@ def _detail(ad: DemoAd) -> str:
 def _home() -> Response:
     cities = "\n".join(f'<li><a href="/city/{city.slug}">{html.escape(city.name)}</a></li>' for city in CITIES)
     provinces = "\n".join(f'<li><a href="/province/{slugify(p)}">{html.escape(p)}</a></li>' for p in PROVINCES)
-    body = (f'<h1>nachtlicht</h1>\n<p><a id="all" href="/listings">All listings</a></p>\n'
-            f'<ul id="cities">\n{cities}\n</ul>\n<ul id="provinces">\n{provinces}\n</ul>')
+    body = (
+        f'<h1>nachtlicht</h1>\n<p><a id="all" href="/listings">All listings</a></p>\n'
+        f'<ul id="cities">\n{cities}\n</ul>\n<ul id="provinces">\n{provinces}\n</ul>'
+    )
     return _chrome("nachtlicht: escorts in the Netherlands", body)
 
 
@@ -178,8 +180,11 @@ def handle(request: Request, source: AdSource) -> Response:
     elif len(parts) == 2 and parts[0] == "ad":
         ad = index.by_key.get(parts[1])
         if ad is None:
-            return not_found("This ad has been removed", 410) if source.ever_listed("nachtlicht", parts[1]) \
+            return (
+                not_found("This ad has been removed", 410)
+                if source.ever_listed("nachtlicht", parts[1])
                 else not_found("No such ad")
+            )
         response = _chrome(ad.title, _detail(ad))
         response.modified_day = source.modified_day("nachtlicht", ad.key, request.day)
         return response

@@ -36,18 +36,24 @@ from scanner.demo.sites.common import (
 
 PER_PAGE = 24
 GATE_COOKIE = "rw_leeftijd"
-MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
-          "november", "december")
+MONTHS = (
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
+)
 
 
 def robots(crawl_delay: float) -> str:
-    return (
-        "User-agent: *\n"
-        "Disallow: /account/\n"
-        "Disallow: /admin/\n"
-        "Disallow: /zoeken\n"
-        f"Crawl-delay: {crawl_delay:g}\n"
-    )
+    return f"User-agent: *\nDisallow: /account/\nDisallow: /admin/\nDisallow: /zoeken\nCrawl-delay: {crawl_delay:g}\n"
 
 
 def _chrome(title: str, content: str) -> Response:
@@ -56,14 +62,19 @@ def _chrome(title: str, content: str) -> Response:
         '<nav class="menu"><a href="/advertenties/">Alle advertenties</a> <a href="/zoeken?q=">Zoeken</a> '
         '<a href="/account/inloggen">Inloggen</a> <a href="/admin/">Beheer</a></nav></header>'
     )
-    footer = '<footer class="voet">Rozewereld © 2026 · KvK 70012345 · <a href="/account/adverteren">Adverteren</a></footer>'
+    footer = (
+        '<footer class="voet">Rozewereld © 2026 · KvK 70012345 · <a href="/account/adverteren">Adverteren</a></footer>'
+    )
     return html_page(title, f"{header}\n<main>\n{content}\n</main>\n{footer}")
 
 
 def _card(ad: DemoAd) -> str:
     photo = f'<img class="kaart-foto" src="/media/{ad.photo_keys[0]}" alt="">' if ad.photo_keys else ""
-    age = f'<li><span class="label">Leeftijd:</span> <span class="leeftijd">{ad.age_field}</span></li>' \
-        if ad.age_field is not None else ""
+    age = (
+        f'<li><span class="label">Leeftijd:</span> <span class="leeftijd">{ad.age_field}</span></li>'
+        if ad.age_field is not None
+        else ""
+    )
     return (
         f'<article class="kaart" data-id="{ad.key}">\n'
         f'  <a class="kaart-link" href="{ad.url_path}">{photo}</a>\n'
@@ -88,7 +99,7 @@ def _listing(title: str, base: str, ads: list[DemoAd], page: int) -> Response:
         links.append(f'<a class="volgende" rel="next" href="{base}?pagina={page + 1}">Volgende »</a>')
     nav = f'<nav class="paginering">{" ".join(links)}</nav>'
     body = (
-        f"<h1>{html.escape(title)}</h1>\n<p class=\"aantal\">{len(ads)} advertenties</p>\n"
+        f'<h1>{html.escape(title)}</h1>\n<p class="aantal">{len(ads)} advertenties</p>\n'
         f'<div class="advertenties">\n{cards}\n</div>\n{nav}'
     )
     return _chrome(title, body)
@@ -102,8 +113,9 @@ def _placed(day: int) -> str:
 
 
 def _detail(ad: DemoAd) -> str:
-    photos = "\n".join(f'<img class="foto" src="/media/{key}" alt="foto {n}">' for n, key in
-                       enumerate(ad.photo_keys, 1))
+    photos = "\n".join(
+        f'<img class="foto" src="/media/{key}" alt="foto {n}">' for n, key in enumerate(ad.photo_keys, 1)
+    )
     rows = [("Naam", "naam", ad.name)]
     if ad.age_field is not None:
         rows.append(("Leeftijd", "leeftijd", f"{ad.age_field} jaar"))
@@ -129,12 +141,17 @@ def _detail(ad: DemoAd) -> str:
 def _home() -> Response:
     items = []
     for province in PROVINCES:
-        cities = " ".join(f'<a class="stad" href="/regio/{slugify(province)}/{city.slug}/">{html.escape(city.name)}</a>'
-                          for city in cities_in(province))
-        items.append(f'<li><a class="provincie" href="/regio/{slugify(province)}/">{html.escape(province)}</a>: '
-                     f"{cities}</li>")
-    body = ('<h1>Rozewereld</h1>\n<p><a class="alle" href="/advertenties/">Alle advertenties</a></p>\n'
-            f'<ul class="regios">\n{chr(10).join(items)}\n</ul>')
+        cities = " ".join(
+            f'<a class="stad" href="/regio/{slugify(province)}/{city.slug}/">{html.escape(city.name)}</a>'
+            for city in cities_in(province)
+        )
+        items.append(
+            f'<li><a class="provincie" href="/regio/{slugify(province)}/">{html.escape(province)}</a>: {cities}</li>'
+        )
+    body = (
+        '<h1>Rozewereld</h1>\n<p><a class="alle" href="/advertenties/">Alle advertenties</a></p>\n'
+        f'<ul class="regios">\n{chr(10).join(items)}\n</ul>'
+    )
     return _chrome("Rozewereld: advertenties per regio", body)
 
 
@@ -161,8 +178,9 @@ def handle(request: Request, source: AdSource) -> Response:
     if path == "/leeftijdscheck":
         return _gate(_safe_back(request.query.get("terug", "/")))
     if path == "/leeftijdscheck/akkoord":
-        return redirect(_safe_back(request.query.get("terug", "/")),
-                        cookie=f"{GATE_COOKIE}=18plus; Path=/; SameSite=Lax")
+        return redirect(
+            _safe_back(request.query.get("terug", "/")), cookie=f"{GATE_COOKIE}=18plus; Path=/; SameSite=Lax"
+        )
     if request.cookies.get(GATE_COOKIE) != "18plus":
         back = path + ("?" + "&".join(f"{k}={v}" for k, v in request.query.items()) if request.query else "")
         return redirect("/leeftijdscheck?terug=" + quote(back, safe=""))
@@ -180,8 +198,9 @@ def handle(request: Request, source: AdSource) -> Response:
         city = next(c for c in CITIES if c.slug == parts[2])
         if slugify(city.province) != parts[1]:
             return not_found("Onbekende regio")
-        response = _listing(f"Advertenties in {city.name}", f"/regio/{parts[1]}/{parts[2]}/", index.by_city[parts[2]],
-                            page)
+        response = _listing(
+            f"Advertenties in {city.name}", f"/regio/{parts[1]}/{parts[2]}/", index.by_city[parts[2]], page
+        )
     elif len(parts) in (2, 3) and parts[0] == "advertentie":
         ad = index.by_key.get(parts[1])
         if ad is None:

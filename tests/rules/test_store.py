@@ -1,0 +1,163 @@
+"""apply_rules on a database: per-ad hits on changed ads only, cross-ad hits over groups, network hits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from scanner.db import Database
+from scanner.db.models import (
+    Ad,
+    AdIdentifier,
+    AdPhoto,
+    AdVersion,
+    Identifier,
+    IndicatorHit,
+    Link,
+    Network,
+    NetworkMember,
+    Photo,
+    ScanRun,
+    Sighting,
+    Source,
+)
+from scanner.extract import extract
+from scanner.rules import RuleSet, apply_rules
+from scanner.settings import Settings
+
+PACK = Path(__file__).resolve().parents[2] / "rules"
+DAY0 = datetime(2026, 1, 1, 12)
+PHONE = "+31612345678"
+
+
+@dataclass
+class World:
+    """A few stored ads: three names behind one phone moving through three cities, one reused photo."""
+
+    ads: dict[str, int] = field(default_factory=dict)
+
+    def add_ad(self, session: Session, key: str, text: str, name: str, city: str, day: int) -> int:
+        ad = Ad(
+            source_id=1,
+            external_id=key,
+            url=f"http://127.0.0.1/{key}",
+            city=city,
+            first_seen_at=DAY0 + timedelta(days=day),
+            last_seen_at=DAY0 + timedelta(days=day + 2),
+        )
+        session.add(ad)
+        session.flush()
+        self.new_version(session, ad.id, text, name, features=True)
+        session.add(Sighting(ad_id=ad.id, scan_run_id=1, seen_at=DAY0 + timedelta(days=day), city=city))
+        self.ads[key] = ad.id
+        return ad.id
+
+    @staticmethod
+    def new_version(session: Session, ad_id: int, text: str, name: str, *, features: bool) -> None:
+        version = AdVersion(
+            ad_id=ad_id,
+            content_hash=str(hash(text)),
+            fetched_at=DAY0,
+            title="",
+            text=text,
+            fields={"name": name},
+            features=extract(f"\n{text}").to_json() if features else None,
+        )
+        session.add(version)
+        session.flush()
+        session.get_one(Ad, ad_id).current_version_id = version.id
+
+
+def build(db: Database) -> World:
+    world = World()
+    with db.session() as session:
+        session.add(Source(id=1, name="test", base_url="http://127.0.0.1/", created_at=DAY0))
+        session.add(ScanRun(id=1, kind="scan", status="completed", started_at=DAY0))
+        session.flush()
+        world.add_ad(session, "anna", "Net 18, 24/7 beschikbaar", "Anna", "Haarlem", 1)
+        world.add_ad(session, "bella", "Lieve dame, bel voor een afspraak", "Bella", "Leiden", 4)
+        world.add_ad(session, "cleo", "Gezellige vrouw, op afspraak", "Cleo", "Utrecht", 8)
+        world.add_ad(session, "solo", "Zelfstandige dame van 40, jong van geest", "Dana", "Breda", 2)
+        phone = Identifier(kind="phone", value=PHONE, created_at=DAY0)
+        session.add(phone)
+        session.flush()
+        for key in ("anna", "bella", "cleo"):
+            session.add(
+                AdIdentifier(ad_id=world.ads[key], identifier_id=phone.id, first_seen_at=DAY0, last_seen_at=DAY0)
+            )
+        network = Network(label="N-000001", size=4, created_at=DAY0, updated_at=DAY0)
+        session.add(network)
+        session.flush()
+        for key in world.ads:
+            session.add(NetworkMember(network_id=network.id, ad_id=world.ads[key], added_at=DAY0))
+        for number, key in enumerate(("bella", "solo")):  # one photo under two phone numbers? solo has none
+            photo = Photo(url=f"http://127.0.0.1/p{number}.jpg", phash="ffee000000000000", fetched_at=DAY0)
+            session.add(photo)
+            session.flush()
+            session.add(AdPhoto(ad_id=world.ads[key], photo_id=photo.id, first_seen_at=DAY0))
+        session.add(
+            Link(ad_a_id=world.ads["anna"], ad_b_id=world.ads["bella"], kind="text", strength=0.9, created_at=DAY0)
+        )
+    return world
+
+
+def hits(db: Database) -> list[IndicatorHit]:
+    with db.session() as session:
+        return list(session.scalars(select(IndicatorHit).order_by(IndicatorHit.id)))
+
+
+def test_apply_rules_writes_ad_group_and_network_hits(db: Database, settings: Settings) -> None:
+    world = build(db)
+    settings.paths.rules_dir = str(PACK)
+    stats = apply_rules(db, settings, scan_run_id=1, now=DAY0 + timedelta(days=20))
+    assert stats.ads_evaluated == 4
+    stored = hits(db)
+    by_rule: dict[str, set[int | None]] = {}
+    for hit in stored:
+        by_rule.setdefault(hit.rule_id, set()).add(hit.ad_id)
+        assert hit.ruleset_hash == stats.ruleset_hash and hit.scan_run_id == 1 and hit.rule_version >= 1
+    three = {world.ads["anna"], world.ads["bella"], world.ads["cleo"]}
+    assert by_rule["youth-language"] == {world.ads["anna"]}
+    assert by_rule["always-available"] == {world.ads["anna"]}
+    assert by_rule["shared-phone-names"] == three
+    assert by_rule["relocation-circuit"] == three
+    assert by_rule["several-workers-one-phone"] == three
+    assert by_rule["network-circuit"] == {None}
+    network_hit = next(h for h in stored if h.rule_id == "network-circuit")
+    assert network_hit.network_id is not None and "4 cities" in network_hit.explanation
+    assert "photo-reuse" not in by_rule  # the second ad with that photo has no phone at all
+    assert "youth-language" not in {h.rule_id for h in stored if h.ad_id == world.ads["solo"]}
+    shared = next(h for h in stored if h.rule_id == "shared-phone-names")
+    assert "Anna, Bella, Cleo" in shared.explanation and PHONE not in str(shared.evidence)
+
+
+def test_a_second_run_only_evaluates_changed_ads(db: Database, settings: Settings) -> None:
+    world = build(db)
+    settings.paths.rules_dir = str(PACK)
+    ruleset = RuleSet.load(PACK, settings)
+    apply_rules(db, settings, ruleset=ruleset)
+    before = [(h.rule_id, h.ad_id, h.network_id) for h in hits(db)]
+    again = apply_rules(db, settings, ruleset=ruleset)
+    assert again.ads_evaluated == 0
+    assert sorted(before, key=str) == sorted(((h.rule_id, h.ad_id, h.network_id) for h in hits(db)), key=str)
+    with db.session() as session:
+        World.new_version(session, world.ads["anna"], "Rustige dame op afspraak", "Anna", features=True)
+    changed = apply_rules(db, settings, ruleset=ruleset)
+    assert changed.ads_evaluated == 1
+    anna = {h.rule_id for h in hits(db) if h.ad_id == world.ads["anna"]}
+    assert "youth-language" not in anna and "shared-phone-names" in anna
+
+
+def test_ads_without_features_wait_and_licensed_numbers_are_skipped(db: Database, settings: Settings) -> None:
+    world = build(db)
+    with db.session() as session:
+        World.new_version(session, world.ads["solo"], "Nieuwe tekst", "Dana", features=False)
+    settings.paths.rules_dir = str(PACK)
+    settings.linking.licensed_numbers = [PHONE]
+    stats = apply_rules(db, settings)
+    assert stats.ads_skipped == 1 and stats.ads_evaluated == 3
+    assert not {"shared-phone-names", "several-workers-one-phone"} & {h.rule_id for h in hits(db)}
