@@ -32,7 +32,6 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 SEED = 7
-CONCURRENCY = 32
 
 
 def world_config(scale: float) -> Any:
@@ -59,7 +58,7 @@ def serve(scale: float) -> None:
         sys.stdin.read()
 
 
-def run_scanner(photos: bool) -> None:
+def run_scanner(photos: bool, concurrency: int) -> None:
     """Child process: crawl both demo sites with `run_crawl` into a fresh SQLite database."""
     from scanner.crawl import load_sources, run_crawl
     from scanner.db.models import Base
@@ -76,8 +75,8 @@ def run_scanner(photos: bool) -> None:
             "database.url": url,
             "crawl.delay": "0",
             "crawl.jitter": "0",
-            "crawl.per_host_concurrency": str(CONCURRENCY // 2),
-            "crawl.global_concurrency": str(CONCURRENCY),
+            "crawl.per_host_concurrency": str(min(16, concurrency)),
+            "crawl.global_concurrency": str(concurrency),
             "crawl.fetch_photos": str(photos).lower(),
         },
         environ={},
@@ -92,7 +91,7 @@ def run_scanner(photos: bool) -> None:
     print(json.dumps(result), flush=True)
 
 
-def run_scrapy(photos: bool) -> None:
+def run_scrapy(photos: bool, concurrency: int) -> None:
     """Child process: the minimal Scrapy spider doing the same fetching and reading."""
     import scrapy
     from scrapy.crawler import CrawlerProcess
@@ -113,7 +112,9 @@ def run_scrapy(photos: bool) -> None:
         async def start(self) -> Any:
             rw, nl = os.environ["DEMO_ROZEWERELD_URL"], os.environ["DEMO_NACHTLICHT_URL"]
             yield scrapy.Request(f"{rw}/advertenties/?pagina=1", self.rw_listing, cookies={"rw_leeftijd": "18plus"})
-            yield scrapy.Request(f"{nl}/api/listings?scope=all&cursor=0", self.nl_listing, cookies={"nl_consent": "yes"})
+            yield scrapy.Request(
+                f"{nl}/api/listings?scope=all&cursor=0", self.nl_listing, cookies={"nl_consent": "yes"}
+            )
 
         def rw_listing(self, response: Any) -> Any:
             counts["pages"] += 1
@@ -176,8 +177,8 @@ def run_scrapy(photos: bool) -> None:
     process = CrawlerProcess(
         settings={
             "ROBOTSTXT_OBEY": True,
-            "CONCURRENT_REQUESTS": CONCURRENCY,
-            "CONCURRENT_REQUESTS_PER_DOMAIN": CONCURRENCY,  # both demo sites are on 127.0.0.1
+            "CONCURRENT_REQUESTS": concurrency,
+            "CONCURRENT_REQUESTS_PER_DOMAIN": concurrency,  # both demo sites are on 127.0.0.1
             "DOWNLOAD_DELAY": 0,
             "AUTOTHROTTLE_ENABLED": False,
             "COOKIES_ENABLED": True,
@@ -195,33 +196,39 @@ def run_scrapy(photos: bool) -> None:
     print(json.dumps({"pages": pages, "seconds": seconds, "ads": counts["ads"], "errors": 0}), flush=True)
 
 
-def child(mode: str, photos: bool, environ: dict[str, str]) -> tuple[dict[str, Any], float]:
-    """Run one crawler in its own process; its result and peak memory in MiB."""
-    command = [sys.executable, __file__, "--child", mode] + (["--photos"] if photos else [])
+def child(mode: str, photos: bool, concurrency: int, environ: dict[str, str]) -> dict[str, Any]:
+    """Run one crawler in its own process: its result, CPU seconds and peak memory in MiB."""
+    command = [sys.executable, __file__, "--child", mode, "--concurrency", str(concurrency)]
+    command += ["--photos"] if photos else []
     process = subprocess.Popen(command, stdout=subprocess.PIPE, env={**os.environ, **environ}, text=True)
     assert process.stdout is not None
     output = process.stdout.read()
     _pid, status, usage = os.wait4(process.pid, 0)
     if status != 0:
         raise SystemExit(f"{mode} failed with status {status}")
-    result = json.loads(output.strip().splitlines()[-1])
-    return result, usage.ru_maxrss / 1024
+    result: dict[str, Any] = json.loads(output.strip().splitlines()[-1])
+    result["cpu"] = usage.ru_utime + usage.ru_stime
+    result["memory"] = usage.ru_maxrss / 1024
+    result["rate"] = result["pages"] / result["seconds"]
+    return result
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--photos", action="store_true", help="also fetch and hash every photo")
     parser.add_argument("--ads-scale", type=float, default=1.0, help="world size (1.0: about 435 ads)")
+    parser.add_argument("--concurrency", type=int, default=16, help="requests in flight at most, in both crawlers")
+    parser.add_argument("--rounds", type=int, default=2, help="runs of each crawler, alternating; the best counts")
     parser.add_argument("--child", choices=["serve", "scanner", "scrapy"], help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child == "serve":
         serve(args.ads_scale)
         return
     if args.child == "scanner":
-        run_scanner(args.photos)
+        run_scanner(args.photos, args.concurrency)
         return
     if args.child == "scrapy":
-        run_scrapy(args.photos)
+        run_scrapy(args.photos, args.concurrency)
         return
 
     server = subprocess.Popen(
@@ -232,24 +239,32 @@ def main() -> None:
     )
     assert server.stdout is not None and server.stdin is not None
     ready = json.loads(server.stdout.readline())
-    print(f"demo world: {ready['ads']} ads, {ready['photos']} photos; photos fetched: {args.photos}")
+    print(
+        f"demo world: {ready['ads']} ads, {ready['photos']} photos; photos fetched: {args.photos}; "
+        f"concurrency {args.concurrency}"
+    )
     try:
-        results = {}
-        for mode in ("scrapy", "scanner"):
-            results[mode] = child(mode, args.photos, ready["environ"])
+        rounds: dict[str, list[dict[str, Any]]] = {"scrapy": [], "scanner": []}
+        for _round in range(args.rounds):
+            for mode in rounds:
+                rounds[mode].append(child(mode, args.photos, args.concurrency, ready["environ"]))
     finally:
         server.stdin.close()
         server.wait(timeout=30)
-    for mode, (result, memory) in results.items():
-        rate = result["pages"] / result["seconds"]
-        print(
-            f"{mode:8} {result['pages']:6d} pages in {result['seconds']:6.2f} s = {rate:7.1f} pages/s; "
-            f"{result['ads']} ads; {result['errors']} errors; peak memory {memory:.0f} MiB"
-        )
-    ratio = (results["scanner"][0]["pages"] / results["scanner"][0]["seconds"]) / (
-        results["scrapy"][0]["pages"] / results["scrapy"][0]["seconds"]
+    best = {mode: max(results, key=lambda result: result["rate"]) for mode, results in rounds.items()}
+    for mode, results in rounds.items():
+        for result in results:
+            print(
+                f"{mode:8} {result['pages']:6d} pages in {result['seconds']:6.2f} s = {result['rate']:7.1f} pages/s; "
+                f"CPU {result['cpu']:5.2f} s; {result['ads']} ads; {result['errors']} errors; "
+                f"peak memory {result['memory']:.0f} MiB"
+            )
+    ratio = best["scanner"]["rate"] / best["scrapy"]["rate"]
+    cpu_ratio = best["scrapy"]["cpu"] / best["scanner"]["cpu"]
+    print(
+        f"best of {args.rounds}: scanner {best['scanner']['rate']:.1f} pages/s, scrapy {best['scrapy']['rate']:.1f} pages/s"
     )
-    print(f"ratio scanner/scrapy: {ratio:.2f} (target >= 1.0)")
+    print(f"ratio scanner/scrapy: {ratio:.2f} (target >= 1.0); CPU efficiency ratio {cpu_ratio:.2f}")
 
 
 if __name__ == "__main__":

@@ -7,9 +7,10 @@ Ads come from the demo world's `stream_ads(seed, count)` (independents, networks
 the default mix), with their true phones and licence numbers. Rendering and hashing 300,000 photos
 would measure Pillow, not linking, so photo hashes are derived from the photo keys: one random
 64-bit pHash per picture, with the edits modelled as the demo world measures them (re-encoded or
-resized: 2 bits flipped, cropped: 4, mirrored: the mirror hash). Each size runs in its own process on
-one core; the time is `link_records` alone (wall clock, and CPU time, which a busy machine does not inflate), the memory is the peak resident size of that process
-(records included). The target is 100,000 ads in at most 60 s and under 2 GB, growing about linearly.
+resized: 2 bits flipped, cropped: 4, mirrored: the mirror hash). Each size runs in its own process
+pinned to one core; the time is `link_records` alone, as wall clock and as CPU time (which a busy
+machine does not inflate), and the memory is the peak resident size of that process, records
+included. The target is 100,000 ads in at most 60 s and under 2 GB, growing about linearly.
 """
 
 from __future__ import annotations
@@ -117,8 +118,8 @@ def main(argv: list[str]) -> None:
         row = json.loads(output.strip().splitlines()[-1])
         rows.append(row)
         print(
-            f"{row['ads']:>8} {row['seconds']:>8} {row['cpu_seconds']:>8} {row['ads_per_second']:>7} {row['peak_mb']:>8} "
-            f"{row['links']:>8} {row['networks']:>8}  {row['steps']}"
+            f"{row['ads']:>8} {row['seconds']:>8} {row['cpu_seconds']:>8} {row['ads_per_second']:>7} "
+            f"{row['peak_mb']:>8} {row['links']:>8} {row['networks']:>8}  {row['steps']}"
         )
     if len(rows) > 1:
         first, last = rows[0], rows[-1]

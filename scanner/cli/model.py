@@ -100,6 +100,7 @@ def train(
     Labels come from the reviews in the database (trafficking-suspect is positive, benign negative;
     other labels are left out), from a JSON lines file, or from the demo world's ground truth. The
     metrics in the card come from cross-validation grouped by network: no network is on both sides.
+    Sensitive rules (rules.sensitive_enabled) never become model features.
 
     \b
     Example:
@@ -114,7 +115,14 @@ def train(
     name = name or ("bootstrap" if demo_world else "local")
     path = output or Path(app.settings.paths.models_dir) / f"{name}.skops"
     options = TrainingOptions(folds=folds, seed=seed)
-    trained = train_model(data, name=name, now=utcnow(), options=options, budget=app.settings.score.review_budget)
+    trained = train_model(
+        data,
+        name=name,
+        now=utcnow(),
+        options=options,
+        budget=app.settings.score.review_budget,
+        without_rules=set(app.settings.rules.sensitive_enabled),
+    )
     card = save_model(trained.estimator, trained.card, path)
     _print_metrics("cross-validated", card["metrics"], app.settings.score.review_budget)
     click.echo(f"saved {path} (version {card['version']}) and its card {path.with_suffix('')}.card.md")

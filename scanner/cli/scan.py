@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from datetime import datetime
 
 import click
 
@@ -15,8 +16,14 @@ from scanner.workflow.scan import run_scan
 @click.option("--source", "sources", multiple=True, metavar="NAME", help="Only this source (repeatable).")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @click.option("--progress/--no-progress", default=None, help="Progress bars (default: on a terminal).")
+@click.option(
+    "--now",
+    type=click.DateTime(["%Y-%m-%dT%H:%M:%S", "%Y-%m-%d"]),
+    hidden=True,
+    help="Simulated clock (UTC) for tests and the demo world: the time stored for what this scan sees.",
+)
 @pass_app
-def scan(app: App, sources: tuple[str, ...], as_json: bool, progress: bool | None) -> None:
+def scan(app: App, sources: tuple[str, ...], as_json: bool, progress: bool | None, now: datetime | None) -> None:
     """The nightly job: crawl, extract, link, rules, model and score, then purge; print a summary.
 
     Only one scan runs per database: a second one exits at once with code 5. A scan that was
@@ -41,6 +48,7 @@ def scan(app: App, sources: tuple[str, ...], as_json: bool, progress: bool | Non
         actor=app.actor,
         purpose=app.purpose,
         sources=list(sources) or None,
+        now=now,
         progress=show_progress,
         on_stage=stage_started,
     )

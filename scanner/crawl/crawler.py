@@ -27,6 +27,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import httpx
+from selectolax.lexbor import LexborHTMLParser
 
 from scanner.clock import utcnow
 from scanner.crawl.fetcher import AddressGuard, HostPolicy, SafeFetcher, make_client
@@ -39,7 +40,7 @@ from scanner.crawl.sourcefile import SourceConfig, load_sources
 from scanner.crawl.stats import CrawlStats
 from scanner.crawl.store import CacheRecord, CrawlStore, Outcome, SourceState, WorkItem
 from scanner.db import Database
-from scanner.errors import FetchError, InputError, ScannerError
+from scanner.errors import FetchError, InputError, ScannerError, SelectorError
 from scanner.settings import Settings
 
 log = logging.getLogger("scanner.crawl")
@@ -105,6 +106,7 @@ class Crawl:
         items = self.prepare()
         concurrency = self.crawl_settings.global_concurrency
         async with make_client(self.crawl_settings, self.settings.user_agent, concurrency=concurrency) as client:
+            self.client = client
             self.downloader = Downloader(SafeFetcher(client, self.crawl_settings, AddressGuard()), self.crawl_settings)
             for config in self.configs:
                 self.source_started[config.name] = time.monotonic()
@@ -159,22 +161,28 @@ class Crawl:
             queue.put_nowait(item)
 
     async def _worker(self, queue: asyncio.Queue[WorkItem]) -> None:
-        while True:
-            item = await queue.get()
-            try:
-                outcome = await self._process(item)
-            except ScannerError as exc:
-                outcome = Outcome(item, status="failed", error=str(exc.message))
-            except Exception as exc:  # a bug on one page must not lose the run; it is recorded with the URL
-                log.exception("unexpected error on %s", item.url)
-                outcome = Outcome(item, status="failed", error=f"internal error: {type(exc).__name__}")
-            if outcome.status == "failed":
-                self.stats.source(item.source).add_error(item.url, outcome.error or "failed")
-                log.warning("crawl error source=%s url=%s reason=%s", item.source, item.url, outcome.error)
-            # the outcome is queued before its discoveries, so the writer stores their frontier rows first
-            outcome.discovered = self.store.claim(outcome.discovered)
-            self.outcomes.put_nowait(outcome)
-            self._enqueue(outcome.discovered)
+        """Fetch the entries of one origin's queue, over a connection of its own."""
+        async with make_client(
+            self.crawl_settings, self.settings.user_agent, concurrency=1, cookies=self.client.cookies.jar
+        ) as client:
+            while True:
+                await self._work(await queue.get(), client)
+
+    async def _work(self, item: WorkItem, client: httpx.AsyncClient) -> None:
+        try:
+            outcome = await self._process(item, client)
+        except ScannerError as exc:
+            outcome = Outcome(item, status="failed", error=str(exc.message))
+        except Exception as exc:  # a bug on one page must not lose the run; it is recorded with the URL
+            log.exception("unexpected error on %s", item.url)
+            outcome = Outcome(item, status="failed", error=f"internal error: {type(exc).__name__}")
+        if outcome.status == "failed":
+            self.stats.source(item.source).add_error(item.url, outcome.error or "failed")
+            log.warning("crawl error source=%s url=%s reason=%s", item.source, item.url, outcome.error)
+        # the outcome is queued before its discoveries, so the writer stores their frontier rows first
+        outcome.discovered = self.store.claim(outcome.discovered)
+        self.outcomes.put_nowait(outcome)
+        self._enqueue(outcome.discovered)
 
     async def _writer(self) -> None:
         last_stats = 0.0
@@ -215,7 +223,7 @@ class Crawl:
 
     # ---- one entry ------------------------------------------------------------------------
 
-    async def _process(self, item: WorkItem) -> Outcome:
+    async def _process(self, item: WorkItem, client: httpx.AsyncClient) -> Outcome:
         state = self.store.sources[item.source]
         stats = self.stats.source(item.source)
         limit = state.config.politeness.max_pages or self.crawl_settings.max_pages_per_source
@@ -231,6 +239,7 @@ class Crawl:
                 obey_robots=self._obey_robots(state.config),
                 headers=headers,
                 max_bytes=self.crawl_settings.max_image_bytes if item.kind == "photo" else None,
+                client=client,
             )
         except RobotsDisallowed:
             stats.robots_disallowed += 1
@@ -254,14 +263,20 @@ class Crawl:
             outcome = self._unchanged(item, state, cached, record.etag)
             outcome.cache = (item.url, record)
             return outcome
-        self._check_gate(state.config, page)
+        adapter = self.adapters[item.source]
         if item.kind == "listing":
-            listing = await asyncio.to_thread(self.adapters[item.source].parse_listing, page)
+            listing = adapter.parse_listing(page)
+            if not listing.ad_links and not listing.next_pages:
+                self._check_gate(state.config, page)
             record.meta = listing.to_json()
             outcome = self._from_listing(item, state, listing)
         else:
             link = AdLink(item.url, item.meta.get("external_id"), item.meta.get("marker"))
-            ad = self.adapters[item.source].parse_ad(page, link)
+            try:
+                ad = adapter.parse_ad(page, link)
+            except SelectorError:
+                self._check_gate(state.config, page)  # the better explanation, when it applies
+                raise
             record.meta = {"external_id": ad.external_id, "marker": link.marker}
             outcome = Outcome(item, ad=ad)
         outcome.cache = (item.url, record)
@@ -295,10 +310,9 @@ class Crawl:
         return Outcome(item, seen=[(external_id, str(item.meta.get("listing_url", "")), item.meta.get("city"))])
 
     def _check_gate(self, config: SourceConfig, page: Page) -> None:
+        """Raise when the page is the site's age or consent gate (checked only when selectors found nothing)."""
         if config.gate is None or config.gate.detect is None:
             return
-        from selectolax.lexbor import LexborHTMLParser
-
         if LexborHTMLParser(page.text).css_first(config.gate.detect) is not None:
             raise FetchError(
                 "the age or consent gate was shown instead of the page",

@@ -30,7 +30,7 @@ _HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9_.:-]+)", re.IGNOR
 _SPACES = re.compile(r"\s+")
 _INLINE_SPACES = re.compile(r"[^\S\n]+")
 # Line breaks as a browser shows them: <br> and the end of block elements start a new line.
-_LINE_BREAKS = re.compile(r"<br\s*/?>|(?=</(?:p|div|li|tr|h[1-6]|dd|dt|blockquote)\s*>)", re.IGNORECASE)
+_LINE_BREAKS = re.compile(r"<(?:br\s*/?|/(?:p|div|li|tr|h[1-6]|dd|dt|blockquote)\s*)>", re.IGNORECASE)
 _BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
 
 
@@ -97,7 +97,12 @@ def clean_lines(text: str) -> str:
 
 def html_tree(text: str) -> LexborHTMLParser:
     """Parse HTML with line breaks made explicit, so text read from it keeps the page's lines."""
-    return LexborHTMLParser(_LINE_BREAKS.sub("\n", text))
+    return LexborHTMLParser(_LINE_BREAKS.sub(_line_break, text))
+
+
+def _line_break(match: re.Match[str]) -> str:
+    tag = match.group(0)
+    return "\n" if tag[1] in "bB" else "\n" + tag
 
 
 @dataclass(frozen=True)
@@ -217,7 +222,7 @@ class SelectorAdapter:
     def parse_listing(self, page: Page) -> ListingPage:
         if self.listing.json_listing is not None:
             return self._json_listing(page, self.listing.json_listing)
-        tree = html_tree(page.text)
+        tree = LexborHTMLParser(page.text)
         result = ListingPage()
         seen: set[str] = set()
         assert self.listing.ad_links is not None

@@ -23,6 +23,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+import httpx
 from protego import Protego
 
 from scanner.crawl.fetcher import HostPolicy, NetworkError, Response, SafeFetcher
@@ -134,6 +135,7 @@ class Downloader:
         method: str = "GET",
         form: dict[str, str] | None = None,
         max_bytes: int | None = None,
+        client: httpx.AsyncClient | None = None,
     ) -> Response:
         parts = urlsplit(url)
         host = f"{parts.scheme}://{parts.netloc}".lower()
@@ -142,7 +144,7 @@ class Downloader:
             await self._ensure_robots(host, state, policy, counters)
             if state.robots is not None and not state.robots.can_fetch(url, self.fetcher.client.headers["User-Agent"]):
                 raise RobotsDisallowed("disallowed by robots.txt", url=url, hint="the site asks not to fetch this path")
-        return await self._with_retries(url, policy, state, counters, headers, method, form, max_bytes)
+        return await self._with_retries(url, policy, state, counters, headers, method, form, max_bytes, client)
 
     async def _ensure_robots(self, host: str, state: HostState, policy: HostPolicy, counters: RequestCounters) -> None:
         if state.robots_started:
@@ -150,7 +152,8 @@ class Downloader:
             return
         state.robots_started = True
         try:
-            response = await self._with_retries(f"{host}/robots.txt", policy, state, counters, None, "GET", None, None)
+            robots_url = f"{host}/robots.txt"
+            response = await self._with_retries(robots_url, policy, state, counters, None, "GET", None, None, None)
             if response.status == 200:
                 state.robots = Protego.parse(response.body.decode("utf-8", errors="replace"))
                 crawl_delay = state.robots.crawl_delay(self.fetcher.client.headers["User-Agent"])
@@ -175,12 +178,13 @@ class Downloader:
         method: str,
         form: dict[str, str] | None,
         max_bytes: int | None,
+        client: httpx.AsyncClient | None,
     ) -> Response:
         attempt = 0
         while True:
             wait: float | None = None
             try:
-                response = await self._one(url, policy, state, counters, headers, method, form, max_bytes)
+                response = await self._one(url, policy, state, counters, headers, method, form, max_bytes, client)
             except UnsafeResponseError:
                 raise
             except NetworkError:
@@ -206,6 +210,7 @@ class Downloader:
         method: str,
         form: dict[str, str] | None,
         max_bytes: int | None,
+        client: httpx.AsyncClient | None,
     ) -> Response:
         async with state.slots:
             await self._wait_turn(state)
@@ -214,7 +219,7 @@ class Downloader:
                 status: int | None = None
                 try:
                     response = await self.fetcher.fetch(
-                        url, policy, headers=headers, method=method, form=form, max_bytes=max_bytes
+                        url, policy, headers=headers, method=method, form=form, max_bytes=max_bytes, client=client
                     )
                     status = response.status
                     counters.wire_bytes += response.wire_bytes

@@ -17,7 +17,7 @@ days an ad is visible and which version of its content shows from which day on.
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from scanner.demo import vocab
@@ -48,6 +48,7 @@ RISK_FAMILIES = (
     "multi_women",
     "obscured_phone",
     "third_person",
+    "origin",
 )
 
 
@@ -214,7 +215,7 @@ def _visible_days(rng: random.Random, start: int, end: int, gap_share: float) ->
 
 def plan_independent(rng: random.Random, minter: Minter, index: int, horizon: int) -> list[Plan]:
     person = f"i{index:05d}"
-    lang, foreign = _lang(rng, (0.55, 0.2, 0.25))
+    lang, foreign = _lang(rng, (0.5, 0.25, 0.25))
     home = pick_city(rng)
     name = rng.choice(vocab.NAMES_NL if rng.random() < 0.6 else vocab.NAMES_INTL)
     age = rng.randint(19, 21) if rng.random() < 0.08 else rng.randint(21, 45)
@@ -235,6 +236,7 @@ def plan_independent(rng: random.Random, minter: Minter, index: int, horizon: in
             ("low_price", 0.04),
             ("new_in_town", 0.08),
             ("multi_women", 0.03),
+            ("origin", 0.1),
         )
         if rng.random() < share
     }
@@ -321,7 +323,7 @@ def plan_network(rng: random.Random, minter: Minter, index: int, horizon: int) -
     network = f"net{index:03d}"
     women = rng.randint(2, 8)
     profile = _risk_profile(rng)
-    lang, foreign = _lang(rng, (0.2, 0.45, 0.35))
+    lang, foreign = _lang(rng, (0.35, 0.35, 0.3))
     phones = [random_nl_mobile(rng) for _ in range(rng.randint(1, 3))]
     phone_mode = rng.choice(["shared", "rotating", "per_woman"])
     sites = _sites(rng, 0.4, 0.5)
@@ -336,7 +338,7 @@ def plan_network(rng: random.Random, minter: Minter, index: int, horizon: int) -
         emoji_rate=rng.uniform(0.4, 0.9),
         typo_rate=rng.choice([0.0, 0.01, 0.02]),
         shouting=rng.random() < 0.4,
-        benign_rate=0.2,
+        benign_rate=0.45,  # operators copy reassuring lines ("I work independently")
         third_person=third_person,
     )
     people = []
@@ -371,7 +373,16 @@ def plan_network(rng: random.Random, minter: Minter, index: int, horizon: int) -
                 style = rng.choice(["plain", "separators", "whatsapp_link", None])
             indicators = {
                 family
-                for family in ("youth", "24_7", "real_language", "new_in_town", "hotel", "no_refusal", "multi_women")
+                for family in (
+                    "youth",
+                    "24_7",
+                    "real_language",
+                    "new_in_town",
+                    "hotel",
+                    "no_refusal",
+                    "multi_women",
+                    "origin",
+                )
                 if rng.random() < profile[family]
             }
             if low:
@@ -439,7 +450,7 @@ def plan_agency(rng: random.Random, minter: Minter, index: int, horizon: int) ->
     phone = f"+31{area}{rng.randint(2, 9)}{rng.randrange(10**6):06d}" if landline else random_nl_mobile(rng)
     lang, foreign = _lang(rng, (0.75, 0.1, 0.15))
     foreign = None
-    profile = {"hotel": 0.35, "24_7": 0.25, "real_language": 0.3, "multi_women": 0.3, "new_in_town": 0.1}
+    profile = {"hotel": 0.35, "24_7": 0.25, "real_language": 0.3, "multi_women": 0.3, "new_in_town": 0.1, "origin": 0.1}
     house = {family: rng.random() < share for family, share in profile.items()}
     third_person = rng.random() < 0.85
     sites = _sites(rng, 0.5, 0.5)
@@ -484,17 +495,20 @@ def plan_agency(rng: random.Random, minter: Minter, index: int, horizon: int) ->
                 typo_rate=0.0,
                 traps=_traps(rng),
             )
-            plan.versions.append(
-                VersionPlan(
-                    start,
-                    spec,
-                    _site_services(safe, unsafe, site),
-                    phone if rng.random() < 0.9 else None,
-                    age,
-                    licence if rng.random() < 0.9 else None,
-                    photos,
-                    city,
-                )
+            first = VersionPlan(
+                start,
+                spec,
+                _site_services(safe, unsafe, site),
+                phone if rng.random() < 0.9 else None,
+                age,
+                licence if rng.random() < 0.9 else None,
+                photos,
+                city,
             )
+            plan.versions.append(first)
+            if len(days) > 3 and rng.random() < 0.15:  # the agency raises this worker's prices
+                raised = {per: amount + 10 for per, amount in prices.items()}
+                later = replace(spec, prices=raised, variation_seed=f"{key}:1")
+                plan.versions.append(replace(first, from_day=rng.choice(days[1:]), spec=later))
             plans.append(plan)
     return plans

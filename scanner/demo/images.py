@@ -72,7 +72,7 @@ def draw_picture(picture: str) -> Image.Image:
 def render_photo(key: str) -> bytes:
     """The bytes of the photo `key` (see the module docstring for the key format)."""
     picture, edit, ext = parse_photo_key(key)
-    image = draw_picture(picture)
+    image = draw_picture(picture).copy()  # the cached picture is shared between server threads
     quality = 88
     if edit == "r":
         image = image.resize((image.width * 3 // 4, image.height * 3 // 4), Image.Resampling.BILINEAR)

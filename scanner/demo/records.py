@@ -27,6 +27,7 @@ INDICATOR_FAMILIES: tuple[str, ...] = (
     "multi_women",
     "no_refusal",
     "money_pressure",
+    "origin",
 )
 
 

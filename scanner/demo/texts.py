@@ -68,10 +68,11 @@ class _Writer:
     def __init__(self, spec: AdSpec) -> None:
         self.spec = spec
         self.ad = random.Random(spec.variation_seed)
+        self._palette: list[str] | None = None
 
     def habit(self, part: str) -> Habit:
         """The writer's own generator for one part: the same for every ad of this template."""
-        return Habit(f"{self.spec.template_seed}:{part}")
+        return Habit(self.spec.template_seed, part)
 
     def choose(self, part: str, options: tuple[str, ...] | list[str]) -> str:
         if self.ad.random() < self.spec.variation:
@@ -89,7 +90,9 @@ class _Writer:
     def emoji(self) -> str:
         if self.ad.random() >= self.spec.emoji_rate:
             return ""
-        palette = self.habit("emoji").sample(vocab.EMOJIS, 4)
+        if self._palette is None:
+            self._palette = self.habit("emoji").sample(vocab.EMOJIS, 4)
+        palette = self._palette
         return " " + "".join(self.ad.choice(palette) for _ in range(self.ad.choice([1, 1, 2, 3])))
 
     def typos(self, text: str) -> str:
@@ -319,7 +322,10 @@ def compose(spec: AdSpec) -> Composed:
     text = joiner.join(part for part in parts if part)
     if spec.shouting:
         text = text.replace("!", "!!!")
-    title = _fill(w.phrase("title", vocab.TITLES), spec)
+    title_template = w.phrase("title", vocab.TITLES)
+    title = _fill(title_template, spec)
+    if "{age}" in title_template and spec.age not in ages:
+        ages.append(spec.age)
     if spec.shouting:
         title = title.upper() + " 🔥"
     obscurity = max((style_level(style) for style in phone_styles), default=0)

@@ -463,6 +463,25 @@ INDICATOR_PHRASES: dict[str, Table] = {
         "nl": ("moet snel geld hebben", "help me even, schulden", "snel geld nodig"),
         "en": ("need money fast", "help me out, i have debts"),
     },
+    "origin": {
+        "nl": (
+            "Roemeense meid",
+            "Hongaarse schoonheid",
+            "hete Latina",
+            "Braziliaanse dame",
+            "Nederlandse vrouw",
+            "Oost-Europese schoonheid",
+            "Colombiaanse",
+        ),
+        "en": (
+            "Romanian girl",
+            "Hungarian beauty",
+            "hot Latina",
+            "Brazilian lady",
+            "Dutch woman",
+            "Eastern European beauty",
+        ),
+    },
     "low_price": {
         "nl": ("actie deze week!", "goedkoop", "speciale prijs", "scherpe prijs"),
         "en": ("special price!", "cheap", "promo this week"),

@@ -79,7 +79,8 @@ def _patterns(num: str) -> _Patterns:
         ),
         first_person=re.compile(
             r"\b(?:ik ben|ben|i'?m|i am|im|ich bin|je suis|soy|tengo|sono|jestem|sunt|just turned|net|pas|barely|"
-            r"nog maar|only|juist)\s+(?:net\s+|pas\s+|just\s+|only\s+|nog maar\s+)?"
+            r"nog maar|only|juist|she is|she's|zij is|ze is|sie ist|elle a|ella tiene|is pas|is net)"
+            r"\s+(?:net\s+|pas\s+|just\s+|only\s+|nog maar\s+)?"
             rf"(?P<nums>{num}){_NOT_MEASURE}"
         ),
         name_bracket=re.compile(rf"\b(?P<name>[a-z]{{2,}})\s*\(\s*(?P<nums>{num})\s*(?:j|jr|jaar|y|yo|yrs)?\s*\)"),
@@ -104,6 +105,7 @@ _NOT_AGE_AFTER = re.compile(
 )
 _NAME_STOP = {
     "min", "minuten", "uur", "euro", "eur", "nr", "no", "cm", "kg", "tel", "foto", "photos", "fotos", "pics", "maat",
+    "maatje", "bh", "confectie", "kledingmaat", "schoenmaat", "gewicht", "lengte", "weight", "height",
     "size", "cup", "kamer", "room", "huisnummer", "nummer", "number", "top", "bus", "lijn", "tram", "postcode", "van",
     "tot", "om", "vanaf", "januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
     "oktober", "november", "december", "january", "february", "march", "may", "june", "july", "august", "october",
@@ -175,7 +177,9 @@ def _find_in(view: Normalized, patterns: _Patterns, begin: int, stop: int, found
     for match in patterns.name_number.finditer(text, begin, stop):
         name = match.group("name")
         start, _ = view.span(match.start("name"), match.end("name"))
-        if name in _NAME_STOP or _STREET.search(name) or not view.original[start : start + 1].isupper():
+        if name in _NAME_STOP or _STREET.search(name) or not view.original[start : start + len(name)].istitle():
+            continue
+        if match.group("nums") == "69":  # a sex position in a list of services, not an age
             continue
         if strong or match.group("comma"):
             _add_ages(view, match, found, check_after=False)
@@ -212,9 +216,9 @@ HINTS = Lexicon(
 )  # fmt: skip
 
 
-def find_age_hints(view: Normalized) -> list[AgeHint]:
-    """Youth language, in order of appearance."""
+def find_age_hints(view: Normalized, hits: set[str] | None = None) -> list[AgeHint]:
+    """Youth language, in order of appearance (`hits`: the lexicon triggers in the text, when known)."""
     return [
         AgeHint(match.text if match.term == "emoji" else match.term, match.start, match.end, match.text)
-        for match in HINTS.find(view)
+        for match in HINTS.find(view, hits)
     ]

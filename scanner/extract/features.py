@@ -31,6 +31,7 @@ LICENSE_FIELDS = frozenset({"license", "licence", "vergunning", "vergunningnumme
 LANGUAGE_FIELDS = frozenset({"languages", "language", "talen", "taal", "spoken_languages"})
 SERVICE_FIELDS = frozenset({"services", "service", "diensten", "extras"})
 NAME_FIELDS = frozenset({"name", "naam", "title", "titel", "nickname"})
+_TRIGGERS = tuple(sorted({*terms.SERVICES.triggers, *terms.AVAILABILITY.triggers, *ages.HINTS.triggers}))
 ALL_READERS = frozenset({"phones", "ages", "places", "prices", "contacts", "licenses", "languages", "terms"})
 _READERS_BY_FIELD: dict[str, frozenset[str]] = {
     "phone": frozenset({"phones"}),
@@ -100,8 +101,13 @@ class Extraction:
 
     @property
     def cities(self) -> list[str]:
-        """Canonical names, the site's city field first, then in order of mention."""
-        return list(dict.fromkeys([*self.field_cities, *(place["name"] for place in self.places)]))
+        """Canonical names, the site's city field first, then in order of mention; a district named right
+        after its city ("Den Haag Scheveningen") is in `places` but not a city of its own."""
+        # the municipality of a place in the site's city field is that same place ("Zaandam" and "Zaanstad")
+        covered = {place["municipality"] for place in self.places if place["span"].get("field")}
+        covered -= set(self.field_cities)
+        named = (p["name"] for p in self.places if not p.get("district") and p["name"] not in covered)
+        return list(dict.fromkeys([*self.field_cities, *named]))
 
     def to_json(self, id: Any = None) -> dict[str, Any]:
         return {
@@ -149,6 +155,7 @@ class _Builder:
         known kind is read only for that kind: a phone field for phones, a city field for places)."""
         name = (source or "").lower()
         wanted = _READERS_BY_FIELD.get(_field_kind(name), ALL_READERS) if source is not None else ALL_READERS
+        hits = {trigger for trigger in _TRIGGERS if trigger in view.text}  # one pass for every lexicon
         if "phones" in wanted:
             self._read_phones(view, source)
         if "ages" in wanted:
@@ -156,7 +163,7 @@ class _Builder:
                 self._age(age.value, age.start, age.end, age.text, source)
             if name in AGE_FIELDS:
                 self._age_field(view, source)
-            for hint in ages.find_age_hints(view):
+            for hint in ages.find_age_hints(view, hits):
                 self.result.age_hints.append(
                     {"term": hint.term, "start": hint.start, "end": hint.end, **_field(source)}
                 )
@@ -177,7 +184,7 @@ class _Builder:
                     _span("language_offered", offered.start, offered.end, offered.text, offered.code, source)
                 )
         if "terms" in wanted:
-            self._read_terms(view, source)
+            self._read_terms(view, source, hits)
 
     def _read_phones(self, view: Normalized, source: str | None) -> None:
         extract = self.settings.extract
@@ -210,6 +217,7 @@ class _Builder:
                     "police_unit": place.police_unit,
                     "safety_region": place.safety_region,
                     "country": place.country,
+                    "district": match.district,
                     "span": span,
                 }
             )
@@ -260,13 +268,13 @@ class _Builder:
                 self.result.license_numbers.append(number.value)
             self.result.spans.append(_span("license", number.start, number.end, number.text, number.value, source))
 
-    def _read_terms(self, view: Normalized, source: str | None) -> None:
-        for service in terms.find_services(view):
+    def _read_terms(self, view: Normalized, source: str | None, hits: set[str]) -> None:
+        for service in terms.find_services(view, hits):
             self.result.services.append(
                 {"term": service.term, "category": service.group, "span": _plain_span(service, source)}
             )
             self.result.spans.append(_span("service", service.start, service.end, service.text, service.group, source))
-        for term in terms.find_availability(view):
+        for term in terms.find_availability(view, hits):
             self.result.availability.append({"term": term.term, "kind": term.group, "span": _plain_span(term, source)})
             self.result.spans.append(_span("availability", term.start, term.end, term.text, term.group, source))
 

@@ -52,6 +52,11 @@ _LINK = re.compile(
     r"\s?(\+?\d[\d\-\s.]{6,18}\d)"
 )
 _LEADING_DIGITS = re.compile(r"\d+")
+# Words that join the two halves of a split number.
+_SPLIT_WORDS = re.compile(
+    r"\b(?:en dan|dan|daarna|gevolgd door|rest|laatste|last|then|followed by|and then|eind(?:igt|e)? (?:op|met)|"
+    r"cijfers|digits|nummer|number)\b"
+)
 _LINK_TRIGGERS = ("wa.me", "whatsapp", "tel:", "callto:")
 # Letters that stand in for digits inside a digit run ("O6l2345678").
 _LOOKALIKE = {"o": "0", "l": "1", "i": "1", "s": "5", "b": "8", "z": "2", "q": "9"}
@@ -125,7 +130,7 @@ def _token_digits(token: str) -> tuple[str, bool] | None:
         return None
     joined = "".join(digits)
     digit_count = sum(c.isdigit() for c in token)
-    if lookalikes > max(1, digit_count // 2):
+    if lookalikes > max(1, digit_count):
         return None
     return joined, True
 
@@ -178,6 +183,9 @@ def _runs(view: Normalized) -> list[list[_Token]]:
             current = []
             previous_end = -1
             continue
+        if start > 0 and text[start - 1] == "|" and (current or converted[0][:1] == "0"):
+            # "o6 |ОЗ644o0": a bar glued to a digit run stands for 1
+            converted = ("1" + converted[0], True)
         plus = start > 0 and text[start - 1] == "+"
         if current and previous_end >= 0:
             gap = text[previous_end : start - 1 if plus else start]
@@ -186,6 +194,14 @@ def _runs(view: Normalized) -> list[list[_Token]]:
                 current = []
         if plus:
             current.append(_Token("+", start - 1, start, False))
+        if (
+            end < len(text)
+            and text[end] == "|"
+            and not text[end + 1 : end + 2].isalnum()
+            and converted[0][:1].isdigit()
+        ):
+            # "o6-3059З47|": a bar glued to the end of a digit run stands for 1
+            converted, end = (converted[0] + "1", True), end + 1
         current.append(_Token(converted[0], start, end, converted[1]))
         previous_end = end
         if trailing:
@@ -194,7 +210,6 @@ def _runs(view: Normalized) -> list[list[_Token]]:
             previous_end = -1
     if current:
         runs.append(current)
-    runs = [run for run in runs if sum(len(t.digits) for t in run) >= 8]
     if runs:
         runs = _without_dates(text, runs)
     return runs
@@ -217,7 +232,7 @@ def _without_dates(text: str, runs: list[list[_Token]]) -> list[list[_Token]]:
                 piece.append(token)
         if piece:
             kept.append(piece)
-    return [run for run in kept if sum(len(t.digits) for t in run) >= 8]
+    return kept
 
 
 @lru_cache(maxsize=8192)
@@ -243,6 +258,7 @@ def _validate(candidate: str, default_region: str, other_regions: tuple[str, ...
         attempts.append(("+" + number, None, True))
     else:
         return None
+    found: list[tuple[str, str, str]] = []
     for text, region, mobile_only in attempts:
         try:
             parsed = phonenumbers.parse(text, region)
@@ -259,8 +275,13 @@ def _validate(candidate: str, default_region: str, other_regions: tuple[str, ...
         region_code = phonenumbers.region_code_for_number(parsed) or ""
         if region_code == "NL" and len(e164) < 12:
             continue  # short 0800/0900 service numbers look like times ("09.00-21.00")
-        return e164, kind, region_code
-    return None
+        found.append((e164, kind, region_code))
+        if kind != "fixed_line":
+            break
+    # "0470 12 34 56" is a Dutch fixed line in Roermond and a Belgian mobile; ads give mobiles
+    mobiles = [result for result in found if result[1] == "mobile"]
+    best = mobiles or found
+    return best[0] if best else None
 
 
 def _obscurity(view: Normalized, run: Sequence[_Token]) -> int:
@@ -281,7 +302,11 @@ def _from_runs(view: Normalized, default_region: str, other_regions: tuple[str, 
     found: list[PhoneMatch] = []
     if not _possible(view):
         return []
-    for run in _runs(view):
+    runs = _runs(view)
+    found.extend(_split_numbers(view, runs, default_region, other_regions))
+    for run in runs:
+        if sum(len(token.digits) for token in run) < 8:
+            continue
         index = 0
         while index < len(run):
             best: tuple[int, tuple[str, str, str]] | None = None
@@ -304,6 +329,34 @@ def _from_runs(view: Normalized, default_region: str, other_regions: tuple[str, 
                 PhoneMatch(e164, kind, region, _obscurity(view, tokens), start, end, view.original[start:end], "text")
             )
             index = last + 1
+    return found
+
+
+def _split_numbers(
+    view: Normalized, runs: list[list[_Token]], default_region: str, other_regions: tuple[str, ...]
+) -> list[PhoneMatch]:
+    """A number cut in two by a few words: "0623 en dan 410220", "063834\nlaatste cijfers: 7435"."""
+    found: list[PhoneMatch] = []
+    for first, second in itertools.pairwise(runs):
+        # the head is the end of the first run from its last token that starts like a number: "12-04 📱 061147"
+        starts = [i for i, token in enumerate(first) if token.digits.startswith(("06", "04", "+", "00"))]
+        if not starts:
+            continue
+        head_tokens = first[starts[-1] :]
+        head = "".join(token.digits for token in head_tokens)
+        tail = "".join(token.digits for token in second)
+        if not 2 <= len(head) <= 8 or not 2 <= len(tail) <= 8:
+            continue
+        gap = view.text[first[-1].end : second[0].start]
+        if len(gap) > 40 or any(char.isdigit() for char in gap) or not _SPLIT_WORDS.search(gap):
+            continue
+        if _validate(head, default_region, other_regions) is not None:
+            continue
+        result = _validate(head + tail, default_region, other_regions)
+        if result is None or result[1] != "mobile":
+            continue
+        start, end = view.span(head_tokens[0].start, second[-1].end)
+        found.append(PhoneMatch(*result, 3, start, end, view.original[start:end], "text"))
     return found
 
 

@@ -37,6 +37,7 @@ AMBIGUOUS = frozenset(
         "hoorn", "huizen", "kampen", "leiden", "borne", "doorn", "horst", "voorst", "dieren", "westland", "waterland",
         "luik", "namen", "velp", "elst", "goor", "roden", "asten", "lopik", "wierden", "heerde", "delft", "weert",
         "altena", "zundert", "dongen", "beesel", "brummen", "hulst", "veere", "edam", "mokum", "adam", "tiel", "urk",
+        "dh", "db",
     }
 )  # fmt: skip
 _CUE = re.compile(
@@ -62,6 +63,7 @@ class PlaceMatch:
     start: int
     end: int
     text: str
+    district: bool = False  # names a part of the place just before it: "Den Haag Scheveningen", "Hoofddorp (Schiphol)"
 
 
 def _key(name: str) -> str:
@@ -82,6 +84,7 @@ class Gazetteer:
 
 
 _WORDS = re.compile(r"[a-z0-9]+")
+_DISTRICT_GAP = re.compile(r"[\s,()\-/]{0,6}")
 _JOINER = re.compile(r"[\s\-'/.]{0,3}")
 
 
@@ -166,7 +169,15 @@ def find_places(view: Normalized, *, field: bool = False) -> list[PlaceMatch]:
                 continue
             if not _CUE.search(view.text[max(0, begin - 25) : begin]):
                 continue
-        found.append(PlaceMatch(place, start, stop, surface))
+        previous = found[-1] if found else None
+        district = (
+            previous is not None
+            and place.kind == "residence"
+            and place.municipality == previous.place.municipality
+            and place.name != previous.place.name
+            and _DISTRICT_GAP.fullmatch(view.original, previous.end, start) is not None
+        )
+        found.append(PlaceMatch(place, start, stop, surface, district))
     return found
 
 

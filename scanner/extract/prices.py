@@ -24,20 +24,34 @@ from scanner.extract.numbers import word_value
 MIN_AMOUNT = Decimal(10)
 MAX_AMOUNT = Decimal(20000)
 _WINDOW = 60  # characters between an amount and the duration it belongs to, at most (with the duration)
+_POSTCODE_LETTERS = re.compile(r" ?[A-Z]{2}\b")  # "2515 PH" is a postcode, not 2515 per hour
 
 _AMOUNT = (
-    r"(?<![\d.,])(?:\d{1,3}(?:[. ]\d{3})+(?:,\d{1,2})?|\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?|\d{1,5}(?:[.,]\d{1,2})?)(?!\d)"
+    r"(?<![\d.,])(?:\d{1,3}(?:\.\d{3})+(?:,\d{1,2})?|\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?|\d{1,5}(?:[.,]\d{1,2})?)(?!\d)"
 )
 _AMOUNT_RE = re.compile(_AMOUNT)
 _CURRENCY_BEFORE = re.compile(r"(€|eur(?:o(?:'?s)?)?|\$|usd|£|gbp|chf)\s*$")
-_CURRENCY_AFTER = re.compile(r"\s*(?:,-{1,2}|\.-)?\s*(€|euro(?:'?s)?\b|eur\b|\$|£|chf\b|pounds?\b)")
+_CURRENCY_AFTER = re.compile(r"\s*(?:,-{1,2}|\.-)?\s*(€|euro(?:'?s)?\b|eur?\b|\$|£|chf\b|pounds?\b)")
+_NOT_MONEY_AFTER = re.compile(r"\s*(?:kg|kilo|cm|m\b|jaar|jr|yo|years|%|x\b|/\s*7|\+)")
+_AMOUNT_NEXT = re.compile(r"\s*\d")
 _WHOLE_EURO_AFTER = re.compile(r"\s*(?:,-{1,2}|\.-)(?!\d)")
 _RATE_AFTER = re.compile(
     r"\s*(?:p/u|p\.u\.?|per\s+(?:uur|hour|nacht|night|keer)|/\s*(?:uur|u|h|hr|nacht)\b|ph\b|p/h\b|an hour\b|"
     r"overnight\b|(?:a|the|de|een|hele)\s+(?:night|nacht)\b)"
 )
-_BARE_AFTER_DURATION = re.compile(rf"\s*[:=\-]?\s*(?P<a>{_AMOUNT})(?!\s*(?:min|uur|u\b|h\b|hour|%|x\b|/\d|cm|kg|jaar))")
-_CURRENCIES = {"€": "EUR", "eur": "EUR", "euro": "EUR", "euros": "EUR", "$": "USD", "usd": "USD", "£": "GBP"}
+_BARE_AFTER_DURATION = re.compile(
+    rf"[ \t]*[:=\-]?[ \t]*(?P<a>{_AMOUNT})(?!\s*(?:min|uur|u\b|h\b|hour|%|x\b|/\d|cm|kg|jaar))"
+)
+_CURRENCIES = {
+    "€": "EUR",
+    "eu": "EUR",
+    "eur": "EUR",
+    "euro": "EUR",
+    "euros": "EUR",
+    "$": "USD",
+    "usd": "USD",
+    "£": "GBP",
+}
 _CURRENCIES |= {"gbp": "GBP", "chf": "CHF", "pound": "GBP", "pounds": "GBP"}
 
 # Duration words, found token by token (one regex pass over a whole ad is what costs time).
@@ -49,6 +63,7 @@ _QUARTER_UNITS = frozenset({"kwartier", "kwartiertje", "quarter"})
 _ONE = frozenset({"een", "one", "an", "a", "per", "1"})
 _NIGHT_QUALIFIERS = frozenset({"hele", "een", "per", "all", "whole", "the", "1"})
 _PER = {15: "15min", 30: "half_hour", 60: "hour"}
+_CLOCK_BEFORE = re.compile(r"(?:\b(?:tot|to|till|until|t/m)|\d\s*-)\s*$")
 DURATION_WORDS = _MINUTE_UNITS | _HOUR_UNITS | _NIGHT_UNITS | _QUARTER_UNITS | {"halfuur", "ph"}
 
 
@@ -148,6 +163,8 @@ def _timed(view: Normalized, index: int, unit: str, previous: tuple[str, int, in
     word, begin, _ = previous
     value: Decimal | None = None
     if word.isdigit():
+        if _CLOCK_BEFORE.search(text, max(0, begin - 8), begin):
+            return None  # "van 09 tot 02 uur", "14-20 uur" give opening hours, not a length
         value = Decimal(word)
         before = tokens[index - 2] if index >= 2 and previous[2] != start else None
         joiner = text[before[2] : begin] if before is not None else ""
@@ -174,18 +191,27 @@ def _timed(view: Normalized, index: int, unit: str, previous: tuple[str, int, in
     return _Duration(_PER.get(minutes), minutes, begin, end)
 
 
-def _money(text: str, durations: list[_Duration]) -> list[tuple[Decimal, str, int, int]]:
+def _money(view: Normalized, durations: list[_Duration]) -> list[tuple[Decimal, str, int, int]]:
+    text = view.text
     found: dict[int, tuple[Decimal, str, int, int]] = {}
+    claimed = 0  # a currency sign already taken by the amount before ("240 euro 74 kg")
     for match in _AMOUNT_RE.finditer(text):
         start, end = match.span()
+        if _NOT_MONEY_AFTER.match(text, end):
+            continue
+        if end - start == 4 and _POSTCODE_LETTERS.match(view.original, view.span(start, end)[1]):
+            continue
         currency: str | None = None
-        before = _CURRENCY_BEFORE.search(text, max(0, start - 8), start)
+        before = _CURRENCY_BEFORE.search(text, max(claimed, start - 8), start)
+        after_sign = _CURRENCY_AFTER.match(text, end)
+        if after_sign is not None and _AMOUNT_NEXT.match(text, after_sign.end()):
+            after_sign = None  # "69 € 220": the sign belongs to the amount after it
         if before is not None:
             currency, start = before.group(1), before.start()
             after = _WHOLE_EURO_AFTER.match(text, end)
             end = after.end() if after else end
-        elif (after := _CURRENCY_AFTER.match(text, end)) is not None:
-            currency, end = after.group(1), after.end()
+        elif after_sign is not None:
+            currency, end = after_sign.group(1), after_sign.end()
         elif (after := _WHOLE_EURO_AFTER.match(text, end)) is not None:
             currency, end = "€", after.end()
         elif _RATE_AFTER.match(text, end) is not None:
@@ -196,6 +222,7 @@ def _money(text: str, durations: list[_Duration]) -> list[tuple[Decimal, str, in
         code = _CURRENCIES.get(re.sub(r"'?s$", "s", currency).replace("euros", "euro"), "EUR")
         if amount is not None and MIN_AMOUNT <= amount <= MAX_AMOUNT:
             found[start] = (amount, code, start, end)
+            claimed = end
     covered = {offset for _, _, start, end in found.values() for offset in range(start, end)}
     duration_starts = {duration.start for duration in durations}
     for duration in durations:
@@ -211,10 +238,10 @@ def _money(text: str, durations: list[_Duration]) -> list[tuple[Decimal, str, in
 def find_prices(view: Normalized) -> list[PriceMatch]:
     """Prices in order of appearance, each with the duration it buys when one stands beside it."""
     text = view.text
-    if not any(token[0].isdigit() for token in view.tokens) and not view.words & DURATION_WORDS:
+    if not any(word[0].isdigit() for word, _, _ in view.tokens) and not view.words & DURATION_WORDS:
         return []
     durations = _durations(view)
-    money = _money(text, durations)
+    money = _money(view, durations)
     # money that is itself inside a duration ("15 min") is no amount
     in_durations = {offset for d in durations for offset in range(d.start, d.end)}
     money = [m for m in money if m[2] not in in_durations]

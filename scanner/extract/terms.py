@@ -34,7 +34,8 @@ class Lexicon:
 
     Running thirty small patterns over every ad is slow in Python; a substring test is not. Each
     entry is (term, group, triggers, pattern); a trigger must occur in every text the pattern can
-    match, so the prefilter never loses a match.
+    match, so the prefilter never loses a match. (Measured: separate small patterns beat one
+    alternation of the triggered ones.)
     """
 
     def __init__(self, entries: list[tuple[str, str, tuple[str, ...], str]]) -> None:
@@ -43,9 +44,11 @@ class Lexicon:
         ]
         self.triggers = tuple(sorted({trigger for _, _, triggers, _ in self.entries for trigger in triggers}))
 
-    def find(self, view: Normalized) -> list[TermMatch]:
+    def find(self, view: Normalized, hits: set[str] | None = None) -> list[TermMatch]:
+        """Every match in the text; `hits` (the triggers found in it, when known) saves a pass."""
         text = view.text
-        hits = {trigger for trigger in self.triggers if trigger in text}
+        if hits is None:
+            hits = {trigger for trigger in self.triggers if trigger in text}
         found: list[TermMatch] = []
         if not hits:
             return found
@@ -137,15 +140,15 @@ _FIRST_PERSON_WORDS = frozenset(
 _AO = re.compile(r"(?<![A-Za-z])AO(?![A-Za-z])")
 
 
-def find_services(view: Normalized) -> list[TermMatch]:
-    found = SERVICES.find(view)
+def find_services(view: Normalized, hits: set[str] | None = None) -> list[TermMatch]:
+    found = SERVICES.find(view, hits)
     if "ao" in view.words:
         found += [TermMatch("AO", "unprotected", m.start(), m.end(), m.group()) for m in _AO.finditer(view.original)]
     return sorted(found, key=lambda term: term.start)
 
 
-def find_availability(view: Normalized) -> list[TermMatch]:
-    return AVAILABILITY.find(view)
+def find_availability(view: Normalized, hits: set[str] | None = None) -> list[TermMatch]:
+    return AVAILABILITY.find(view, hits)
 
 
 def third_person_share(view: Normalized) -> float:

@@ -24,7 +24,7 @@ from datetime import date, datetime
 from typing import Any
 
 import numpy as np
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from scanner.clock import utcnow
@@ -169,15 +169,18 @@ def run_linking(db: Database, settings: Settings, *, rebuild: bool = False, now:
 def _write_state(
     session: Session, states: dict[int, LinkState], prints: dict[int, str], result: LinkResult, now: datetime
 ) -> None:
+    fresh: list[dict[str, Any]] = []
     for ad_id, digest in prints.items():
         signature = result.signatures.get(ad_id)
         # An empty signature records "too short to compare", so that is not recomputed either.
         blob = signature.astype(np.uint32).tobytes() if signature is not None else None
         state = states.get(ad_id)
         if state is None:
-            session.add(LinkState(ad_id=ad_id, fingerprint=digest, signature=blob, updated_at=now))
+            fresh.append({"ad_id": ad_id, "fingerprint": digest, "signature": blob, "updated_at": now})
         elif state.fingerprint != digest or state.signature != blob:
             state.fingerprint, state.signature, state.updated_at = digest, blob, now
+    for start in range(0, len(fresh), 5000):
+        session.execute(insert(LinkState), fresh[start : start + 5000])
     gone = [ad_id for ad_id in states if ad_id not in prints]
     if gone:
         session.execute(delete(LinkState).where(LinkState.ad_id.in_(gone)))
@@ -186,23 +189,26 @@ def _write_state(
 def _write_links(session: Session, links: list[LinkEdge], now: datetime, stats: LinkStats) -> None:
     existing = {(link.ad_a_id, link.ad_b_id, link.kind): link for link in session.scalars(select(Link))}
     wanted = {(link.ad_a, link.ad_b, link.kind): link for link in links}
+    fresh: list[dict[str, Any]] = []
     for key, edge in wanted.items():
         row = existing.get(key)
         if row is None:
-            session.add(
-                Link(
-                    ad_a_id=edge.ad_a,
-                    ad_b_id=edge.ad_b,
-                    kind=edge.kind,
-                    strength=edge.strength,
-                    evidence=edge.evidence,
-                    created_at=now,
-                )
+            fresh.append(
+                {
+                    "ad_a_id": edge.ad_a,
+                    "ad_b_id": edge.ad_b,
+                    "kind": edge.kind,
+                    "strength": edge.strength,
+                    "evidence": edge.evidence,
+                    "created_at": now,
+                }
             )
-            stats.links_added += 1
         elif row.strength != edge.strength or row.evidence != edge.evidence:
             row.strength, row.evidence = edge.strength, edge.evidence
             stats.links_updated += 1
+    for start in range(0, len(fresh), 5000):
+        session.execute(insert(Link), fresh[start : start + 5000])
+    stats.links_added = len(fresh)
     stale = [row.id for key, row in existing.items() if key not in wanted]
     for start in range(0, len(stale), 500):
         session.execute(delete(Link).where(Link.id.in_(stale[start : start + 500])))
@@ -291,11 +297,6 @@ def movement_for_network(db: Database, network_id: int | str) -> Movement:
             )
         ad_ids = sorted(session.scalars(select(NetworkMember.ad_id).where(NetworkMember.network_id == found)))
         return _movement_of_ads(session, ad_ids)
-
-
-def count_links(session: Session) -> dict[str, int]:
-    """Stored links per kind."""
-    return {kind: count for kind, count in session.execute(select(Link.kind, func.count()).group_by(Link.kind))}
 
 
 def scratch_database(directory: str) -> Database:

@@ -16,7 +16,7 @@ from difflib import SequenceMatcher
 from typing import Any
 
 _TOKEN = re.compile(r"\w+|[^\w\s]", re.UNICODE)
-MAX_TEXTS = 12  # aligning more adds cost, not insight
+MAX_TEXTS = 8  # aligning more adds cost, not insight
 MAX_VALUES = 8
 MAX_VALUE_WORDS = 6
 

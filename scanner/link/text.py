@@ -38,9 +38,16 @@ def words(text: str) -> list[str]:
     return [word if word.isalpha() else "#" for word in _WORD.findall(text.lower())]
 
 
-@lru_cache(maxsize=200_000)
+_WORD_HASHES: dict[str, int] = {}
+
+
 def _word_hash(word: str) -> int:
-    return zlib.crc32(word.encode("utf-8"))
+    value = _WORD_HASHES.get(word)
+    if value is None:
+        if len(_WORD_HASHES) > 500_000:  # bound the memo on huge vocabularies
+            _WORD_HASHES.clear()
+        value = _WORD_HASHES[word] = zlib.crc32(word.encode("utf-8"))
+    return value
 
 
 def shingle_hashes(text: str, shingle_words: int) -> U32:
@@ -48,13 +55,14 @@ def shingle_hashes(text: str, shingle_words: int) -> U32:
     tokens = words(text)
     if len(tokens) < MIN_WORDS:
         return np.zeros(0, dtype=np.uint32)
-    ids = np.array([_word_hash(token) for token in tokens], dtype=np.uint32)
+    known = _WORD_HASHES
+    ids = np.array([known[token] if token in known else _word_hash(token) for token in tokens], dtype=np.uint32)
     width = min(shingle_words, len(ids))
     count = len(ids) - width + 1
     mixed = np.zeros(count, dtype=np.uint32)
     for offset in range(width):
         mixed = mixed * np.uint32(31) + ids[offset : offset + count] * np.uint32(_MIX[offset % len(_MIX)])
-    return np.unique(mixed)
+    return mixed  # repeated shingles do not change a minimum
 
 
 @lru_cache(maxsize=8)
@@ -97,7 +105,7 @@ def signatures_for(texts: Sequence[str], *, num_perm: int, shingle_words: int) -
             continue
         batch.append((index, shingles))
         batch_size += len(shingles)
-        if batch_size >= 50_000:
+        if batch_size >= 8_192:  # small batches keep the permutation table in the CPU cache
             flush()
     flush()
     return result

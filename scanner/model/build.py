@@ -8,7 +8,7 @@ full score (rules and model, `scanner.score.combine`) would flag at the configur
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -45,11 +45,21 @@ def _metrics(rows: Sequence[AdRow], labels: Sequence[int], probabilities: Floats
 
 
 def train_model(
-    data: TrainingSet, *, name: str, now: datetime, options: TrainingOptions | None = None, budget: int = 50
+    data: TrainingSet,
+    *,
+    name: str,
+    now: datetime,
+    options: TrainingOptions | None = None,
+    budget: int = 50,
+    without_rules: Collection[str] = (),
 ) -> LoadedModel:
-    """A model fitted on all of `data`, with a card whose metrics come from grouped cross-validation."""
+    """A model fitted on all of `data`, with a card whose metrics come from grouped cross-validation.
+
+    Rules in `without_rules` (the sensitive rules a deployment enabled) are not model features: a
+    learned weight on nationality or language cannot be reviewed and approved the way a rule weight is.
+    The model then has no weight for them, so they are ignored when it scores."""
     options = options or TrainingOptions()
-    rows = to_rows(data.records)
+    rows = to_rows(data.records, without_rules=without_rules)
     labels = np.asarray(data.labels, dtype=int)
     estimator = fit_calibrated(rows, labels, options)
     probabilities = cross_validated_probabilities(rows, labels, options)
@@ -77,6 +87,7 @@ def train_model(
                 "char": len(transformer.named_transformers_["char"].vocabulary_),
             },
             "numbers": numbers,
+            "rules_left_out": sorted(without_rules),
         },
         metrics=metrics,
         trusted_types=list(TRUSTED_TYPES),

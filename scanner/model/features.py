@@ -22,7 +22,7 @@ import math
 import re
 import statistics
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -218,8 +218,8 @@ def language_of(record: AdRecord) -> str:
     return "unknown"
 
 
-def to_row(record: AdRecord, medians: dict[str, float]) -> AdRow:
-    numbers = {f"rule:{hit.rule_id}": 1.0 for hit in record.hits}
+def to_row(record: AdRecord, medians: dict[str, float], *, without_rules: Collection[str] = ()) -> AdRow:
+    numbers = {f"rule:{hit.rule_id}": 1.0 for hit in record.hits if hit.rule_id not in without_rules}
     numbers.update(ad_numbers(record, medians))
     numbers.update(network_numbers(record))
     return AdRow(
@@ -232,10 +232,13 @@ def to_row(record: AdRecord, medians: dict[str, float]) -> AdRow:
     )
 
 
-def to_rows(records: Sequence[AdRecord], medians: dict[str, float] | None = None) -> list[AdRow]:
-    """Rows of the records; the price baseline is taken from the records themselves unless given."""
+def to_rows(
+    records: Sequence[AdRecord], medians: dict[str, float] | None = None, *, without_rules: Collection[str] = ()
+) -> list[AdRow]:
+    """Rows of the records; the price baseline is taken from the records themselves unless given.
+    Rules in `without_rules` are not features (training leaves out the sensitive rules)."""
     baseline = regional_medians(records) if medians is None else medians
-    return [to_row(record, baseline) for record in records]
+    return [to_row(record, baseline, without_rules=without_rules) for record in records]
 
 
 def to_matrix(rows: Sequence[AdRow]) -> np.ndarray[Any, np.dtype[np.object_]]:

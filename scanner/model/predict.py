@@ -55,20 +55,18 @@ class LoadedModel:
             return []
         transformed = csr_matrix(self.pipeline.named_steps["features"].transform(to_matrix(rows)))
         coefficients = self.pipeline.named_steps["classifier"].coef_[0]
+        contributions = csr_matrix(transformed.multiply(coefficients))
         names = self.feature_names()
         explained = []
-        for index in range(transformed.shape[0]):
-            row = transformed.getrow(index)
-            contributions = row.data * coefficients[row.indices]
-            order = np.argsort(-contributions)[:top]
+        for index in range(contributions.shape[0]):
+            start, end = contributions.indptr[index], contributions.indptr[index + 1]
+            values, columns = contributions.data[start:end], contributions.indices[start:end]
+            order = np.argsort(-values)[:top]
             explained.append(
                 [
-                    {
-                        "name": readable_name(str(names[row.indices[i]])),
-                        "contribution": round(float(contributions[i]), 4),
-                    }
+                    {"name": readable_name(str(names[columns[i]])), "contribution": round(float(values[i]), 4)}
                     for i in order
-                    if contributions[i] > 0
+                    if values[i] > 0
                 ]
             )
         return explained

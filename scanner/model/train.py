@@ -111,7 +111,20 @@ def fit_calibrated(rows: Sequence[AdRow], labels: Labels, options: TrainingOptio
     # The fold indices were only needed during fit; keeping them would store row numbers of the
     # training data in the model file.
     model.set_params(cv=folds)
+    _plain_vocabularies(model)
     return model
+
+
+def _plain_vocabularies(model: CalibratedClassifierCV) -> None:
+    """Store vocabulary indices as Python ints: skops writes each numpy scalar as its own object, which
+    made a model with 20,000 n-grams take seconds to load."""
+    for calibrated in model.calibrated_classifiers_:
+        features = calibrated.estimator.named_steps["features"]
+        for name in ("word", "char"):
+            vectorizer = features.named_transformers_[name]
+            vectorizer.vocabulary_ = {term: int(index) for term, index in vectorizer.vocabulary_.items()}
+        vectorizer = features.named_transformers_["numeric"].named_steps["dict"]
+        vectorizer.vocabulary_ = {term: int(index) for term, index in vectorizer.vocabulary_.items()}
 
 
 def cross_validated_probabilities(

@@ -13,9 +13,10 @@ the database (rows fetched in batched SQL queries by `store.py`).
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Hashable, Iterable
+from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from scanner.rules.engine import CompiledRule, Hit, fill_template
 from scanner.rules.model import Group, GroupAdExample
@@ -24,9 +25,8 @@ EXAMPLE_EPOCH = datetime(2026, 1, 1, 12)
 SHOWN_VALUES = 8
 
 
-@dataclass(frozen=True, slots=True)
-class Membership:
-    """One counted value of one ad of a group, seen from `start` to `end`."""
+class Membership(NamedTuple):
+    """One counted value of one ad of a group, seen from `start` to `end` (a tuple: millions are made)."""
 
     group: Hashable
     ad_id: int
@@ -74,6 +74,11 @@ def find_groups(memberships: Iterable[Membership], group: Group) -> list[GroupFi
     by_group: dict[Hashable, list[Membership]] = defaultdict(list)
     for row in memberships:
         by_group[row.group].append(row)
+    return find_in_groups(by_group, group)
+
+
+def find_in_groups(by_group: Mapping[Hashable, list[Membership]], group: Group) -> list[GroupFinding]:
+    """The groups whose count reaches `group.at_least`; groups with too few values overall are skipped first."""
     findings = []
     for key, rows in by_group.items():
         if len({row.value for row in rows}) < group.at_least:

@@ -143,16 +143,16 @@ class CompiledSelection:
         near = [m for key in self.near_keys for m in context.matches(key)]
         keys = context.tokens.keys
         for match in candidates:
-            text = context.span(match.first, match.end)[2]
             if exceptions and overlaps(match, exceptions):
-                dropped.append(f"'{text}' is part of an exception")
+                dropped.append(f"'{context.span(match.first, match.end)[2]}' is part of an exception")
                 continue
             if s.negation:
                 negator = context.negation.negates(keys, match.first, match.end, s.negation_window)
                 if negator is not None:
-                    dropped.append(f"'{text}' is negated by '{negator}'")
+                    dropped.append(f"'{context.span(match.first, match.end)[2]}' is negated by '{negator}'")
                     continue
             if s.near is not None and (not near or distance(match, near) > s.near.within):
+                text = context.span(match.first, match.end)[2]
                 dropped.append(f"'{text}' has no required word within {s.near.within} words")
                 continue
             kept.append(match)

@@ -38,6 +38,8 @@ class Pack:
     root: Path
     rules: list[Loaded[Rule]]
     lists: dict[str, Loaded[WordList]]
+    single_file: bool = False  # validating one rule file: its siblings exist but are not checked
+    sibling_ids: set[str] = field(default_factory=set)
 
     def problems(self) -> list[Problem]:
         found = [p for item in self.rules for p in item.problems]
@@ -142,4 +144,7 @@ def read_pack(path: Path) -> Pack:
     if folder.is_dir():
         for file in sorted(folder.glob("*.yaml")):
             lists[file.stem] = load_file(file, WordList)
-    return Pack(root=path.parent if path.is_file() else path, rules=rules, lists=lists)
+    if path.is_file():
+        siblings = {file.stem for file in rule_files(path.parent)}
+        return Pack(root=path.parent, rules=rules, lists=lists, single_file=True, sibling_ids=siblings)
+    return Pack(root=path, rules=rules, lists=lists)

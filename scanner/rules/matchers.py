@@ -170,32 +170,35 @@ class PhraseIndex:
         keys = tokens.keys
         count = len(keys)
         by_first = self.by_first
-        by_prefix = self.by_prefix
         found: dict[str, list[TermMatch]] = {}
-        for index, word in enumerate(keys):
-            slot = by_first.get(word)
-            if slot is not None:
-                for entry in slot.singles:
-                    found.setdefault(entry.key, []).append(
-                        TermMatch(entry.key, entry.language, entry.term, index, index + 1)
-                    )
-                if slot.by_second and index + 1 < count:
-                    for entry in slot.by_second.get(keys[index + 1], ()):
-                        if len(entry.words) == 2 or _follows(keys, index, count, entry):
-                            found.setdefault(entry.key, []).append(
-                                TermMatch(entry.key, entry.language, entry.term, index, index + len(entry.words))
-                            )
-                for entry in slot.loose:
-                    if _follows(keys, index, count, entry):
+        # Most words start no phrase: find the few that do at C speed, then look only at those.
+        starting = by_first.keys() & set(keys)
+        positions = [index for index, word in enumerate(keys) if word in starting] if starting else []
+        for index in positions:
+            slot = by_first[keys[index]]
+            for entry in slot.singles:
+                found.setdefault(entry.key, []).append(
+                    TermMatch(entry.key, entry.language, entry.term, index, index + 1)
+                )
+            if slot.by_second and index + 1 < count:
+                for entry in slot.by_second.get(keys[index + 1], ()):
+                    if len(entry.words) == 2 or _follows(keys, index, count, entry):
                         found.setdefault(entry.key, []).append(
                             TermMatch(entry.key, entry.language, entry.term, index, index + len(entry.words))
                         )
-            if by_prefix and len(word) >= PREFIX_KEY:
-                for entry in by_prefix.get(word[:PREFIX_KEY], ()):
-                    if word.startswith(entry.words[0]):
-                        found.setdefault(entry.key, []).append(
-                            TermMatch(entry.key, entry.language, entry.term, index, index + 1)
-                        )
+            for entry in slot.loose:
+                if _follows(keys, index, count, entry):
+                    found.setdefault(entry.key, []).append(
+                        TermMatch(entry.key, entry.language, entry.term, index, index + len(entry.words))
+                    )
+        if self.by_prefix:
+            for index, word in enumerate(keys):
+                if len(word) >= PREFIX_KEY:
+                    for entry in self.by_prefix.get(word[:PREFIX_KEY], ()):
+                        if word.startswith(entry.words[0]):
+                            found.setdefault(entry.key, []).append(
+                                TermMatch(entry.key, entry.language, entry.term, index, index + 1)
+                            )
         return found
 
 

@@ -19,7 +19,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, insert, or_, select
+from sqlalchemy import Executable, delete, func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from scanner.clock import utcnow
@@ -38,7 +38,7 @@ from scanner.db.models import (
     Sighting,
 )
 from scanner.db.session import Database
-from scanner.rules.crossad import GroupFinding, Membership, find_groups, group_hit
+from scanner.rules.crossad import GroupFinding, Membership, find_in_groups, group_hit
 from scanner.rules.engine import AdInput, CompiledRule, Hit
 from scanner.rules.features import hourly_prices
 from scanner.rules.model import Group
@@ -82,7 +82,7 @@ def apply_rules(
     started = time.perf_counter()
     with db.session() as session:
         pending = _pending_ads(session, ruleset.hash, ad_ids)
-        prices = RegionPrices.load(session) if _uses_prices(ruleset) else RegionPrices()
+        prices = RegionPrices.load(session) if pending and _uses_prices(ruleset) else RegionPrices()
     group_ids = {rule.id for rule in ruleset.rules if rule.rule.group}
     for batch in _chunks(pending, BATCH):
         with db.session() as session:
@@ -225,8 +225,8 @@ def _evaluate_batch(
             hit_rows.append(_hit_row(hit, ruleset.hash, scan_run_id, now, ad_id=ad_id, version_id=version_id))
             stats.count(hit.rule_id)
     if hit_rows:
-        session.execute(insert(IndicatorHit), hit_rows)
-    session.execute(
+        session.connection().execute(insert(IndicatorHit), hit_rows)
+    session.connection().execute(
         insert(RuleEvaluation),
         [{"ad_id": r[0], "ad_version_id": r[2], "ruleset_hash": ruleset.hash, "evaluated_at": now} for r in evaluated],
     )
@@ -269,7 +269,8 @@ class GroupData:
         self._members: dict[tuple[str, bool], list[tuple[Hashable, int]]] = {}
         self._values: dict[tuple[str, bool], dict[int, list[tuple[str, datetime, datetime]]]] = {}
 
-    def memberships(self, group: Group) -> list[Membership]:
+    def memberships(self, group: Group) -> dict[Hashable, list[Membership]]:
+        """Per group key, the counted values of its ads with the days they were seen."""
         key = (group.by, group.skip_licensed_numbers)
         if key not in self._members:
             self._members[key] = self._load_members(group.by, group.skip_licensed_numbers)
@@ -277,11 +278,16 @@ class GroupData:
         if value_key not in self._values:
             self._values[value_key] = self._load_values(group.count, group.skip_licensed_numbers)
         values = self._values[value_key]
-        return [
-            Membership(group_key, ad_id, value, start, end)
-            for group_key, ad_id in self._members[key]
-            for value, start, end in values.get(ad_id, ())
-        ]
+        by_group: dict[Hashable, list[Membership]] = defaultdict(list)
+        for group_key, ad_id in self._members[key]:
+            ad_values = values.get(ad_id)
+            if ad_values:
+                by_group[group_key].extend(Membership(group_key, ad_id, v, start, end) for v, start, end in ad_values)
+        return by_group
+
+    def rows(self, query: Executable) -> list[Any]:
+        """Plain rows through the connection: no ORM bookkeeping for hundreds of thousands of rows."""
+        return list(self.session.connection().execute(query))
 
     def _identifier_rows(self, kind: str, skip_licensed: bool) -> list[tuple[int, int, str, datetime, datetime]]:
         query = (
@@ -295,10 +301,10 @@ class GroupData:
             .join(Identifier, Identifier.id == AdIdentifier.identifier_id)
             .where(Identifier.kind == kind)
         )
-        rows = [tuple(row) for row in self.session.execute(query)]
+        rows = [tuple(row) for row in self.rows(query)]
         if skip_licensed and kind == "phone":
             rows = [row for row in rows if row[2] not in self.licensed]
-        return rows  # type: ignore[return-value]
+        return rows
 
     def _load_members(self, by: str, skip_licensed: bool) -> list[tuple[Hashable, int]]:
         if by in ("phone", "email"):
@@ -309,14 +315,14 @@ class GroupData:
                 .join(Network, Network.id == NetworkMember.network_id)
                 .where(Network.dissolved_at.is_(None))
             )
-            return [(int(network_id), int(ad_id)) for network_id, ad_id in self.session.execute(query)]
+            return [(int(network_id), int(ad_id)) for network_id, ad_id in self.rows(query)]
         edges: list[tuple[int, int]] = []
         kind = "photo" if by == "photo" else "text"
-        edges += [(a, b) for a, b in self.session.execute(select(Link.ad_a_id, Link.ad_b_id).where(Link.kind == kind))]
+        edges += [(a, b) for a, b in self.rows(select(Link.ad_a_id, Link.ad_b_id).where(Link.kind == kind))]
         if by == "photo":
             first_by_hash: dict[str, int] = {}
             photos = select(Photo.phash, AdPhoto.ad_id).join(Photo, Photo.id == AdPhoto.photo_id)
-            for phash, ad_id in self.session.execute(photos.where(Photo.phash.is_not(None))):
+            for phash, ad_id in self.rows(photos.where(Photo.phash.is_not(None))):
                 edges.append((first_by_hash.setdefault(str(phash), ad_id), ad_id))
         return components(edges, prefix=by)
 
@@ -327,15 +333,17 @@ class GroupData:
                 values[ad_id].append((str(identifier_id), first, last))
             return values
         if count == "cities":
-            sightings = select(Sighting.ad_id, Sighting.city, Sighting.seen_at).where(Sighting.city.is_not(None))
-            spans: dict[tuple[int, str], list[datetime]] = {}
-            for ad_id, city, seen_at in self.session.execute(sightings):
-                span = spans.setdefault((ad_id, str(city)), [seen_at, seen_at])
-                span[0], span[1] = min(span[0], seen_at), max(span[1], seen_at)
-            for ad_id, city, first, last in self.session.execute(
-                select(Ad.id, Ad.city, Ad.first_seen_at, Ad.last_seen_at).where(Ad.city.is_not(None))
-            ):
-                spans.setdefault((ad_id, str(city)), [first, last])
+            sightings = (
+                select(Sighting.ad_id, Sighting.city, func.min(Sighting.seen_at), func.max(Sighting.seen_at))
+                .where(Sighting.city.is_not(None))
+                .group_by(Sighting.ad_id, Sighting.city)
+            )
+            spans: dict[tuple[int, str], tuple[datetime, datetime]] = {
+                (ad_id, str(city)): (first, last) for ad_id, city, first, last in self.rows(sightings)
+            }
+            ads = select(Ad.id, Ad.city, Ad.first_seen_at, Ad.last_seen_at).where(Ad.city.is_not(None))
+            for ad_id, city, first, last in self.rows(ads):
+                spans.setdefault((ad_id, str(city)), (first, last))
             for (ad_id, city), (first, last) in spans.items():
                 values[ad_id].append((city, first, last))
             return values
@@ -343,11 +351,11 @@ class GroupData:
             names = select(Ad.id, AdVersion.fields["name"], Ad.first_seen_at, Ad.last_seen_at).join(
                 AdVersion, AdVersion.id == Ad.current_version_id
             )
-            for ad_id, name, first, last in self.session.execute(names):
+            for ad_id, name, first, last in self.rows(names):
                 if isinstance(name, str) and name.strip():
                     values[ad_id].append((" ".join(name.split()).title(), first, last))
             return values
-        for ad_id, first, last in self.session.execute(select(Ad.id, Ad.first_seen_at, Ad.last_seen_at)):
+        for ad_id, first, last in self.rows(select(Ad.id, Ad.first_seen_at, Ad.last_seen_at)):
             values[ad_id].append((str(ad_id), first, last))
         return values
 
@@ -386,10 +394,11 @@ def _evaluate_groups(
     for rule in ruleset.group_rules:
         group = rule.rule.group
         assert group is not None
-        findings = find_groups(data.memberships(group), group)
+        findings = find_in_groups(data.memberships(group), group)
         rows += _group_rows(rule, findings, versions, ruleset.hash, scan_run_id, now, stats)
-    for start in range(0, len(rows), 1000):
-        session.execute(insert(IndicatorHit), rows[start : start + 1000])
+    connection = session.connection()  # Core inserts: the ORM's bulk path costs more than the SQL here
+    for start in range(0, len(rows), 5000):
+        connection.execute(insert(IndicatorHit), rows[start : start + 5000])
 
 
 def _group_rows(

@@ -438,6 +438,8 @@ def check_pack(pack: Pack) -> Iterator[Problem]:
         for selection in (rule.match or {}).values():
             used.update(selection.lists, selection.except_lists, selection.near.lists if selection.near else ())
     for list_id, loaded in pack.lists.items():
+        if pack.single_file:
+            break  # one rule file uses only a few lists; the rest belong to its siblings
         if list_id in lists and list_id not in used and loaded.document is not None:
             yield problem_at(
                 loaded.document,
@@ -452,11 +454,10 @@ def check_pack(pack: Pack) -> Iterator[Problem]:
 def validate_pack(pack: Pack) -> list[Problem]:
     problems = pack.problems()
     lists = pack.valid_lists()
-    context = PackContext(lists=lists, rule_ids={rule.id for rule, _ in pack.valid_rules()})
-    for name, loaded in pack.lists.items():
+    context = PackContext(lists=lists, rule_ids={rule.id for rule, _ in pack.valid_rules()} | pack.sibling_ids)
+    for loaded in pack.lists.values():
         if loaded.model and loaded.document:
             problems.extend(check_list(loaded.model, loaded.document))
-        del name
     for rule, document in pack.valid_rules():
         for check in RULE_CHECKS:
             problems.extend(check.check(rule, document, context))

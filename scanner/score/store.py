@@ -170,7 +170,7 @@ def score_all(
             membership[network_id].append(ad_id)
         needed = None if wanted_ads is None else wanted_ads | {ad for ads in membership.values() for ad in ads}
         records = load_records(session, needed, live_only=ad_ids is None)
-        medians = _price_baseline(session)
+        medians = regional_medians(records) if ad_ids is None else _price_baseline(session)
         stats.ruleset_hash = _latest_ruleset_hash(session)
     scored = _predict(model, records, medians)
     by_ad = {item.record.ad_id: item for item in scored}

@@ -5,6 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
+from scanner.cli.context import App
 from scanner.demo.world import World, WorldConfig
 from tests.conftest import CliRun
 
@@ -26,3 +29,19 @@ def test_stats_prints_markdown_and_json(run_cli: CliRun) -> None:
     numbers = json.loads(run_cli("demo", "stats", "--seed", "5", "--days", "3", "--json").output)
     assert numbers["advertisers"]["network"] == WorldConfig().networks
     assert set(numbers["indicators"]) >= {"youth", "new_in_town", "third_person"}
+
+
+def test_plain_demo_runs_the_end_to_end_scan(run_cli: CliRun, monkeypatch: pytest.MonkeyPatch) -> None:
+    import scanner.demo.run
+
+    calls: list[dict[str, object]] = []
+
+    def fake_run_demo(app: object, **options: object) -> None:
+        calls.append({"app": app, **options})
+
+    monkeypatch.setattr(scanner.demo.run, "run_demo", fake_run_demo)
+    result = run_cli("demo", "--seed", "3", "--days", "2")
+    assert result.exit_code == 0, result.output
+    assert len(calls) == 1 and calls[0]["seed"] == 3 and calls[0]["days"] == 2
+    assert isinstance(calls[0]["app"], App)
+    assert run_cli("demo", "stats", "--seed", "3", "--days", "2").exit_code == 0 and len(calls) == 1

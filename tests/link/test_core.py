@@ -10,7 +10,7 @@ import pytest
 from datasketch import MinHash
 
 from scanner.link.core import link_records
-from scanner.link.identifiers import identifier_links, rarity_weight
+from scanner.link.identifiers import identifier_links, is_business_line, rarity_weight
 from scanner.link.photos import near_pairs, photo_links
 from scanner.link.records import AdRecord, PhotoHash
 from scanner.link.templates import extract_template
@@ -214,3 +214,18 @@ def test_linking_is_deterministic_and_cached_signatures_change_nothing() -> None
     assert first.links == second.links
     assert [group.members for group in first.networks] == [group.members for group in second.networks]
     assert second.stats["text_signatures_computed"] == 0
+
+
+@pytest.mark.parametrize(
+    ("number", "business"),
+    [
+        ("+31881234567", True),  # 088: company number
+        ("+31201234567", True),  # Amsterdam fixed line
+        ("+31851234567", True),  # 085: VoIP
+        ("+31612345678", False),  # Dutch mobile
+        ("+32470123456", False),  # Belgian mobile
+        ("not a number", False),
+    ],
+)
+def test_business_lines_are_fixed_voip_and_company_numbers(number: str, business: bool) -> None:
+    assert is_business_line(number) is business

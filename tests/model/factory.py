@@ -10,12 +10,16 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from scanner.db.models import Ad, AdVersion, IndicatorHit, Network, NetworkMember, Review, Source
+from scanner.model.build import TrainingSet, train_model
 from scanner.model.dataset import AdRecord, HitRecord, NetworkRecord
+from scanner.model.io import save_model
+from scanner.model.train import TrainingOptions
 
 NOW = datetime(2026, 1, 15)
 RISKY = ["zonder condoom", "24/7 beschikbaar", "nieuwe meiden", "jong en strak", "alles mag", "hotel bij de snelweg"]
@@ -131,3 +135,20 @@ def store_review(session: Session, label: str, *, ad_id: int | None = None, netw
         Review(ad_id=ad_id, network_id=network_id, label=label, note="", reviewer="test", created_at=NOW, snapshot={})
     )
     session.flush()
+
+
+_TRAINED: dict[str, Path] = {}
+
+
+def saved_test_model(folder: Path) -> Path:
+    """A small model trained on synthetic records and saved with its card, once per test session."""
+    if "model" not in _TRAINED:
+        pairs = synthetic_records(1)
+        data = TrainingSet(
+            [r for r, _ in pairs], [y for _, y in pairs], source="synthetic test records", synthetic=True
+        )
+        trained = train_model(data, name="test", now=NOW, options=TrainingOptions(folds=2, seed=1), budget=20)
+        folder.mkdir(parents=True, exist_ok=True)
+        save_model(trained.estimator, trained.card, folder / "test.skops")
+        _TRAINED["model"] = folder / "test.skops"
+    return _TRAINED["model"]

@@ -31,7 +31,14 @@ def write_jsonl(path: Path, seed: int) -> Path:
 def test_train_evaluate_show(run_cli: CliRun, tmp_path: Path) -> None:
     model_path = tmp_path / "models" / "local.skops"
     trained = run_cli(
-        "model", "train", "--jsonl", str(write_jsonl(tmp_path / "a.jsonl", 5)), "--output", str(model_path)
+        "model",
+        "train",
+        "--jsonl",
+        str(write_jsonl(tmp_path / "a.jsonl", 5)),
+        "--output",
+        str(model_path),
+        "--folds",
+        "2",
     )
     assert trained.exit_code == 0, trained.output
     assert "PR-AUC" in trained.output and model_path.exists()
@@ -64,7 +71,14 @@ def test_a_tampered_model_is_refused_in_one_line(run_cli: CliRun, tmp_path: Path
     model_path = tmp_path / "local.skops"
     assert (
         run_cli(
-            "model", "train", "--jsonl", str(write_jsonl(tmp_path / "a.jsonl", 5)), "--output", str(model_path)
+            "model",
+            "train",
+            "--jsonl",
+            str(write_jsonl(tmp_path / "a.jsonl", 5)),
+            "--output",
+            str(model_path),
+            "--folds",
+            "2",
         ).exit_code
         == 0
     )

@@ -6,10 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from scanner.db.models import Ad, AdVersion, IndicatorHit
+from scanner.db.models import Ad, AdVersion, IndicatorHit, Review
 from scanner.db.session import Database
 from scanner.errors import InputError
 from scanner.model.dataset import label_value, labels_from_reviews, load_records, records_from_jsonl
+from scanner.model.sources import from_reviews
 from tests.model.factory import NOW, StoredAd, store_ads, store_network, store_review
 
 DATA = Path(__file__).parent / "data"
@@ -92,3 +93,31 @@ def test_bad_jsonl_is_refused_with_its_line(tmp_path: Path, content: str, messag
     with pytest.raises(InputError, match=message) as caught:
         records_from_jsonl(path)
     assert caught.value.context and caught.value.context.startswith(f"{path}:")
+
+
+def test_reviews_of_purged_ads_still_train_from_their_snapshot(db: Database) -> None:
+    with db.session() as session:
+        ids = store_ads(session, [StoredAd("lieve dame")])
+        store_review(session, "benign", ad_id=ids[0])
+        session.add(
+            Review(
+                ad_id=None,
+                label="trafficking-suspect",
+                reviewer="test",
+                created_at=NOW,
+                snapshot={
+                    "kind": "ad",
+                    "source": "nachtlicht",
+                    "title": "Nieuw",
+                    "text": "zonder condoom",
+                    "rules": ["unsafe"],
+                },
+            )
+        )
+    training = from_reviews(db)
+    assert sorted(zip((r.text for r in training.records), training.labels, strict=True)) == [
+        ("lieve dame", 0),
+        ("zonder condoom", 1),
+    ]
+    purged = next(record for record in training.records if record.text == "zonder condoom")
+    assert purged.site == "nachtlicht" and [hit.rule_id for hit in purged.hits] == ["unsafe"]

@@ -1,6 +1,7 @@
 """Quality floors on a demo world the model never saw: trained on seed 7, measured on seed 11.
 
 Small worlds without photos keep the test fast; `python bench/model_quality.py` measures full worlds.
+The shipped bootstrap model (models/bootstrap.skops) must load and rank the fresh world too.
 The floors sit below what the model reaches (PR-AUC about 0.99, precision at 20 of 1.0, about 1% of
 independents and agencies flagged) so that a real regression fails and noise does not.
 """
@@ -9,11 +10,15 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import sklearn
+from sklearn.metrics import average_precision_score
 
 from scanner.demo.world import WorldConfig
 from scanner.model.build import evaluate_model
+from scanner.model.card import read_card
 from scanner.model.demo_data import DemoData, demo_training_set
 from scanner.model.features import to_rows
+from scanner.model.io import PROJECT_ROOT, load_model
 from scanner.model.predict import LoadedModel
 from scanner.model.train import TrainingOptions, fit_calibrated
 from scanner.settings import Settings
@@ -64,3 +69,15 @@ def test_demo_labels_follow_the_truth(worlds: tuple[DemoData, DemoData]) -> None
         assert label == (cls == "network")
         assert record.group.split(":")[0] in {"network", "agency", "person"}
     assert train.training.synthetic and "seed 7" in train.training.source
+
+
+def test_the_shipped_bootstrap_model_loads_and_ranks_a_fresh_world(worlds: tuple[DemoData, DemoData]) -> None:
+    path = PROJECT_ROOT / "models" / "bootstrap.skops"
+    card = read_card(path)
+    assert card is not None and card["synthetic"], "the bootstrap model must say it was trained on synthetic data"
+    if card["libraries"]["scikit-learn"].split(".")[:2] != sklearn.__version__.split(".")[:2]:
+        pytest.skip("the bootstrap model was made with another scikit-learn: retrain it (docs/model.md)")
+    model = load_model(path)
+    _, test = worlds
+    probabilities = model.probabilities(to_rows(test.training.records))
+    assert average_precision_score(test.training.labels, probabilities) >= 0.95

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from scanner.model.dataset import AdRecord, HitRecord, NetworkRecord
-from scanner.model.features import normalise_text, price_per_hour, readable_name, regional_medians, to_row
+from scanner.model.features import normalise_text, price_per_hour, readable_name, regional_medians, to_row, to_rows
 
 DATA = Path(__file__).parent / "data"
 
@@ -76,3 +76,20 @@ def test_rules_network_and_age_become_named_numbers() -> None:
     assert numbers["network:member"] == 1.0
     assert numbers["network:cities_14d"] > numbers["network:distinct_phones"] > 0
     assert record.group == "network:N-000005"
+
+
+def test_sensitive_rules_can_be_left_out_of_the_features() -> None:
+    record = AdRecord(
+        ad_id=4,
+        site="s",
+        city=None,
+        title="",
+        text="tekst",
+        features={},
+        hits=[
+            HitRecord("nationality", 1, "trafficking", 3.0, "", [], "ad"),
+            HitRecord("unsafe-services", 1, "trafficking", 3.0, "", [], "ad"),
+        ],
+    )
+    numbers = to_rows([record], {}, without_rules={"nationality"})[0].numbers
+    assert "rule:unsafe-services" in numbers and "rule:nationality" not in numbers

@@ -30,10 +30,10 @@ def _template_world(seed: int) -> tuple[list[AdRecord], np.ndarray]:
     but the templates themselves."""
     rnd = random.Random(seed)
     records, labels = [], []
-    for index in range(40):
+    for index in range(24):
         label = index % 2
-        network = NetworkRecord(None, f"N-{index}", 5, {})
-        for _ in range(5):
+        network = NetworkRecord(None, f"N-{index}", 4, {})
+        for _ in range(4):
             text = f"sjabloon{index}x " + " ".join(rnd.sample(["lief", "mooi", "warm", "zacht", "fijn", "leuk"], 3))
             records.append(AdRecord(None, "s", None, "", text, {}, network=network))
             labels.append(label)
@@ -43,14 +43,14 @@ def _template_world(seed: int) -> tuple[list[AdRecord], np.ndarray]:
 def test_grouped_cross_validation_does_not_reward_memorised_templates() -> None:
     records, labels = _template_world(5)
     rows = to_rows(records)
-    options = TrainingOptions(folds=4, seed=5)
+    options = TrainingOptions(folds=3, seed=5)
     grouped = cross_validated_probabilities(rows, labels, options)
     assert average_precision_score(labels, grouped) < 0.75
     # Split ad by ad instead, every template is seen in training: what leakage looks like.
     ungrouped = cross_validated_probabilities(
         [replace(row, group=str(i)) for i, row in enumerate(rows)], labels, options
     )
-    assert average_precision_score(labels, ungrouped) > 0.95
+    assert average_precision_score(labels, ungrouped) > 0.9
 
 
 def test_real_signal_survives_grouped_cross_validation() -> None:

@@ -81,3 +81,8 @@ def test_checks_have_unique_codes_and_descriptions() -> None:
     codes = [check.code for check in RULE_CHECKS]
     assert len(codes) == len(set(codes))
     assert all(check.description.endswith(".") and check.severity in ("error", "warning") for check in RULE_CHECKS)
+
+
+def test_one_file_of_the_pack_validates_alone() -> None:
+    # underage.yaml names a sibling rule under related:, which must not count as broken
+    assert validate_rules(PACK / "underage.yaml") == []
