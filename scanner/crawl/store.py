@@ -19,9 +19,9 @@ import os
 import socket
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from scanner.clock import utcnow
@@ -42,6 +42,13 @@ from scanner.db.models import (
     Sighting,
     Source,
 )
+
+FRONTIER = cast(Table, FrontierEntry.__table__)
+ADS = cast(Table, Ad.__table__)
+VERSIONS = cast(Table, AdVersion.__table__)
+SIGHTINGS = cast(Table, Sighting.__table__)
+AD_PHOTOS = cast(Table, AdPhoto.__table__)
+HTTP_CACHE = cast(Table, HttpCacheEntry.__table__)
 
 
 @dataclass(frozen=True)
@@ -64,6 +71,7 @@ class CacheRecord:
 class KnownAd:
     id: int
     content_hash: str | None
+    city: str | None = None
 
 
 @dataclass
@@ -89,6 +97,26 @@ class Outcome:
     photo: tuple[PhotoHashes | None, str | None, bytes | None] | None = None  # hashes, error, bytes
 
 
+@dataclass
+class _BatchWrites:
+    """Rows one batch writes with executemany statements."""
+
+    frontier: list[WorkItem] = field(default_factory=list)
+    statuses: list[dict[str, Any]] = field(default_factory=list)
+    seen_ads: set[int] = field(default_factory=set)
+    sightings: list[dict[str, Any]] = field(default_factory=list)
+    ad_photos: list[dict[str, int]] = field(default_factory=list)
+    owner_updates: set[str] = field(default_factory=set)
+    cache: list[tuple[str, CacheRecord]] = field(default_factory=list)
+    photos: list[WorkItem] = field(default_factory=list)
+    _linked: set[tuple[int, int]] = field(default_factory=set)
+
+    def link(self, ad_id: int, photo_id: int) -> None:
+        if (ad_id, photo_id) not in self._linked:
+            self._linked.add((ad_id, photo_id))
+            self.ad_photos.append({"ad_id": ad_id, "photo_id": photo_id})
+
+
 class CrawlStore:
     def __init__(self, db: Database, run_id: int, now: datetime, removed_after: int, fetch_photos: bool = True) -> None:
         self.db = db
@@ -100,6 +128,8 @@ class CrawlStore:
         self.cache: dict[str, CacheRecord] = {}
         self.frontier_urls: set[str] = set()
         self.sighted: set[int] = set()
+        self.photo_owners: dict[str, list[int]] = {}  # pending photo URL -> ads that show it
+        self.cached_urls: set[str] = set()  # URLs with a row in http_cache
 
     # ---- run and source setup ------------------------------------------------------------
 
@@ -139,11 +169,11 @@ class CrawlStore:
             session.flush()
             state = SourceState(config=config, id=source.id, region=region)
             rows = session.execute(
-                select(Ad.id, Ad.external_id, AdVersion.content_hash)
+                select(Ad.id, Ad.external_id, AdVersion.content_hash, Ad.city)
                 .outerjoin(AdVersion, AdVersion.id == Ad.current_version_id)
                 .where(Ad.source_id == source.id)
             )
-            state.known_ads = {external: KnownAd(ad_id, content_hash) for ad_id, external, content_hash in rows}
+            state.known_ads = {external: KnownAd(ad_id, digest, city) for ad_id, external, digest, city in rows}
             state.failed_listings = (
                 session.scalar(
                     select(FrontierEntry.id)
@@ -175,6 +205,7 @@ class CrawlStore:
                 )
             ):
                 self.cache[url] = CacheRecord(etag, modified, content_hash, meta)
+                self.cached_urls.add(url)
             self.sighted = set(session.scalars(select(Sighting.ad_id).where(Sighting.scan_run_id == self.run_id)))
             for source_id, url, kind, status, meta in session.execute(
                 select(
@@ -189,7 +220,10 @@ class CrawlStore:
             ):
                 self.frontier_urls.add(url)
                 if status == "pending" and source_id in names:
-                    pending.append(WorkItem(names[source_id], url, kind, dict(meta or {})))
+                    item = WorkItem(names[source_id], url, kind, dict(meta or {}))
+                    if kind == "photo":
+                        item.meta["ad_ids"] = self.photo_owners[url] = list(item.meta.get("ad_ids", []))
+                    pending.append(item)
         return pending
 
     # ---- applying outcomes ---------------------------------------------------------------
@@ -216,55 +250,132 @@ class CrawlStore:
         return fresh
 
     def _insert(self, session: Session, items: list[WorkItem]) -> None:
-        for item in items:
-            session.add(
-                FrontierEntry(
-                    scan_run_id=self.run_id,
-                    source_id=self.sources[item.source].id,
-                    url=item.url,
-                    kind=item.kind,
-                    status="pending",
-                    meta=item.meta,
-                    discovered_at=utcnow(),
-                )
-            )
+        if items:
+            now = utcnow()
+            rows = [
+                {
+                    "scan_run_id": self.run_id,
+                    "source_id": self.sources[item.source].id,
+                    "url": item.url,
+                    "kind": item.kind,
+                    "status": "pending",
+                    "attempts": 0,
+                    "meta": item.meta,
+                    "discovered_at": now,
+                }
+                for item in items
+            ]
+            session.execute(insert(FRONTIER), rows)
 
     def apply(self, batch: list[Outcome], stats: CrawlStats, *, save_stats: bool = False) -> list[WorkItem]:
-        """Apply outcomes in order in one transaction, counting into `stats`; returns new photos to fetch."""
-        fresh: list[WorkItem] = []
-        with self.db.session() as session:
+        """Apply outcomes in order in one transaction, counting into `stats`; returns new photos to fetch.
+
+        Rows are written with executemany statements at the end of the batch (frontier inserts
+        before status updates, so an entry found and finished in one batch ends up finished).
+        """
+        writes = _BatchWrites()
+        with self.db.session() as session, session.no_autoflush:
             photo_urls = [url for outcome in batch if outcome.ad for url in outcome.ad.photos]
             known_photos = self._photo_ids(session, photo_urls)
             for outcome in batch:
                 state = self.sources[outcome.item.source]
                 source_stats = stats.source(state.config.name)
-                self._insert(session, outcome.discovered)
+                writes.frontier.extend(outcome.discovered)
                 for external_id, listing_url, city in outcome.seen:
                     known = state.known_ads.get(external_id)
                     if known is not None:
-                        self._sight(session, known.id, listing_url, city)
+                        self._sight(writes, known, listing_url, city)
                         source_stats.unchanged_ads += 1
                 if outcome.ad is not None:
-                    fresh.extend(self._store_ad(session, state, outcome, known_photos, source_stats))
+                    self._store_ad(session, writes, state, outcome, known_photos, source_stats)
                 if outcome.photo is not None:
-                    self._store_photo(session, outcome.item, *outcome.photo)
+                    self._store_photo(session, writes, outcome.item, *outcome.photo)
                 if outcome.cache is not None:
-                    self._store_cache(session, *outcome.cache)
-                session.execute(
-                    update(FrontierEntry)
-                    .where(FrontierEntry.scan_run_id == self.run_id, FrontierEntry.url == outcome.item.url)
-                    .values(
-                        status=outcome.status,
-                        error=outcome.error,
-                        done_at=utcnow(),
-                        attempts=FrontierEntry.attempts + 1,
-                    )
-                )
+                    writes.cache.append(outcome.cache)
+                writes.statuses.append({"u": outcome.item.url, "s": outcome.status, "e": outcome.error})
                 if outcome.status == "failed" and outcome.item.kind == "listing":
                     state.failed_listings += 1
+            session.flush()
+            self._write(session, writes)
             if save_stats:
                 self._save_stats(session, stats)
-        return fresh
+        return writes.photos
+
+    def _write(self, session: Session, writes: _BatchWrites) -> None:
+        self._insert(session, writes.frontier)
+        frontier = FRONTIER
+        this_run = frontier.c.scan_run_id == self.run_id
+        inserted = {item.url for item in writes.frontier}
+        owner_updates = [
+            {"u": url, "m": {"ad_ids": self.photo_owners[url]}}
+            for url in writes.owner_updates - inserted
+            if url in self.photo_owners
+        ]
+        if owner_updates:
+            meta = bindparam("m", type_=frontier.c.meta.type)
+            statement = update(frontier).where(this_run, frontier.c.url == bindparam("u")).values(meta=meta)
+            session.execute(statement, owner_updates)
+        if writes.statuses:
+            done_at = utcnow()
+            statement = (
+                update(frontier)
+                .where(this_run, frontier.c.url == bindparam("u"))
+                .values(status=bindparam("s"), error=bindparam("e"), done_at=done_at, attempts=frontier.c.attempts + 1)
+            )
+            session.execute(statement, writes.statuses)
+        ads = ADS
+        if writes.seen_ads:
+            statement = (
+                update(ads)
+                .where(ads.c.id == bindparam("i"))
+                .values(last_seen_at=self.now, missing_scans=0, removed_at=None)
+            )
+            session.execute(statement, [{"i": ad_id} for ad_id in writes.seen_ads])
+        if writes.sightings:
+            session.execute(insert(SIGHTINGS), writes.sightings)
+        if writes.ad_photos:
+            linked = AD_PHOTOS
+            ad_ids = {row["ad_id"] for row in writes.ad_photos}
+            existing = set(
+                session.execute(select(linked.c.ad_id, linked.c.photo_id).where(linked.c.ad_id.in_(ad_ids))).tuples()
+            )
+            rows = [
+                {**row, "first_seen_at": self.now}
+                for row in writes.ad_photos
+                if (row["ad_id"], row["photo_id"]) not in existing
+            ]
+            if rows:
+                session.execute(insert(linked), rows)
+        self._write_cache(session, writes.cache)
+
+    def _write_cache(self, session: Session, entries: list[tuple[str, CacheRecord]]) -> None:
+        new_rows: list[dict[str, Any]] = []
+        changed_rows: list[dict[str, Any]] = []
+        for url, record in entries:
+            self.cache[url] = record
+            row = {
+                "b_url": url,
+                "b_etag": record.etag,
+                "b_modified": record.last_modified,
+                "b_hash": record.content_hash,
+                "b_meta": record.meta,
+            }
+            (changed_rows if url in self.cached_urls else new_rows).append(row)
+            self.cached_urls.add(url)
+        values = {
+            "etag": bindparam("b_etag"),
+            "last_modified": bindparam("b_modified"),
+            "content_hash": bindparam("b_hash"),
+            "meta": bindparam("b_meta", type_=HTTP_CACHE.c.meta.type),
+            "status": 200,
+            "fetched_at": self.now,
+        }
+        if new_rows:
+            session.execute(insert(HTTP_CACHE).values(url=bindparam("b_url"), **values), new_rows)
+        if changed_rows:
+            session.execute(
+                update(HTTP_CACHE).where(HTTP_CACHE.c.url == bindparam("b_url")).values(**values), changed_rows
+            )
 
     def _photo_ids(self, session: Session, urls: list[str]) -> dict[str, int]:
         if not urls:
@@ -274,120 +385,116 @@ class CrawlStore:
             for photo_id, url in session.execute(select(Photo.id, Photo.url).where(Photo.url.in_(set(urls))))
         }
 
-    def _sight(self, session: Session, ad_id: int, listing_url: str, city: str | None) -> None:
-        ad = session.get(Ad, ad_id)
-        assert ad is not None
-        ad.last_seen_at = self.now
-        ad.missing_scans = 0
-        ad.removed_at = None
-        if ad_id not in self.sighted:
-            self.sighted.add(ad_id)
-            session.add(
-                Sighting(
-                    ad_id=ad_id,
-                    scan_run_id=self.run_id,
-                    seen_at=self.now,
-                    listing_url=listing_url[:1000],
-                    city=city or ad.city,
-                )
+    def _sight(self, writes: _BatchWrites, known: KnownAd, listing_url: str, city: str | None) -> None:
+        writes.seen_ads.add(known.id)
+        if known.id not in self.sighted:
+            self.sighted.add(known.id)
+            writes.sightings.append(
+                {
+                    "ad_id": known.id,
+                    "scan_run_id": self.run_id,
+                    "seen_at": self.now,
+                    "listing_url": listing_url[:1000],
+                    "city": city or known.city,
+                }
             )
 
     def _store_ad(
         self,
         session: Session,
+        writes: _BatchWrites,
         state: SourceState,
         outcome: Outcome,
         known_photos: dict[str, int],
         stats: SourceStats,
-    ) -> list[WorkItem]:
+    ) -> None:
         record = outcome.ad
         assert record is not None
         listing_url = str(outcome.item.meta.get("listing_url", ""))
         listing_city = outcome.item.meta.get("city")
         if not state.region.contains(record.city or listing_city):
             stats.outside_region += 1
-            return []
+            return
         content_hash = record.content_hash
+        ads = ADS
         known = state.known_ads.get(record.external_id)
         if known is None:
-            ad = Ad(
-                source_id=state.id,
-                external_id=record.external_id[:200],
-                url=record.url[:1000],
-                first_seen_at=self.now,
-                last_seen_at=self.now,
-                city=record.city,
-            )
-            session.add(ad)
-            session.flush()
-            known = KnownAd(ad.id, None)
-            state.known_ads[record.external_id] = known
-            stats.new_ads += 1
-        else:
-            found = session.get(Ad, known.id)
-            assert found is not None
-            ad = found
-            if known.content_hash == content_hash:
-                stats.unchanged_ads += 1
-            else:
-                stats.changed_ads += 1
-        if known.content_hash != content_hash:
-            version_id = session.scalar(
-                select(AdVersion.id).where(AdVersion.ad_id == ad.id, AdVersion.content_hash == content_hash)
-            )
-            if version_id is None:
-                version = AdVersion(
-                    ad_id=ad.id,
-                    scan_run_id=self.run_id,
-                    content_hash=content_hash,
-                    fetched_at=self.now,
-                    title=record.title,
-                    text=record.text,
-                    fields=record.fields,
+            ad_id = session.execute(
+                insert(ads)
+                .values(
+                    source_id=state.id,
+                    external_id=record.external_id[:200],
+                    url=record.url[:1000],
+                    first_seen_at=self.now,
+                    last_seen_at=self.now,
+                    missing_scans=0,
+                    city=record.city,
                 )
-                session.add(version)
-                session.flush()
-                version_id = version.id
-            ad.current_version_id = version_id
+                .returning(ads.c.id)
+            ).scalar_one()
+            known = state.known_ads[record.external_id] = KnownAd(ad_id, None, record.city)
+            stats.new_ads += 1
+        elif known.content_hash == content_hash:
+            stats.unchanged_ads += 1
+        else:
+            stats.changed_ads += 1
+        changes: dict[str, Any] = {"url": record.url[:1000]}
+        if record.city:
+            changes["city"] = known.city = record.city
+        if known.content_hash != content_hash:
+            changes["current_version_id"] = self._version(session, known.id, record, content_hash)
             known.content_hash = content_hash
-        ad.url = record.url[:1000]
-        ad.city = record.city or ad.city
-        self._sight(session, ad.id, listing_url, listing_city or record.city)
+        session.execute(update(ads).where(ads.c.id == known.id).values(**changes))
+        self._sight(writes, known, listing_url, listing_city or record.city)
         photos = []
         for url in record.photos if self.fetch_photos else []:
             photo_id = known_photos.get(url)
+            if photo_id is None and url in self.frontier_urls and url not in self.photo_owners:
+                photo_id = session.scalar(select(Photo.id).where(Photo.url == url))  # fetched earlier this run
             if photo_id is not None:
-                self._link_photo(session, ad.id, photo_id)
-            else:
-                photos.append(WorkItem(state.config.name, url, "photo", {"ad_ids": [ad.id]}))
+                writes.link(known.id, photo_id)
+            elif url in self.photo_owners:  # waiting in this run's frontier: one more ad shows it
+                if known.id not in self.photo_owners[url]:
+                    self.photo_owners[url].append(known.id)
+                    writes.owner_updates.add(url)
+            elif url not in self.frontier_urls:
+                owners = self.photo_owners.setdefault(url, [known.id])
+                photos.append(WorkItem(state.config.name, url, "photo", {"ad_ids": owners}))
         fresh = self.claim(photos)
-        self._insert(session, fresh)
-        for item in photos:
-            if item not in fresh:  # already in this run's frontier: the photo entry learns one more ad
-                self._add_photo_owner(session, item.url, ad.id)
-        return fresh
+        writes.frontier.extend(fresh)
+        writes.photos.extend(fresh)
 
-    def _add_photo_owner(self, session: Session, url: str, ad_id: int) -> None:
-        entry = session.scalar(
-            select(FrontierEntry).where(FrontierEntry.scan_run_id == self.run_id, FrontierEntry.url == url)
+    def _version(self, session: Session, ad_id: int, record: AdRecord, content_hash: str) -> int:
+        """The version with this content: an earlier one the ad returns to, or a new one."""
+        versions = VERSIONS
+        existing = session.scalar(
+            select(versions.c.id).where(versions.c.ad_id == ad_id, versions.c.content_hash == content_hash)
         )
-        if entry is None:
-            return
-        if entry.status == "pending":
-            owners = list((entry.meta or {}).get("ad_ids", []))
-            if ad_id not in owners:
-                entry.meta = {**(entry.meta or {}), "ad_ids": [*owners, ad_id]}
-        else:
-            photo_id = session.scalar(select(Photo.id).where(Photo.url == url))
-            if photo_id is not None:
-                self._link_photo(session, ad_id, photo_id)
-
-    def _link_photo(self, session: Session, ad_id: int, photo_id: int) -> None:
-        if session.get(AdPhoto, (ad_id, photo_id)) is None:
-            session.add(AdPhoto(ad_id=ad_id, photo_id=photo_id, first_seen_at=self.now))
+        if existing is not None:
+            return int(existing)
+        statement = (
+            insert(versions)
+            .values(
+                ad_id=ad_id,
+                scan_run_id=self.run_id,
+                content_hash=content_hash,
+                fetched_at=self.now,
+                title=record.title,
+                text=record.text,
+                fields=record.fields,
+            )
+            .returning(versions.c.id)
+        )
+        return int(session.execute(statement).scalar_one())
 
     def _store_photo(
-        self, session: Session, item: WorkItem, hashes: PhotoHashes | None, error: str | None, content: bytes | None
+        self,
+        session: Session,
+        writes: _BatchWrites,
+        item: WorkItem,
+        hashes: PhotoHashes | None,
+        error: str | None,
+        content: bytes | None,
     ) -> None:
         photo = session.scalar(select(Photo).where(Photo.url == item.url))
         if photo is None:
@@ -399,21 +506,8 @@ class CrawlStore:
             photo.sha256, photo.phash, photo.dhash = hashes.sha256, hashes.phash, hashes.dhash
             photo.phash_mirror, photo.width, photo.height = hashes.phash_mirror, hashes.width, hashes.height
         session.flush()
-        entry_meta = session.scalar(
-            select(FrontierEntry.meta).where(FrontierEntry.scan_run_id == self.run_id, FrontierEntry.url == item.url)
-        )
-        for ad_id in (entry_meta or item.meta).get("ad_ids", []):
-            self._link_photo(session, int(ad_id), photo.id)
-
-    def _store_cache(self, session: Session, url: str, record: CacheRecord) -> None:
-        self.cache[url] = record
-        entry = session.get(HttpCacheEntry, url)
-        if entry is None:
-            entry = HttpCacheEntry(url=url, fetched_at=self.now)
-            session.add(entry)
-        entry.etag, entry.last_modified = record.etag, record.last_modified
-        entry.content_hash, entry.meta = record.content_hash, record.meta
-        entry.status, entry.fetched_at = 200, self.now
+        for ad_id in self.photo_owners.pop(item.url, None) or item.meta.get("ad_ids", []):
+            writes.link(int(ad_id), photo.id)
 
     def _save_stats(self, session: Session, stats: CrawlStats) -> None:
         run = session.get(ScanRun, self.run_id)

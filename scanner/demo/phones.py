@@ -58,14 +58,31 @@ def _groups(digits: str, sizes: tuple[int, ...]) -> list[str]:
     return [part for part in parts if part]
 
 
+def dialable(e164: str) -> str:
+    """The digits a writer starts from: 06... for Dutch numbers, 0032... for Belgian ones.
+
+    A Belgian mobile in national form (0495 ...) is also a valid Dutch number (0495 is the Weert
+    area code), so the ads of a Dutch-language site write Belgian numbers with the country code.
+    """
+    return national(e164) if e164.startswith("+31") else "00" + e164[1:]
+
+
 def plain(e164: str, rng: Rng) -> str:
-    return rng.choice([national(e164), e164, national(e164)])
+    return rng.choice([dialable(e164), e164, dialable(e164)])
 
 
 def separators(e164: str, rng: Rng) -> str:
-    local = national(e164)
     rest = e164[3:]
-    be = e164.startswith("+32")
+    if e164.startswith("+32"):
+        return rng.choice(
+            [
+                f"+32 {rest[:3]} {rest[3:5]} {rest[5:7]} {rest[7:]}",
+                f"0032 {rest[:3]} {rest[3:]}",
+                f"+32 (0){rest[:3]}/{rest[3:5]}.{rest[5:7]}.{rest[7:]}",
+                f"+32-{rest[:3]}-{rest[3:]}",
+            ]
+        )
+    local = national(e164)
     forms = [
         local[:2] + "-" + local[2:],
         " ".join(_groups(local, (2, 2, 2, 2, 2))),
@@ -77,8 +94,6 @@ def separators(e164: str, rng: Rng) -> str:
         f"+{e164[1:3]} {rest[0]} {' '.join(_groups(rest[1:], (2, 2, 2, 2)))}",
         " ".join(local),
     ]
-    if be:
-        forms += [f"{local[:4]} {local[4:6]} {local[6:8]} {local[8:]}", f"{local[:4]}/{local[4:]}"]
     return rng.choice(forms)
 
 
@@ -89,7 +104,7 @@ def whatsapp_link(e164: str, rng: Rng) -> str:
 
 def spelled(e164: str, rng: Rng) -> str:
     """Digits as words, Dutch, English or mixed with plain digits ("nul6 1two3 ...")."""
-    local = national(e164)
+    local = dialable(e164)
     mode = rng.choice(["nl", "en", "mixed", "mixed"])
     words = []
     for digit in local:
@@ -105,20 +120,20 @@ def spelled(e164: str, rng: Rng) -> str:
 
 
 def keycaps(e164: str, rng: Rng) -> str:
-    local = national(e164)
+    local = dialable(e164)
     gap = rng.choice(["", " "])
     return gap.join(digit + KEYCAP for digit in local)
 
 
 def fullwidth(e164: str, rng: Rng) -> str:
-    local = national(e164)
+    local = dialable(e164)
     text = "".join(chr(0xFF10 + int(digit)) for digit in local)
     return text[:2] + rng.choice(["", "－", " "]) + text[2:]
 
 
 def lookalikes(e164: str, rng: Rng) -> str:
     """Some digits replaced by letters that look like them: O6-I2345678."""
-    local = national(e164)
+    local = dialable(e164)
     out = []
     for digit in local:
         options = LOOKALIKES.get(digit)
@@ -132,7 +147,7 @@ def lookalikes(e164: str, rng: Rng) -> str:
 
 def split_lines(e164: str, rng: Rng) -> str:
     """The number broken in two: over two lines, or around a few words."""
-    local = national(e164)
+    local = dialable(e164)
     cut = rng.choice([4, 6])
     head, tail = local[:cut], local[cut:]
     glue = rng.choice(

@@ -41,12 +41,8 @@ def format_phone_field(e164: str, site: str) -> str:
     """How a site prints the number in its phone field (the way each country groups its digits)."""
     local = "0" + e164[3:]
     rest = e164[3:]
-    if e164.startswith("+32"):  # Belgian mobile: 0470 12 34 56
-        return (
-            f"{local[:4]} {local[4:6]} {local[6:8]} {local[8:]}"
-            if site == "rozewereld"
-            else (f"+32 {rest[:3]} {rest[3:5]} {rest[5:7]} {rest[7:]}")
-        )
+    if e164.startswith("+32"):  # with the country code: 0495 ... alone would read as a Dutch number
+        return f"+32 {rest[:3]} {rest[3:5]} {rest[5:7]} {rest[7:]}"
     if e164.startswith("+316"):
         return local[:2] + "-" + local[2:] if site == "rozewereld" else f"+31 {rest[0]} {rest[1:5]} {rest[5:]}"
     return local[:3] + "-" + local[3:] if site == "rozewereld" else f"+31 {rest[:2]} {rest[2:5]} {rest[5:]}"

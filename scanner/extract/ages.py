@@ -83,7 +83,10 @@ def _patterns(num: str) -> _Patterns:
             r"\s+(?:net\s+|pas\s+|just\s+|only\s+|nog maar\s+)?"
             rf"(?P<nums>{num}){_NOT_MEASURE}"
         ),
-        name_bracket=re.compile(rf"\b(?P<name>[a-z]{{2,}})\s*\(\s*(?P<nums>{num})\s*(?:j|jr|jaar|y|yo|yrs)?\s*\)"),
+        name_bracket=re.compile(
+            rf"\b(?P<name>[a-z]{{2,}})\s*\(\s*(?P<nums>{num}(?:{_LIST_SEPARATOR}{num})*)\s*(?:j|jr|jaar|y|yo|yrs)?\s*\)"
+            r"(?!\s*(?:min|uur|u\b|h\b|hour|euro|eur|€|cm|kg|%|x\b))"
+        ),
         name_number=re.compile(
             rf"\b(?P<name>[a-z]{{2,}})(?P<comma>,)?\s+(?P<nums>{num})"
             r"(?=\s*(?:[,.!;)|]|-\s|\ben\b|\band\b|&|\n|$))"
@@ -105,7 +108,8 @@ _NOT_AGE_AFTER = re.compile(
 )
 _NAME_STOP = {
     "min", "minuten", "uur", "euro", "eur", "nr", "no", "cm", "kg", "tel", "foto", "photos", "fotos", "pics", "maat",
-    "maatje", "bh", "confectie", "kledingmaat", "schoenmaat", "gewicht", "lengte", "weight", "height",
+    "maatje", "bh", "confectie", "kledingmaat", "schoenmaat", "gewicht", "lengte", "weight", "height", "prijzen",
+    "prijs", "prices", "price", "rates", "rate", "tarief", "tarieven", "kosten", "nacht", "night", "hour", "kamer",
     "size", "cup", "kamer", "room", "huisnummer", "nummer", "number", "top", "bus", "lijn", "tram", "postcode", "van",
     "tot", "om", "vanaf", "januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
     "oktober", "november", "december", "january", "february", "march", "may", "june", "july", "august", "october",
@@ -184,8 +188,8 @@ def _find_in(view: Normalized, patterns: _Patterns, begin: int, stop: int, found
         if strong or match.group("comma"):
             _add_ages(view, match, found, check_after=False)
     for match in patterns.name_bracket.finditer(text, begin, stop):
-        start, _ = view.span(match.start("name"), match.end("name"))
-        if match.group("name") in _NAME_STOP or not view.original[start : start + 1].isupper():
+        # "Anna (21)", "student (19)", "2 vriendinnen (20 en 22)": a word, then ages in brackets
+        if match.group("name") in _NAME_STOP:
             continue
         _add_ages(view, match, found, check_after=False)
 

@@ -9,9 +9,10 @@ The gazetteer ships as data in `scanner/extract/data/` (sources in its README):
 - `cities_be.csv`: Belgian cities under their Dutch names, with their province;
 - `aliases.csv`: other names (The Hague, 's-Gravenhage, Den Bosch, Antwerp, Bruxelles).
 
-`find_places(view)` matches every name as a whole word with one compiled alternation. Names that are
-also ordinary words ("Best", "Goes", "Buren", "Putten", "Leiden", "Namen") count only when they are
-capitalised and follow a place cue ("in Best", "regio Goes"). `lookup(name)` and
+`find_places(view)` looks every word up in one dictionary of names (multi-word names are checked word
+by word). Names that are also ordinary words ("Best", "Goes", "Buren", "Putten", "Namen") count only
+when they are capitalised and follow a place cue ("in Best", "regio Goes", "Delft - Best"); names that
+are rare words ("Leiden", "Hoorn", "Ede") count when capitalised. `lookup(name)` and
 `places_in_region(names)` let the crawler keep only ads in the configured region.
 """
 
@@ -33,16 +34,19 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 # Place names that are also common Dutch or English words.
 AMBIGUOUS = frozenset(
     {
-        "best", "goes", "ede", "epe", "oss", "putten", "buren", "duiven", "sluis", "beek", "bergen", "stein", "laren",
-        "hoorn", "huizen", "kampen", "leiden", "borne", "doorn", "horst", "voorst", "dieren", "westland", "waterland",
-        "luik", "namen", "velp", "elst", "goor", "roden", "asten", "lopik", "wierden", "heerde", "delft", "weert",
-        "altena", "zundert", "dongen", "beesel", "brummen", "hulst", "veere", "edam", "mokum", "adam", "tiel", "urk",
-        "dh", "db",
+        "best", "goes", "putten", "buren", "duiven", "beek", "bergen", "stein", "laren", "borne", "voorst", "dieren",
+        "westland", "waterland", "luik", "namen", "asten", "lopik", "wierden", "heerde", "altena", "zundert",
+        "dongen", "beesel", "brummen", "hulst", "veere", "dh", "db",
     }
+)  # fmt: skip
+# Place names that are rare as words but are words: they count when capitalised, with or without a place word.
+CAPITALISED = frozenset(
+    {"leiden", "delft", "weert", "hoorn", "kampen", "huizen", "sluis", "velp", "elst", "goor", "roden", "horst",
+     "doorn", "ede", "epe", "oss", "edam", "tiel"}
 )  # fmt: skip
 _CUE = re.compile(
     r"(?:\b(?:in|te|uit|bij|nabij|naar|near|omgeving|regio|rond|around|from|centrum|center|centre|visiting|"
-    r"gemeente|stad|plaats|locatie|location|woonplaats|city|tour)|[#@(|,/])\s*[:\-]?\s*$"
+    r"gemeente|stad|plaats|locatie|location|woonplaats|city|tour)|[#@(|,/\-])\s*[:\-]?\s*$"
 )
 
 
@@ -164,10 +168,10 @@ def find_places(view: Normalized, *, field: bool = False) -> list[PlaceMatch]:
         start, stop = view.span(begin, end)
         surface = view.original[start:stop]
         folded = "".join(word for word, _, _ in tokens[index - length : index])
-        if folded in AMBIGUOUS and not field:
+        if (folded in AMBIGUOUS or folded in CAPITALISED) and not field:
             if not surface[:1].isupper() or (surface.isupper() and len(surface) > 3):
                 continue
-            if not _CUE.search(view.text[max(0, begin - 25) : begin]):
+            if folded in AMBIGUOUS and not _CUE.search(view.text[max(0, begin - 25) : begin]):
                 continue
         previous = found[-1] if found else None
         district = (

@@ -29,6 +29,9 @@ class TermMatch:
     text: str
 
 
+_NEGATION = re.compile(r"\b(?:geen|no|niet|not|nooit|never|without|zonder|kein|keine|pas de)\s+(?:\w+\s+)?$")
+
+
 class Lexicon:
     """Terms with their patterns; a pattern runs only when one of its trigger substrings is in the text.
 
@@ -38,7 +41,8 @@ class Lexicon:
     alternation of the triggered ones.)
     """
 
-    def __init__(self, entries: list[tuple[str, str, tuple[str, ...], str]]) -> None:
+    def __init__(self, entries: list[tuple[str, str, tuple[str, ...], str]], *, negatable: bool = False) -> None:
+        self.negatable = negatable  # "geen anaal", "no kissing": a term right after a negation is left out
         self.entries = [
             (term, group, frozenset(triggers), re.compile(pattern)) for term, group, triggers, pattern in entries
         ]
@@ -56,6 +60,8 @@ class Lexicon:
             if triggers.isdisjoint(hits):
                 continue
             for match in pattern.finditer(text):
+                if self.negatable and _NEGATION.search(text, max(0, match.start() - 16), match.start()):
+                    continue
                 start, end = view.span(*match.span())
                 found.append(TermMatch(term, group, start, end, view.original[start:end]))
         # a term inside a longer one ("pijpen" in "pijpen zonder") is the same evidence: keep the longer
@@ -108,7 +114,8 @@ SERVICES = Lexicon(
         ("tongzoenen", "standard", ("zoenen", "french"), r"\btong\s?zoenen\b|\bfrench\s+kiss(?:ing)?\b|\bzoenen\b"),
         ("striptease", "standard", ("strip", "lapdance"), r"\bstrip\s?tease\b|\blapdance\b"),
         ("rollenspel", "standard", ("rollenspel", "role"), r"\brollenspel(?:len)?\b|\brole\s?play\b"),
-    ]
+    ],
+    negatable=True,
 )  # fmt: skip
 AVAILABILITY = Lexicon(
     [

@@ -163,7 +163,8 @@ def summarise(group: Sequence[AdRecord], links: Sequence[LinkEdge]) -> dict[str,
     cities = Counter(record.city for record in group if record.city)
     strong_kinds = Counter(link.kind for link in links)
     texts = [record.text for record in sorted(group, key=lambda record: record.ad_id) if record.text.strip()]
-    template = extract_template(texts) if strong_kinds.get("text") else None
+    # One writer's frame shows even when the texts vary too much to be near-duplicates.
+    template = extract_template(texts)
     movement = movement_from_sightings(sighting for record in group for sighting in record.sightings)
     return {
         "size": len(group),

@@ -235,6 +235,8 @@ def test_phone_fields_parse_to_a_true_phone(default_world: World) -> None:
     assert {ad.site for ad in shown} == {"rozewereld", "nachtlicht"}
     for ad in shown:
         parsed = phonenumbers.parse(ad.phone_field, "NL")
+        if not phonenumbers.is_valid_number(parsed):  # a Belgian number in national form
+            parsed = phonenumbers.parse(ad.phone_field, "BE")
         assert phonenumbers.is_valid_number(parsed), ad.phone_field
         e164 = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
         assert e164 in truth[ad.key].phones

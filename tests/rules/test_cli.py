@@ -6,7 +6,14 @@ import json
 import shutil
 from pathlib import Path
 
+from sqlalchemy import select
+
+from scanner.db import Database
+from scanner.db.models import AuditEntry
+from scanner.rules import apply_rules
+from scanner.settings import Settings
 from tests.conftest import CliRun
+from tests.rules.test_store import build
 
 PACK = Path(__file__).resolve().parents[2] / "rules"
 INVALID = Path(__file__).parent / "data" / "invalid"
@@ -57,3 +64,16 @@ def test_a_broken_pack_is_one_error_line_with_a_hint(run_cli: CliRun, tmp_path: 
     result = run_cli("rules", "list", "--rules-dir", str(tmp_path))
     assert result.exit_code == 7
     assert "missing-list.yaml:18:13: R012" in result.output and "scanner rules validate" in result.output
+
+
+def test_explain_a_stored_ad_is_audited(run_cli: CliRun, db: Database, settings: Settings) -> None:
+    world = build(db)
+    settings.paths.rules_dir = str(PACK)
+    apply_rules(db, settings)
+    result = run_cli("rules", "explain", str(world.ads["anna"]), "--rules-dir", str(PACK))
+    assert result.exit_code == 0, result.output
+    assert "youth-language" in result.output and "shared-phone-names (cross-ad" in result.output
+    with db.session() as session:
+        entry = session.scalars(select(AuditEntry)).one()
+    assert (entry.command, entry.action, entry.details) == ("rules explain", "read", {"ad_id": world.ads["anna"]})
+    assert run_cli("rules", "explain", "999999", "--rules-dir", str(PACK)).exit_code == 10
