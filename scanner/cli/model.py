@@ -29,9 +29,14 @@ def model() -> None:
     """
 
 
+def _check_one_source(from_reviews: bool, jsonl: Path | None, demo_world: bool) -> None:
+    if from_reviews + (jsonl is not None) + demo_world > 1:
+        raise InputError(
+            "choose one source of labels", context="--from-reviews, --jsonl, --demo-world", hint="give only one"
+        )
+
+
 def _training_set(app: App, jsonl: Path | None, demo_world: bool, seed: int, days: int) -> TrainingSet:
-    if jsonl is not None and demo_world:
-        raise InputError("choose one source of labels", context="--jsonl, --demo-world", hint="give only one")
     if jsonl is not None:
         from scanner.model.sources import from_jsonl
 
@@ -111,6 +116,7 @@ def train(
     from scanner.model.io import save_model
     from scanner.model.train import TrainingOptions
 
+    _check_one_source(from_reviews, jsonl, demo_world)
     data = _training_set(app, jsonl, demo_world, seed, days)
     name = name or ("bootstrap" if demo_world else "local")
     path = output or Path(app.settings.paths.models_dir) / f"{name}.skops"
@@ -170,9 +176,10 @@ def evaluate(
     path = model_path or resolve_model_path(app.settings.model.path)
     if path is None:
         raise ModelError("no model to evaluate", context="model.path", hint="train one with `scanner model train`")
+    _check_one_source(from_reviews, jsonl, demo_world)
     loaded = load_model(path, extra_trusted=app.settings.model.trusted_types)
     classes = None
-    if demo_world and jsonl is None:
+    if demo_world:
         from scanner.demo.world import WorldConfig
         from scanner.model.demo_data import demo_training_set
 

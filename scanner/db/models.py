@@ -214,7 +214,7 @@ class Link(Base):
     id: Mapped[IntPK]
     ad_a_id: Mapped[int] = mapped_column(ForeignKey("ads.id", ondelete="CASCADE"), index=True)
     ad_b_id: Mapped[int] = mapped_column(ForeignKey("ads.id", ondelete="CASCADE"), index=True)
-    kind: Mapped[str] = mapped_column(String(20))  # phone | email | handle | photo | text
+    kind: Mapped[str] = mapped_column(String(20))  # phone | email | handle | photo | text | movement
     strength: Mapped[float] = mapped_column(Float)
     evidence: Mapped[Json] = mapped_column(default=dict)
     created_at: Mapped[Timestamp]

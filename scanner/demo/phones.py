@@ -2,7 +2,7 @@
 
 Each writing style is a pure function of the number and a generator (`random.Random` or `Habit`), so
 the extraction stage can use them in property tests: `write_phone(e164, style, rng)` must always be
-read back as `e164`.
+read back as `e164`. Belgian numbers always keep their country code (+32 or 0032), see `dialable`.
 Styles are grouped by obscurity level, as in /work/shared/domain/PHONES.md §7.3:
 
     0 plain        0612345678, +31612345678

@@ -110,14 +110,14 @@ CITIES: tuple[City, ...] = (
         "Groningen",
         "NL",
         ("9711", "9723", "9741"),
-        ("groningen", "Stad", "Grunn"),
+        ("groningen", "Grunn"),
         ("Centrum", "Paddepoel", "Zuid"),
         4,
     ),
     City("Zwolle", "Overijssel", "NL", ("8011", "8022"), ("zwolle",), ("Centrum", "Stadshagen"), 2),
     City("Enschede", "Overijssel", "NL", ("7511", "7522"), ("enschede",), ("Centrum", "Roombeek"), 2),
     City("Arnhem", "Gelderland", "NL", ("6811", "6826"), ("arnhem",), ("Centrum", "Presikhaaf"), 3),
-    City("Nijmegen", "Gelderland", "NL", ("6511", "6534"), ("nijmegen", "Nijmeegs"), ("Centrum", "Dukenburg"), 3),
+    City("Nijmegen", "Gelderland", "NL", ("6511", "6534"), ("nijmegen", "NIJMEGEN"), ("Centrum", "Dukenburg"), 3),
     City("Maastricht", "Limburg", "NL", ("6211", "6222"), ("maastricht", "Mestreech"), ("Centrum", "Wyck"), 2),
     City(
         "Antwerpen",
@@ -130,7 +130,6 @@ CITIES: tuple[City, ...] = (
     ),
 )
 
-CITY_BY_NAME: dict[str, City] = {city.name: city for city in CITIES}
 PROVINCES: tuple[str, ...] = tuple(dict.fromkeys(city.province for city in CITIES))
 
 

@@ -58,7 +58,7 @@ def world_stats(world: World) -> dict[str, Any]:
         "ads_by_class": {cls: len(records) for cls, records in by_class.items()},
         "ads_by_site": dict(Counter(record.site for record in truth)),
         "live_per_day": {"min": min(live), "mean": round(mean(live), 1), "max": max(live)},
-        "live_share_by_class": {cls: round(100 * sum(live_by_class[cls]) / sum(live), 1) for cls in CLASSES},
+        "live_share_by_class": {cls: round(100 * sum(live_by_class[cls]) / max(1, sum(live)), 1) for cls in CLASSES},
         "advertisers": {
             "independent": len({r.advertiser_id for r in by_class["independent"]}),
             "network": len(networks),

@@ -60,7 +60,7 @@ class _Rendered:
     composed: Composed
 
 
-def _render(plan: Plan, index: int) -> _Rendered:
+def _render(plan: Plan, index: int, day: int = 0) -> _Rendered:
     version = plan.versions[index]
     composed = compose(version.spec)
     ad = DemoAd(
@@ -77,6 +77,7 @@ def _render(plan: Plan, index: int) -> _Rendered:
         license_field=version.license_field,
         services=list(version.site_services),
         url_path=url_path(plan, plan.versions[0]),
+        day=day,
         version=index,
         province=version.city.province,
     )
@@ -141,6 +142,7 @@ class World:
     config: WorldConfig
     plans: list[Plan]
     _rendered: dict[tuple[str, int], _Rendered] = field(default_factory=dict, repr=False)
+    _by_key: dict[str, Plan] = field(default_factory=dict, repr=False)
 
     @classmethod
     def generate(cls, config: WorldConfig | None = None) -> World:
@@ -161,7 +163,10 @@ class World:
         return range(1, self.config.days + 1)
 
     def plan(self, key: str) -> Plan:
-        return next(plan for plan in self.plans if plan.key == key)
+        """The plan of an ad key (keys of the two sites never collide: `rw…` and `nl-…`)."""
+        if len(self._by_key) != len(self.plans):
+            self._by_key = {plan.key: plan for plan in self.plans}
+        return self._by_key[key]
 
     def ads_on(self, day: int) -> list[DemoAd]:
         """The ads visible on `day`, newest first, each with the content it shows that day."""
@@ -225,7 +230,7 @@ def stream_ads(seed: int, count: int) -> Iterator[tuple[DemoAd, TruthRecord]]:
             if not plan.days or produced >= count:
                 continue
             version_index, version = plan.version_on(plan.days[0])
-            rendered = _render(plan, version_index)
-            yield replace(rendered.ad, day=plan.days[0]), _truth(plan, [(version, rendered)], plan.days)
+            rendered = _render(plan, version_index, plan.days[0])
+            yield rendered.ad, _truth(plan, [(version, rendered)], plan.days)
             produced += 1
         index += 1

@@ -1,6 +1,6 @@
 """Ages of the advertised people, and words that suggest youth without giving an age.
 
-An age is a number from 14 to 79, written in digits or in Dutch or English words, tied to an age
+An age is a number from 13 to 79, written in digits or in Dutch or English words, tied to an age
 cue: a unit after it ("19 jaar", "19yo", "23-jarige", "22 years old", "25 ans"), a label before it
 ("age: 23", "leeftijd 21"), a first-person statement ("ik ben 20", "I'm 21"), "net 18 geworden",
 or a capitalised name with the age in brackets ("Anna (21)"). Lists give several ages
@@ -20,7 +20,7 @@ from scanner.extract.normalize import Normalized, windows
 from scanner.extract.numbers import TEENS_EN, TEENS_NL, TENS_EN, TENS_NL, UNITS_EN, UNITS_NL
 from scanner.extract.terms import Lexicon
 
-MIN_AGE = 14
+MIN_AGE = 13
 MAX_AGE = 79
 
 
@@ -110,7 +110,7 @@ _NAME_STOP = {
     "min", "minuten", "uur", "euro", "eur", "nr", "no", "cm", "kg", "tel", "foto", "photos", "fotos", "pics", "maat",
     "maatje", "bh", "confectie", "kledingmaat", "schoenmaat", "gewicht", "lengte", "weight", "height", "prijzen",
     "prijs", "prices", "price", "rates", "rate", "tarief", "tarieven", "kosten", "nacht", "night", "hour", "kamer",
-    "size", "cup", "kamer", "room", "huisnummer", "nummer", "number", "top", "bus", "lijn", "tram", "postcode", "van",
+    "size", "cup", "room", "huisnummer", "nummer", "number", "top", "bus", "lijn", "tram", "postcode", "van",
     "tot", "om", "vanaf", "januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
     "oktober", "november", "december", "january", "february", "march", "may", "june", "july", "august", "october",
     "dag", "day", "week", "ma", "di", "wo", "do", "vr", "za", "zo", "appartement", "flat", "unit", "verdieping",
@@ -157,6 +157,16 @@ def _add_ages(view: Normalized, match: re.Match[str], found: dict[int, AgeMatch]
         found.setdefault(start, AgeMatch(value, start, end, view.original[start:end]))
 
 
+_LINE_END = re.compile(r"[ \t!.]*(?:\n|$)")
+
+
+def _plausible_title_age(number: str, name: str) -> bool:
+    """ "Sexy Anna 23" at the end of a line: an age when the number is adult-like and the word no place."""
+    from scanner.extract.places import lookup
+
+    return number.isdigit() and 18 <= int(number) <= 60 and lookup(name) is None
+
+
 def find_ages(view: Normalized) -> list[AgeMatch]:
     """Stated ages in order of appearance, one per place in the text."""
     found: dict[int, AgeMatch] = {}
@@ -185,7 +195,8 @@ def _find_in(view: Normalized, patterns: _Patterns, begin: int, stop: int, found
             continue
         if match.group("nums") == "69":  # a sex position in a list of services, not an age
             continue
-        if strong or match.group("comma"):
+        at_line_end = _LINE_END.match(text, match.end())
+        if strong or match.group("comma") or (at_line_end and _plausible_title_age(match.group("nums"), name)):
             _add_ages(view, match, found, check_after=False)
     for match in patterns.name_bracket.finditer(text, begin, stop):
         # "Anna (21)", "student (19)", "2 vriendinnen (20 en 22)": a word, then ages in brackets

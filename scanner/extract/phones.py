@@ -100,7 +100,7 @@ def _token_digits(token: str) -> tuple[str, bool] | None:
     value = word_value(token)
     if value is not None:
         return value, True
-    if token == "o":
+    if token in ("o", "oh"):
         return "0", True
     has_digit = any(c.isdigit() for c in token)
     if not has_digit and not _WORDS_ONLY.fullmatch(token):

@@ -31,8 +31,11 @@ _AMOUNT = (
 )
 _AMOUNT_RE = re.compile(_AMOUNT)
 _CURRENCY_BEFORE = re.compile(r"(€|eur(?:o(?:'?s)?)?|\$|usd|£|gbp|chf)\s*$")
-_CURRENCY_AFTER = re.compile(r"\s*(?:,-{1,2}|\.-)?\s*(€|euro(?:'?s)?\b|eur?\b|\$|£|chf\b|pounds?\b)")
+_CURRENCY_AFTER = re.compile(r"\s*(?:,-{1,2}|\.-)?\s*(€|euro(?:'?s)?\b|eur?\b|\$|£|chf\b|pounds?\b|rozen\b|roses\b)")
 _NOT_MONEY_AFTER = re.compile(r"\s*(?:kg|kilo|cm|m\b|jaar|jr|yo|years|%|x\b|/\s*7|\+)")
+_PRICE_LABEL = re.compile(
+    r"\b(?:prijs|prijzen|price|prices|tarief|tarieven|rates?|kosten|donatie|donation)\s*[:=]?\s*$"
+)
 _AMOUNT_NEXT = re.compile(r"\s*\d")
 _WHOLE_EURO_AFTER = re.compile(r"\s*(?:,-{1,2}|\.-)(?!\d)")
 _RATE_AFTER = re.compile(
@@ -52,7 +55,7 @@ _CURRENCIES = {
     "usd": "USD",
     "£": "GBP",
 }
-_CURRENCIES |= {"gbp": "GBP", "chf": "CHF", "pound": "GBP", "pounds": "GBP"}
+_CURRENCIES |= {"gbp": "GBP", "chf": "CHF", "pound": "GBP", "pounds": "GBP", "rozen": "EUR", "roses": "EUR"}
 
 # Duration words, found token by token (one regex pass over a whole ad is what costs time).
 _MINUTE_UNITS = frozenset({"min", "mins", "minuten", "minutes", "minuut", "minuutjes", "m"})
@@ -214,7 +217,7 @@ def _money(view: Normalized, durations: list[_Duration]) -> list[tuple[Decimal, 
             currency, end = after_sign.group(1), after_sign.end()
         elif (after := _WHOLE_EURO_AFTER.match(text, end)) is not None:
             currency, end = "€", after.end()
-        elif _RATE_AFTER.match(text, end) is not None:
+        elif _RATE_AFTER.match(text, end) is not None or _PRICE_LABEL.search(text, max(0, start - 14), start):
             currency = "€"
         if currency is None:
             continue

@@ -1,9 +1,11 @@
 """The pure linking core: records in, links and networks out, no database.
 
-`link_records` runs the three link finders (identifiers, photos, text), joins ads over strong links
-into connected groups, keeps the groups with several people as networks and summarises each: people,
-names, phones, cities, link kinds, licence numbers (a licensed business is marked so that rules and
-scores do not read it as trafficking), the shared text template with its slots, and movement.
+`link_records` runs the link finders (identifiers, photos, text), weakens text shared by ads of one
+licensed business (its house style), adds `movement` links between groups that travel together,
+joins ads over strong links into connected groups, keeps the groups with several people as networks
+and summarises each: people, names, phones, cities, link kinds, licence numbers (a licensed business
+is marked so that rules and scores do not read it as trafficking), the shared text template with its
+slots, and movement.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from scanner.link.photos import photo_links
 from scanner.link.records import AdRecord, LinkEdge, LinkResult, NetworkGroup, Signature
 from scanner.link.templates import extract_template
 from scanner.link.text import text_links
+from scanner.link.unionfind import UnionFind
 from scanner.settings import LinkingSettings
 
 MAX_LISTED = 20  # names, phones and cities listed in a summary
@@ -79,7 +82,7 @@ def link_records(
     if summaries:
         member_links = _links_by_network(networks, links)
         for network, inner in zip(networks, member_links, strict=True):
-            network.summary = summarise([by_id[ad] for ad in network.members], inner)
+            network.summary = summarise([by_id[ad] for ad in network.members], inner, settings.link_min_strength)
     timings["networks"] = time.perf_counter() - started
     stats["links"] = dict(Counter(link.kind for link in links))
     stats["networks"] = len(networks)
@@ -153,7 +156,22 @@ def _links_by_network(networks: Sequence[NetworkGroup], links: Sequence[LinkEdge
     return inner
 
 
-def summarise(group: Sequence[AdRecord], links: Sequence[LinkEdge]) -> dict[str, Any]:
+def people_by_photos(group: Sequence[AdRecord], links: Sequence[LinkEdge]) -> int:
+    """Distinct people when ads showing the same photo are one person (ads without photos left out).
+
+    Networks rotate names (one woman, three names, the same photos), so this is often lower than the
+    count of names.
+    """
+    with_photos = [record for record in group if record.photos]
+    index = {record.ad_id: position for position, record in enumerate(with_photos)}
+    union = UnionFind(len(with_photos))
+    for link in links:
+        if link.kind == "photo" and link.ad_a in index and link.ad_b in index:
+            union.union(index[link.ad_a], index[link.ad_b])
+    return len({union.find(position) for position in range(len(with_photos))})
+
+
+def summarise(group: Sequence[AdRecord], links: Sequence[LinkEdge], min_strength: float = 0.5) -> dict[str, Any]:
     """What an investigator reads first about a network (JSON-safe)."""
     names = sorted({normalise_name(record.name) for record in group if record.name.strip()})
     phones = sorted({phone for record in group for phone in record.phones})
@@ -161,7 +179,7 @@ def summarise(group: Sequence[AdRecord], links: Sequence[LinkEdge]) -> dict[str,
     with_licence = sum(1 for record in group if record.license_numbers)
     business_lines = [phone for phone in phones if is_business_line(phone)]
     cities = Counter(record.city for record in group if record.city)
-    strong_kinds = Counter(link.kind for link in links)
+    strong_kinds = Counter(link.kind for link in links if link.strength >= min_strength)
     texts = [record.text for record in sorted(group, key=lambda record: record.ad_id) if record.text.strip()]
     # One writer's frame shows even when the texts vary too much to be near-duplicates.
     template = extract_template(texts)
@@ -169,6 +187,7 @@ def summarise(group: Sequence[AdRecord], links: Sequence[LinkEdge]) -> dict[str,
     return {
         "size": len(group),
         "people": count_people(names, phones),
+        "people_by_photos": people_by_photos(group, links),
         "names": names[:MAX_LISTED],
         "phones": phones[:MAX_LISTED],
         "distinct_phones": len(phones),

@@ -94,11 +94,11 @@ def _photo_hash(world_key: str) -> PhotoHash:
 def records_from_world(world: World) -> tuple[list[AdRecord], dict[int, str]]:
     """One record per ad key (its latest version, true phones, hashed photos) and the key of each id."""
     truth = {record.key: record for record in world.truth()}
+    latest = {ad.key: ad for day in world.days for ad in world.ads_on(day)}  # later days overwrite
     records: list[AdRecord] = []
     keys: dict[int, str] = {}
     for ad_id, plan in enumerate(sorted(world.plans, key=lambda plan: plan.key), start=1):
-        last_index, _ = plan.version_on(plan.days[-1])
-        ad = world._rendered[(plan.key, last_index)].ad
+        ad = latest[plan.key]
         sightings = tuple(
             (DAY_ZERO + timedelta(days=day), plan.version_on(day)[1].city.name) for day in sorted(plan.days)
         )

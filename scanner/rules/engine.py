@@ -129,8 +129,7 @@ class CompiledSelection:
 
     def _terms(self, context: AdContext) -> CheckResult:
         s = self.selection
-        found = context.found
-        if not any(key in found for key in self.term_keys):
+        if context.found.keys().isdisjoint(self._term_key_set):
             return self._nothing_found
         candidates = [m for key in self.term_keys for m in context.matches(key)]
         if s.languages:
@@ -196,6 +195,7 @@ class CompiledSelection:
         if self.selection.terms:
             sources.append("the rule's terms")
         self._nothing_found = CheckResult(False, reason=f"no term of {' or '.join(sources)} found")
+        self._term_key_set = frozenset(self.term_keys)
         # The checks in evaluation order: terms, then the regular expression, then feature checks.
         self._parts: list[Callable[[AdContext], CheckResult]] = []
         if self.term_keys:

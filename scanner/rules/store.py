@@ -4,7 +4,8 @@ Per-ad rules run on each ad's current version when the version or the rule-set h
 the last evaluation (`rule_evaluations`), in batches with one transaction each, so a killed run loses
 at most one batch. Cross-ad rules are recomputed over every group at each run: the members and values
 of all groups come from a handful of set-based queries, and `crossad.find_groups` counts them in one
-sweep per group. An ad's hits of a rule are replaced when it is evaluated again; network rules write
+sweep per group; only hits that changed are deleted or inserted, so a night without news writes almost
+nothing. An ad's hits of a rule are replaced when it is evaluated again; network rules write
 network-level hits (ad_id empty, network_id set).
 """
 
@@ -82,7 +83,8 @@ def apply_rules(
     started = time.perf_counter()
     with db.session() as session:
         pending = _pending_ads(session, ruleset.hash, ad_ids)
-        prices = RegionPrices.load(session) if pending and _uses_prices(ruleset) else RegionPrices()
+        needed = _prices_needed(ruleset)
+        prices = RegionPrices.load(session, needed) if pending and needed else RegionPrices()
     group_ids = {rule.id for rule in ruleset.rules if rule.rule.group}
     for batch in _chunks(pending, BATCH):
         with db.session() as session:
@@ -127,8 +129,15 @@ def _pending_ads(session: Session, ruleset_hash: str, ad_ids: Collection[int] | 
     return list(session.scalars(query))
 
 
-def _uses_prices(ruleset: RuleSet) -> bool:
-    return any(s.selection.price_below_percentile is not None for r in ruleset.ad_rules for s in r.selections.values())
+def _prices_needed(ruleset: RuleSet) -> int:
+    """How many prices a region needs for the price rules (0: no enabled rule compares prices)."""
+    needed = [
+        s.selection.min_prices_in_region
+        for r in ruleset.ad_rules
+        for s in r.selections.values()
+        if s.selection.price_below_percentile is not None
+    ]
+    return max(needed, default=0)
 
 
 @dataclass
@@ -141,8 +150,8 @@ class RegionPrices:
     needed: int = 20
 
     @classmethod
-    def load(cls, session: Session) -> RegionPrices:
-        prices = cls()
+    def load(cls, session: Session, needed: int) -> RegionPrices:
+        prices = cls(needed=needed)
         query = (
             select(Ad.city, AdVersion.features["prices"], AdVersion.features["places"])
             .join(AdVersion, AdVersion.id == Ad.current_version_id)
@@ -287,7 +296,7 @@ class GroupData:
 
     def rows(self, query: Executable) -> list[Any]:
         """Plain rows through the connection: no ORM bookkeeping for hundreds of thousands of rows."""
-        return list(self.session.connection().execute(query))
+        return list(self.session.connection().execute(query).all())
 
     def _identifier_rows(self, kind: str, skip_licensed: bool) -> list[tuple[int, int, str, datetime, datetime]]:
         query = (
@@ -382,23 +391,48 @@ def _evaluate_groups(
     session: Session, ruleset: RuleSet, settings: Settings, scan_run_id: int | None, now: datetime, stats: RuleStats
 ) -> None:
     all_group_ids = [rule.id for rule in ruleset.rules if rule.rule.group]
-    if all_group_ids:
-        session.execute(delete(IndicatorHit).where(IndicatorHit.rule_id.in_(all_group_ids)))
-    if not ruleset.group_rules:
-        return
-    data = GroupData(session, settings)
-    versions: dict[int, int | None] = {
-        ad_id: version for ad_id, version in session.execute(select(Ad.id, Ad.current_version_id))
-    }
     rows: list[dict[str, Any]] = []
-    for rule in ruleset.group_rules:
-        group = rule.rule.group
-        assert group is not None
-        findings = find_in_groups(data.memberships(group), group)
-        rows += _group_rows(rule, findings, versions, ruleset.hash, scan_run_id, now, stats)
-    connection = session.connection()  # Core inserts: the ORM's bulk path costs more than the SQL here
-    for start in range(0, len(rows), 5000):
-        connection.execute(insert(IndicatorHit), rows[start : start + 5000])
+    if ruleset.group_rules:
+        data = GroupData(session, settings)
+        versions: dict[int, int | None] = dict(data.rows(select(Ad.id, Ad.current_version_id)))
+        for rule in ruleset.group_rules:
+            group = rule.rule.group
+            assert group is not None
+            findings = find_in_groups(data.memberships(group), group)
+            rows += _group_rows(rule, findings, versions, ruleset.hash, scan_run_id, now, stats)
+    if all_group_ids:
+        _replace_changed(session, all_group_ids, rows)
+
+
+COMPARED = ("rule_version", "ruleset_hash", "weight", "explanation", "evidence")
+
+
+def _replace_changed(session: Session, rule_ids: list[str], rows: list[dict[str, Any]]) -> None:
+    """Write only what changed: a nightly run over unchanged groups keeps its hits instead of rewriting them."""
+    connection = session.connection()  # Core statements: the ORM's bulk path costs more than the SQL here
+    columns = (
+        IndicatorHit.id,
+        IndicatorHit.rule_id,
+        IndicatorHit.ad_id,
+        IndicatorHit.network_id,
+        *(getattr(IndicatorHit, name) for name in COMPARED),
+    )
+    stored: dict[tuple[Any, ...], list[Any]] = defaultdict(list)
+    for row in connection.execute(select(*columns).where(IndicatorHit.rule_id.in_(rule_ids))).mappings().all():
+        stored[(row["rule_id"], row["ad_id"], row["network_id"])].append(row)
+    fresh = []
+    for new in rows:
+        same_target = stored.get((new["rule_id"], new["ad_id"], new["network_id"]), [])
+        match = next((old for old in same_target if all(old[k] == new[k] for k in COMPARED)), None)
+        if match is None:
+            fresh.append(new)
+        else:
+            same_target.remove(match)
+    stale = [row["id"] for left in stored.values() for row in left]
+    for start in range(0, len(stale), 5000):
+        connection.execute(delete(IndicatorHit).where(IndicatorHit.id.in_(stale[start : start + 5000])))
+    for start in range(0, len(fresh), 5000):
+        connection.execute(insert(IndicatorHit), fresh[start : start + 5000])
 
 
 def _group_rows(

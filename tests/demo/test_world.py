@@ -15,6 +15,7 @@ from itertools import islice
 import phonenumbers
 
 from scanner.demo import vocab
+from scanner.demo.places import CITIES
 from scanner.demo.records import INDICATOR_FAMILIES
 from scanner.demo.world import World, WorldConfig, stream_ads
 from tests.demo.conftest import SMALL
@@ -240,3 +241,11 @@ def test_phone_fields_parse_to_a_true_phone(default_world: World) -> None:
         assert phonenumbers.is_valid_number(parsed), ad.phone_field
         e164 = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
         assert e164 in truth[ad.key].phones
+
+
+def test_text_names_the_true_city_in_one_of_its_written_forms(default_world: World) -> None:
+    forms = {city.name: (city.name, *city.written) for city in CITIES}
+    truth = default_world.truth_on(6)
+    for ad in default_world.ads_on(6):
+        assert truth[ad.key].cities == [ad.city]
+        assert any(form in ad.text for form in forms[ad.city]), (ad.key, ad.city)

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from datasketch import MinHash
 
-from scanner.link.core import link_records
+from scanner.link.core import link_records, people_by_photos
 from scanner.link.identifiers import identifier_links, is_business_line, rarity_weight
 from scanner.link.photos import near_pairs, photo_links
 from scanner.link.records import AdRecord, PhotoHash
@@ -229,3 +229,15 @@ def test_linking_is_deterministic_and_cached_signatures_change_nothing() -> None
 )
 def test_business_lines_are_fixed_voip_and_company_numbers(number: str, business: bool) -> None:
     assert is_business_line(number) is business
+
+
+def test_people_by_photos_counts_one_woman_under_several_names_once() -> None:
+    photo_a, photo_b = RNG.getrandbits(64), RNG.getrandbits(64)
+    group = [
+        AdRecord(1, name="Anna", photos=(PhotoHash(photo_a),)),
+        AdRecord(2, name="Bella", photos=(PhotoHash(flip(photo_a, 2)),)),  # Anna's photo under another name
+        AdRecord(3, name="Carla", photos=(PhotoHash(photo_b),)),
+        AdRecord(4, name="Dana"),  # no photo: not counted
+    ]
+    links = photo_links(group, max_distance=6, probe_radius=1, max_ads=10)
+    assert people_by_photos(group, links) == 2

@@ -111,3 +111,9 @@ def test_score_command_without_model(run_cli: CliRun) -> None:
         "model_version": None,
         "ruleset_hash": None,
     }
+
+
+def test_one_source_of_labels_at_a_time(run_cli: CliRun, tmp_path: Path) -> None:
+    result = run_cli("model", "train", "--from-reviews", "--jsonl", str(write_jsonl(tmp_path / "a.jsonl", 5)))
+    assert result.exit_code == 9
+    assert "choose one source of labels" in result.output

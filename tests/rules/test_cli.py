@@ -77,3 +77,12 @@ def test_explain_a_stored_ad_is_audited(run_cli: CliRun, db: Database, settings:
         entry = session.scalars(select(AuditEntry)).one()
     assert (entry.command, entry.action, entry.details) == ("rules explain", "read", {"ad_id": world.ads["anna"]})
     assert run_cli("rules", "explain", "999999", "--rules-dir", str(PACK)).exit_code == 10
+
+
+def test_apply_evaluates_changed_ads_only_unless_all(run_cli: CliRun, db: Database) -> None:
+    build(db)
+    first = run_cli("rules", "apply", "--rules-dir", str(PACK))
+    assert first.exit_code == 0, first.output
+    assert "4 ads evaluated" in first.output
+    assert "0 ads evaluated" in run_cli("rules", "apply", "--rules-dir", str(PACK)).output
+    assert "4 ads evaluated" in run_cli("rules", "apply", "--all", "--rules-dir", str(PACK)).output

@@ -140,10 +140,10 @@ def test_a_second_run_only_evaluates_changed_ads(db: Database, settings: Setting
     settings.paths.rules_dir = str(PACK)
     ruleset = RuleSet.load(PACK, settings)
     apply_rules(db, settings, ruleset=ruleset)
-    before = [(h.rule_id, h.ad_id, h.network_id) for h in hits(db)]
+    before = {h.id: (h.rule_id, h.ad_id, h.network_id) for h in hits(db)}
     again = apply_rules(db, settings, ruleset=ruleset)
     assert again.ads_evaluated == 0
-    assert sorted(before, key=str) == sorted(((h.rule_id, h.ad_id, h.network_id) for h in hits(db)), key=str)
+    assert {h.id: (h.rule_id, h.ad_id, h.network_id) for h in hits(db)} == before  # nothing rewritten
     with db.session() as session:
         World.new_version(session, world.ads["anna"], "Rustige dame op afspraak", "Anna", features=True)
     changed = apply_rules(db, settings, ruleset=ruleset)
@@ -161,3 +161,50 @@ def test_ads_without_features_wait_and_licensed_numbers_are_skipped(db: Database
     stats = apply_rules(db, settings)
     assert stats.ads_skipped == 1 and stats.ads_evaluated == 3
     assert not {"shared-phone-names", "several-workers-one-phone"} & {h.rule_id for h in hits(db)}
+
+
+def test_low_price_compares_with_the_prices_stored_for_the_city(db: Database, settings: Settings) -> None:
+    with db.session() as session:
+        session.add(Source(id=1, name="test", base_url="http://127.0.0.1/", created_at=DAY0))
+        session.flush()
+        for number in range(26):
+            amount = 50 if number == 0 else 120 + number * 5
+            ad = Ad(
+                source_id=1,
+                external_id=str(number),
+                url=f"http://127.0.0.1/{number}",
+                city="Haarlem",
+                first_seen_at=DAY0,
+                last_seen_at=DAY0,
+            )
+            session.add(ad)
+            session.flush()
+            features = {
+                "prices": [
+                    {
+                        "amount": amount,
+                        "currency": "EUR",
+                        "per": "hour",
+                        "minutes": 60,
+                        "span": {"start": 0, "end": 3, "text": str(amount)},
+                    }
+                ],
+                "places": [{"name": "Haarlem", "province": "Noord-Holland"}],
+            }
+            version = AdVersion(
+                ad_id=ad.id,
+                content_hash=str(number),
+                fetched_at=DAY0,
+                text=f"{amount} per uur",
+                fields={},
+                features=features,
+            )
+            session.add(version)
+            session.flush()
+            ad.current_version_id = version.id
+    settings.paths.rules_dir = str(PACK)
+    apply_rules(db, settings)
+    cheap = sorted(h.explanation for h in hits(db) if h.rule_id == "low-price")
+    # p10 of 50, 125, 130, ..., 245 lies between 130 and 135: the cheapest tenth fires, nothing else
+    assert [text.split(" per hour")[0][-4:] for text in cheap] == ["€125", "€130", " €50"]
+    assert all("26 prices in Haarlem" in text for text in cheap)

@@ -11,7 +11,7 @@ from scanner.demo.server import DemoServer
 from scanner.demo.world import World, WorldConfig
 
 REPOSITORY = Path(__file__).resolve().parent.parent.parent
-SMALL = WorldConfig(seed=11, days=3, independents=12, networks=2, agencies=1)
+SMALL = WorldConfig(seed=9, days=3, independents=12, networks=2, agencies=1)
 
 
 @dataclass
@@ -32,6 +32,18 @@ def served(config: WorldConfig = SMALL) -> Iterator[Served]:
             "SCANNER_MODEL_PATH": "",
         }
         yield Served(server, world, env)
+
+
+def with_reappearing_phone(seeds: tuple[int, ...] = (9, 10, 16, 7, 5, 6)) -> WorldConfig:
+    """The first small world (by seed) in which a watched phone can reappear in a new ad."""
+    for seed in seeds:
+        config = WorldConfig(seed=seed, days=3, independents=12, networks=2, agencies=1)
+        try:
+            reappearing_phone(World.generate(config))
+        except AssertionError:
+            continue
+        return config
+    raise AssertionError(f"no demo world of seeds {seeds} has a phone that reappears in a new ad")
 
 
 def reappearing_phone(world: World) -> tuple[str, int]:

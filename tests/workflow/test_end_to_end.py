@@ -10,13 +10,13 @@ from sqlalchemy import select
 from scanner.db import Database
 from scanner.db.models import AuditEntry, ScanRun
 from tests.conftest import CliRun
-from tests.workflow.demo_world import oddly_written, reappearing_phone, served
+from tests.workflow.demo_world import oddly_written, reappearing_phone, served, with_reappearing_phone
 
 FAST = {"SCANNER_CRAWL_PER_HOST_CONCURRENCY": "4"}
 
 
 def test_scan_days_then_report_show_search_review_watch_export(run_cli: CliRun, db: Database) -> None:
-    with served() as demo:
+    with served(with_reappearing_phone()) as demo:
         env = {**demo.env, **FAST}
         phone, reappears_on = reappearing_phone(demo.world)
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -80,6 +79,3 @@ class AdSource(Protocol):
     def ever_listed(self, site: str, key: str) -> bool: ...
 
     def modified_day(self, site: str, key: str, day: int) -> int: ...
-
-
-Handler = Callable[[Request], Response]

@@ -1,0 +1,40 @@
+"""Pairwise precision and recall of recovered networks against true network ids."""
+
+from __future__ import annotations
+
+import pytest
+
+from scanner.link.evaluate import pairwise_scores
+
+TRUTH = {"a": "n1", "b": "n1", "c": "n1", "d": "n2", "e": "n2", "f": None, "g": None}
+CLASSES = {
+    "a": "network",
+    "b": "network",
+    "c": "network",
+    "d": "network",
+    "e": "network",
+    "f": "agency",
+    "g": "independent",
+}
+
+
+@pytest.mark.parametrize(
+    ("recovered", "precision", "recall", "agency", "independent"),
+    [
+        ([["a", "b", "c"], ["d", "e"]], 1.0, 1.0, 0, 0),
+        ([["a", "b"], ["d", "e"]], 1.0, 0.5, 0, 0),  # 2 of the 4 true pairs
+        ([["a", "b", "c", "f"]], 0.5, 0.75, 1, 0),  # 3 correct of 6 recovered pairs
+        ([["a", "b", "c", "d", "e", "g"]], 4 / 15, 1.0, 0, 1),
+        ([], 1.0, 0.0, 0, 0),
+    ],
+)
+def test_pairwise_scores(
+    recovered: list[list[str]], precision: float, recall: float, agency: int, independent: int
+) -> None:
+    scores = pairwise_scores(TRUTH, recovered, CLASSES)
+    assert scores.precision == pytest.approx(precision, abs=1e-4)
+    assert scores.recall == pytest.approx(recall, abs=1e-4)
+    assert scores.true_pairs == 4
+    assert (scores.agency_ads, scores.independent_ads) == (agency, independent)
+    expected_f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    assert scores.f1 == pytest.approx(expected_f1, abs=1e-3)
