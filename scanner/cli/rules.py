@@ -104,7 +104,9 @@ def test(app: App, rules_dir: Path | None, rule_id: str | None, no_baseline: boo
 
     folder = _rules_dir(app, rules_dir)
     ruleset = RuleSet.load(folder, app.settings)
-    report = run_tests(folder, ruleset, only=rule_id, baseline=not no_baseline, extractor=default_extractor())
+    report = run_tests(
+        folder, ruleset, only=rule_id, baseline=not no_baseline, extractor=default_extractor(app.settings)
+    )
     click.echo(f"{'rule':34} {'TP':>3} {'FN':>3} {'TN':>3} {'FP':>3}")
     for result in report.rules:
         if verbose or result.failures or result.notes:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
-from scanner.rules.condition import Condition, Ref, default_condition, describe, evaluate
+from scanner.rules.condition import AllOf, AnyOf, Condition, Ref, default_condition, describe, evaluate
 from scanner.rules.features import CheckResult, Evidence, FeatureCheck, FeatureView
 from scanner.rules.matchers import (
     NegationMarks,
@@ -62,14 +62,16 @@ class Hit:
 class AdContext:
     """Lazily computed facts about one ad, shared by all rules evaluated on it."""
 
-    def __init__(self, ad: AdInput, index: PhraseIndex) -> None:
+    def __init__(self, ad: AdInput, index: PhraseIndex, *, explain: bool = False) -> None:
         self.ad = ad
         self._index = index
         self._tokens: Tokens | None = None
         self._found: dict[str, list[TermMatch]] | None = None
         self._longest: dict[str, list[TermMatch]] = {}
         self._negation: NegationMarks | None = None
-        self.view = FeatureView(ad.text, ad.features, ad.region_prices, ad.region or (ad.city or ""))
+        self._starts: list[int] | None = None
+        self._ends: list[int] = []
+        self.view = FeatureView(ad.text, ad.features, ad.region_prices, ad.region or (ad.city or ""), explain)
 
     @property
     def tokens(self) -> Tokens:
@@ -95,7 +97,9 @@ class AdContext:
         return self._negation
 
     def span(self, first: int, end: int) -> tuple[int, int, str]:
-        start, stop = self.tokens.starts[first], self.tokens.ends[end - 1]
+        if self._starts is None:
+            self._starts, self._ends = self.tokens.starts, self.tokens.ends
+        start, stop = self._starts[first], self._ends[end - 1]
         return start, stop, self.ad.text[start:stop]
 
 
@@ -238,10 +242,27 @@ class CompiledRule:
     condition: Condition | None
     enabled: bool = True
     disabled_reason: str = ""
+    gate: frozenset[str] | None = field(default=None, init=False)
 
     def __post_init__(self) -> None:
         if self.condition is None and self.selections:
             self.condition = default_condition(list(self.selections))
+        self.gate = self._gate(self.condition) if self.condition is not None else None
+
+    def _gate(self, condition: Condition) -> frozenset[str] | None:
+        """Word-list keys of which one must be found for the rule to fire (None: no such guarantee).
+
+        Lets `RuleSet.evaluate_ad` skip most rules of an ad with one set operation.
+        """
+        if isinstance(condition, Ref):
+            selection = self.selections[condition.name]
+            return frozenset(selection.term_keys) if selection.term_keys else None
+        if isinstance(condition, AnyOf):
+            gates = [self._gate(part) for part in condition.parts]
+            return None if any(g is None for g in gates) else frozenset().union(*[g for g in gates if g])
+        if isinstance(condition, AllOf):
+            return next((g for g in map(self._gate, condition.parts) if g is not None), None)
+        return None
 
     @property
     def id(self) -> str:

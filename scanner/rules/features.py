@@ -18,7 +18,7 @@ from scanner.settings import MunicipalitySettings
 Evidence = dict[str, Any]
 
 
-@dataclass
+@dataclass(slots=True)
 class CheckResult:
     matched: bool
     values: list[str] = field(default_factory=list)
@@ -34,7 +34,11 @@ class FeatureView:
     features: Mapping[str, Any]
     region_prices: Sequence[float]  # sorted hourly prices of the ad's region
     region: str
+    explain: bool = False  # build the reason of a check that fails (only `scanner rules explain` reads them)
     cache: dict[str, Any] = field(default_factory=dict)
+
+
+NOT_MATCHED = CheckResult(False)
 
 
 def span_evidence(item: Any, field_name: str = "text") -> list[Evidence]:
@@ -56,10 +60,15 @@ def _ages(features: Mapping[str, Any]) -> list[int]:
 
 
 def age_below(view: FeatureView, threshold: int) -> CheckResult:
-    young = sorted({age for age in _ages(view.features) if age < threshold})
-    if not young:
-        stated = ", ".join(str(a) for a in _ages(view.features)) or "none"
+    ages: list[int] | None = view.cache.get("ages")
+    if ages is None:
+        ages = view.cache["ages"] = _ages(view.features)
+    if not ages or min(ages) >= threshold:
+        if not view.explain:
+            return NOT_MATCHED
+        stated = ", ".join(str(a) for a in ages) or "none"
         return CheckResult(False, reason=f"no stated age below {threshold} (ages: {stated})")
+    young = sorted({age for age in ages if age < threshold})
     evidence = [e for d in _details(view.features, "age_details") if d.get("value") in young for e in span_evidence(d)]
     return CheckResult(True, [f"stated age {age}" for age in young], evidence)
 
@@ -74,6 +83,8 @@ def age_hint(view: FeatureView) -> CheckResult:
 def distinct_ages(view: FeatureView, at_least: int) -> CheckResult:
     ages = sorted(set(_ages(view.features)))
     if len(ages) < at_least:
+        if not view.explain:
+            return NOT_MATCHED
         return CheckResult(False, reason=f"{len(ages)} different ages, fewer than {at_least}")
     return CheckResult(True, [f"{len(ages)} different ages ({', '.join(map(str, ages))})"])
 
@@ -129,6 +140,8 @@ def price_below(view: FeatureView, share: float, min_prices: int) -> CheckResult
 def phone_obscured(view: FeatureView, level: int) -> CheckResult:
     hidden = [d for d in _details(view.features, "phone_details") if int(d.get("obscurity") or 0) >= level]
     if not hidden:
+        if not view.explain:
+            return NOT_MATCHED
         return CheckResult(False, reason=f"no phone number obscured at level {level} or more")
     values = [f"phone number written to dodge detection (level {int(d.get('obscurity') or 0)})" for d in hidden]
     return CheckResult(True, values, [e for d in hidden for e in span_evidence(d)])
@@ -139,6 +152,9 @@ def license_missing(view: FeatureView, municipality: MunicipalitySettings, patte
         return CheckResult(False, reason="municipality.license_required is off")
     if view.features.get("license_numbers"):
         return CheckResult(False, reason="a licence number is shown")
+    if "license_numbers" in view.features:
+        # The extractor searched the text with the same municipality.license_pattern and found none.
+        return CheckResult(True, ["no licence number in the ad"])
     if "license_in_text" not in view.cache:
         view.cache["license_in_text"] = pattern.search(view.text) is not None
     if view.cache["license_in_text"]:
@@ -149,6 +165,8 @@ def license_missing(view: FeatureView, municipality: MunicipalitySettings, patte
 def services_at_least(view: FeatureView, count: int) -> CheckResult:
     terms = sorted({str(s.get("term", "")).lower() for s in _details(view.features, "services")})
     if len(terms) < count:
+        if not view.explain:
+            return NOT_MATCHED
         return CheckResult(False, reason=f"{len(terms)} services listed, fewer than {count}")
     return CheckResult(True, [f"{len(terms)} services listed"])
 
@@ -164,6 +182,8 @@ def service_categories(view: FeatureView, categories: list[str]) -> CheckResult:
 def third_person(view: FeatureView, share: float) -> CheckResult:
     value = view.features.get("third_person_share")
     if not isinstance(value, int | float) or value < share:
+        if not view.explain:
+            return NOT_MATCHED
         return CheckResult(False, reason=f"third-person share {value if value is not None else 'unknown'} < {share}")
     return CheckResult(True, [f"{value:.0%} of the text written about 'her' or 'them'"])
 
@@ -180,6 +200,8 @@ def languages_without(view: FeatureView, language: str) -> CheckResult:
 def phones_at_least(view: FeatureView, count: int) -> CheckResult:
     phones = view.features.get("phones") or []
     if len(phones) < count:
+        if not view.explain:
+            return NOT_MATCHED
         return CheckResult(False, reason=f"{len(phones)} phone numbers, fewer than {count}")
     return CheckResult(True, [f"{len(phones)} phone numbers in one ad"])
 

@@ -145,8 +145,11 @@ class RuleSet:
     def evaluate_ad(self, ad: AdInput, rules: Iterable[CompiledRule] | None = None) -> list[Hit]:
         """The hits of the enabled per-ad rules (or of `rules`) on one ad."""
         context = AdContext(ad, self.index)
+        found = context.found.keys()
         hits = []
         for rule in self.ad_rules if rules is None else rules:
+            if rule.gate is not None and found.isdisjoint(rule.gate):
+                continue  # none of the words it needs is in the ad
             hit = rule.evaluate(context)
             if hit is not None:
                 hits.append(hit)
@@ -154,7 +157,7 @@ class RuleSet:
 
     def explain_ad(self, ad: AdInput) -> list[Explanation]:
         """Every per-ad rule, enabled or not, with whether it fired and why."""
-        context = AdContext(ad, self.index)
+        context = AdContext(ad, self.index, explain=True)
         return [rule.explain(context) for rule in self.rules if rule.rule.match]
 
 

@@ -357,7 +357,7 @@ class GroupData:
                 values[ad_id].append((city, first, last))
             return values
         if count == "names":
-            names = select(Ad.id, AdVersion.fields["name"], Ad.first_seen_at, Ad.last_seen_at).join(
+            names = select(Ad.id, AdVersion.fields["name"].as_string(), Ad.first_seen_at, Ad.last_seen_at).join(
                 AdVersion, AdVersion.id == Ad.current_version_id
             )
             for ad_id, name, first, last in self.rows(names):

@@ -26,6 +26,7 @@ from scanner.rules.engine import AdContext, AdInput, CompiledRule
 from scanner.rules.loader import locate_validation_errors
 from scanner.rules.model import Example
 from scanner.rules.ruleset import RulePackError, RuleSet
+from scanner.settings import Settings
 from scanner.yamlfile import YAMLSyntaxError, load_yaml
 
 BASELINE_FILE = Path("baseline") / "ads.yaml"
@@ -92,7 +93,7 @@ class RuleTestReport:
         return all(r.passed for r in self.rules) and not self.baseline_failures
 
 
-def default_extractor() -> Extractor | None:
+def default_extractor(settings: Settings | None = None) -> Extractor | None:
     """`scanner.extract.extract` as a function text -> features dict, when the extractor exists."""
     try:
         from scanner.extract import extract
@@ -100,7 +101,7 @@ def default_extractor() -> Extractor | None:
         return None
 
     def run(text: str) -> Mapping[str, Any]:
-        result = extract(text)
+        result = extract(text, settings=settings)
         data = result.to_json() if hasattr(result, "to_json") else result
         parsed = json.loads(data) if isinstance(data, str) else data
         return parsed if isinstance(parsed, Mapping) else {}
@@ -175,7 +176,7 @@ def check_rule(ruleset: RuleSet, rule: CompiledRule, extractor: Extractor | None
 def _why_not(ruleset: RuleSet, rule: CompiledRule, example: Example, extractor: Extractor | None) -> str:
     if rule.rule.group is not None:
         return "no group reached the threshold"
-    explanation = rule.explain(AdContext(example_input(example, extractor), ruleset.index))
+    explanation = rule.explain(AdContext(example_input(example, extractor), ruleset.index, explain=True))
     return "; ".join(f"{s.name}: {s.reason}" for s in explanation.selections if not s.matched)
 
 
