@@ -339,7 +339,7 @@ for _event in ("UPDATE", "DELETE"):
     event.listen(
         AuditEntry.__table__,
         "after_create",
-        DDL(
+        DDL(  # type: ignore[no-untyped-call]
             f"CREATE TRIGGER audit_log_no_{_event.lower()} BEFORE {_event} ON audit_log "
             f"BEGIN SELECT RAISE(ABORT, '{APPEND_ONLY_MESSAGE}'); END"
         ).execute_if(dialect="sqlite"),
@@ -347,7 +347,7 @@ for _event in ("UPDATE", "DELETE"):
 event.listen(
     AuditEntry.__table__,
     "after_create",
-    DDL(
+    DDL(  # type: ignore[no-untyped-call]
         "CREATE FUNCTION audit_log_append_only() RETURNS trigger AS $$ "
         f"BEGIN RAISE EXCEPTION '{APPEND_ONLY_MESSAGE}'; END; $$ LANGUAGE plpgsql"
     ).execute_if(dialect="postgresql"),
@@ -355,7 +355,7 @@ event.listen(
 event.listen(
     AuditEntry.__table__,
     "after_create",
-    DDL(
+    DDL(  # type: ignore[no-untyped-call]
         "CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log "
         "FOR EACH ROW EXECUTE FUNCTION audit_log_append_only()"
     ).execute_if(dialect="postgresql"),

@@ -65,7 +65,13 @@ def test_lists_from_environment_as_json_or_commas() -> None:
         ("[crowl]\ndelay = 2\n", {}, {}, "unknown section 'crowl'", "did you mean 'crawl'?"),
         ("[crawl]\ndelay = -1\n", {}, {}, "bad value for crawl.delay", "crawl.delay:"),
         ("[crawl\n", {}, {}, "not valid TOML", "fix the syntax"),
-        ("", {"SCANNER_CRAWL_DELAI": "2"}, {}, "unknown environment variable SCANNER_CRAWL_DELAI", "SCANNER_CRAWL_DELAY"),
+        (
+            "",
+            {"SCANNER_CRAWL_DELAI": "2"},
+            {},
+            "unknown environment variable SCANNER_CRAWL_DELAI",
+            "SCANNER_CRAWL_DELAY",
+        ),
         ("", {"SCANNER_CRAWL_DELAY": "soon"}, {}, "bad value for crawl.delay (SCANNER_CRAWL_DELAY)", "default 1.0"),
         ("", {}, {"crawl.nope": "1"}, "unknown setting 'crawl.nope'", ""),
         ("delay = 2\n", {}, {}, "'delay' must be a table", "[section]"),
@@ -97,7 +103,11 @@ def test_every_key_has_an_environment_variable_and_description() -> None:
 @pytest.mark.parametrize(
     ("key", "value", "shown"),
     [
-        ("database.url", "postgresql+psycopg://scanner:s3cret@db/scanner", "postgresql+psycopg://scanner:***@db/scanner"),
+        (
+            "database.url",
+            "postgresql+psycopg://scanner:s3cret@db/scanner",
+            "postgresql+psycopg://scanner:***@db/scanner",
+        ),
         ("database.url", "sqlite:////var/lib/scanner/scanner.db", "sqlite:////var/lib/scanner/scanner.db"),
         ("crawl.delay", 1.0, 1.0),
     ],
