@@ -40,7 +40,7 @@ _READERS_BY_FIELD: dict[str, frozenset[str]] = {
     "license": frozenset({"licenses"}),
     "language": frozenset({"languages"}),
     "services": frozenset({"terms"}),
-    "name": frozenset({"phones", "ages", "contacts"}),
+    "name": frozenset({"phones", "contacts"}),
 }
 
 

@@ -33,6 +33,11 @@ _AMOUNT_RE = re.compile(_AMOUNT)
 _CURRENCY_BEFORE = re.compile(r"(€|eur(?:o(?:'?s)?)?|\$|usd|£|gbp|chf)\s*$")
 _CURRENCY_AFTER = re.compile(r"\s*(?:,-{1,2}|\.-)?\s*(€|euro(?:'?s)?\b|eur?\b|\$|£|chf\b|pounds?\b|rozen\b|roses\b)")
 _NOT_MONEY_AFTER = re.compile(r"\s*(?:kg|kilo|cm|m\b|jaar|jr|yo|years|%|x\b|/\s*7|\+)")
+# Every money form above needs one of these within the window around the amount.
+_MONEY_MARKERS = re.compile(
+    r"[€$£/]|,-|\.-|eu|chf|usd|gbp|pound|roz|roses|per|ph|p\.u|hour|overnight|night|nacht|prij|price|tarie|rate|kost"
+    r"|dona"
+)
 _PRICE_LABEL = re.compile(
     r"\b(?:prijs|prijzen|price|prices|tarief|tarieven|rates?|kosten|donatie|donation)\s*[:=]?\s*$"
 )
@@ -200,6 +205,8 @@ def _money(view: Normalized, durations: list[_Duration]) -> list[tuple[Decimal, 
     claimed = 0  # a currency sign already taken by the amount before ("240 euro 74 kg")
     for match in _AMOUNT_RE.finditer(text):
         start, end = match.span()
+        if not _MONEY_MARKERS.search(text, max(0, start - 14), end + 16):
+            continue  # most numbers (phone digits, heights, postcodes) have no money word beside them
         if _NOT_MONEY_AFTER.match(text, end):
             continue
         if end - start == 4 and _POSTCODE_LETTERS.match(view.original, view.span(start, end)[1]):
