@@ -94,13 +94,13 @@ def run_scanner(photos: bool, concurrency: int) -> None:
 def run_scrapy(photos: bool, concurrency: int) -> None:
     """Child process: the minimal Scrapy spider doing the same fetching and reading."""
     import scrapy
-    from scrapy.crawler import CrawlerProcess
-
-    from scanner.crawl.imagehashes import hash_image
 
     # Scrapy's cookie middleware would download the public suffix list; the bundled copy will do.
     import scrapy.downloadermiddlewares.cookies as cookie_middleware
+    from scrapy.crawler import CrawlerProcess
     from tldextract import TLDExtract
+
+    from scanner.crawl.imagehashes import hash_image
 
     cookie_middleware._split_domain = TLDExtract(include_psl_private_domains=True, suffix_list_urls=())
 
@@ -261,9 +261,8 @@ def main() -> None:
             )
     ratio = best["scanner"]["rate"] / best["scrapy"]["rate"]
     cpu_ratio = best["scrapy"]["cpu"] / best["scanner"]["cpu"]
-    print(
-        f"best of {args.rounds}: scanner {best['scanner']['rate']:.1f} pages/s, scrapy {best['scrapy']['rate']:.1f} pages/s"
-    )
+    rates = {mode: f"{result['rate']:.1f} pages/s" for mode, result in best.items()}
+    print(f"best of {args.rounds}: scanner {rates['scanner']}, scrapy {rates['scrapy']}")
     print(f"ratio scanner/scrapy: {ratio:.2f} (target >= 1.0); CPU efficiency ratio {cpu_ratio:.2f}")
 
 

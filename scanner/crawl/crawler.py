@@ -116,9 +116,14 @@ class Crawl:
             writer = asyncio.create_task(self._writer())
             if self.open_items == 0:
                 self.done.set()
+            finished = asyncio.create_task(self.done.wait())
             try:
-                await self.done.wait()
+                # the writer ends only by failing (a database error): that ends the run instead of a hang
+                await asyncio.wait([finished, writer], return_when=asyncio.FIRST_COMPLETED)
+                if writer.done():
+                    writer.result()
             finally:
+                finished.cancel()
                 for task in self.workers:
                     task.cancel()
                 await asyncio.gather(*self.workers, return_exceptions=True)

@@ -337,7 +337,10 @@ class CrawlStore:
             linked = AD_PHOTOS
             ad_ids = {row["ad_id"] for row in writes.ad_photos}
             existing = set(
-                session.execute(select(linked.c.ad_id, linked.c.photo_id).where(linked.c.ad_id.in_(ad_ids))).tuples()
+                (ad_id, photo_id)
+                for ad_id, photo_id in session.execute(
+                    select(linked.c.ad_id, linked.c.photo_id).where(linked.c.ad_id.in_(ad_ids))
+                )
             )
             rows = [
                 {**row, "first_seen_at": self.now}

@@ -14,6 +14,7 @@ never as an age.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from scanner.extract.normalize import Normalized, windows
@@ -65,8 +66,10 @@ class _Patterns:
     with_unit: re.Pattern[str]
     labelled: re.Pattern[str]
     first_person: re.Pattern[str]
+    plural: re.Pattern[str]
     name_bracket: re.Pattern[str]
     name_number: re.Pattern[str]
+    name_title: re.Pattern[str]
 
 
 def _patterns(num: str) -> _Patterns:
@@ -79,9 +82,13 @@ def _patterns(num: str) -> _Patterns:
         ),
         first_person=re.compile(
             r"\b(?:ik ben|ben|i'?m|i am|im|ich bin|je suis|soy|tengo|sono|jestem|sunt|just turned|net|pas|barely|"
-            r"nog maar|only|juist|she is|she's|zij is|ze is|sie ist|elle a|ella tiene|is pas|is net)"
-            r"\s+(?:net\s+|pas\s+|just\s+|only\s+|nog maar\s+)?"
+            r"nog maar|only|juist|she is|she's|zij is|ze is|sie ist|elle a|ella tiene|is pas|is net|he is|he's|hij is|"
+            r"word|turn|turning|turned|lady of|woman of|girl of|vrouw van|dame van|meid van|meisje van)"
+            r"\s+(?:net\s+|pas\s+|just\s+|only\s+|nog maar\s+|vandaag\s+|today\s+|morgen\s+|binnenkort\s+)?"
             rf"(?P<nums>{num}){_NOT_MEASURE}"
+        ),
+        plural=re.compile(
+            rf"\b(?:wij zijn|we zijn|zij zijn|ze zijn|we are|we're|they are|they're|wir sind)\s+{listed}{_NOT_MEASURE}"
         ),
         name_bracket=re.compile(
             rf"\b(?P<name>[a-z]{{2,}})\s*\(\s*(?P<nums>{num}(?:{_LIST_SEPARATOR}{num})*)\s*(?:j|jr|jaar|y|yo|yrs)?\s*\)"
@@ -91,6 +98,8 @@ def _patterns(num: str) -> _Patterns:
             rf"\b(?P<name>[a-z]{{2,}})(?P<comma>,)?\s+(?P<nums>{num})"
             r"(?=\s*(?:[,.!;)|]|-\s|\ben\b|\band\b|&|\n|$))"
         ),
+        # "Lisa 26 Amsterdam", "Anna 23 - Belgium", "Eva 24 🌹": what follows the number is checked in _title_follows
+        name_title=re.compile(rf"\b(?P<name>[a-z]{{2,}})[ \t]+(?P<nums>{_DIGITS_NUM})(?=[ \t]*[^\w\s,.!;)&]|[ \t]+[a-z])"),
     )
 
 
@@ -115,6 +124,28 @@ _NAME_STOP = {
     "oktober", "november", "december", "january", "february", "march", "may", "june", "july", "august", "october",
     "dag", "day", "week", "ma", "di", "wo", "do", "vr", "za", "zo", "appartement", "flat", "unit", "verdieping",
 }  # fmt: skip
+_WEEKDAYS = {
+    "maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag", "monday", "tuesday",
+    "wednesday", "thursday", "friday", "saturday", "sunday", "vandaag", "today", "morgen", "tomorrow",
+}  # fmt: skip
+# Countries and nationalities that follow a name and age in titles ("Anna 23 Roemeense", "Lisa 26 - Brazil")
+_ORIGIN_WORDS = {
+    "nederland", "netherlands", "holland", "nederlandse", "hollandse", "dutch", "belgie", "belgium", "belgique",
+    "belgische", "duitsland", "germany", "duitse", "german", "roemenie", "romania", "roemeense", "romanian",
+    "polen", "poland", "poolse", "polish", "hongarije", "hungary", "hongaarse", "hungarian", "bulgarije", "bulgaria",
+    "bulgaarse", "bulgarian", "spanje", "spain", "spaanse", "spanish", "brazilie", "brazil", "braziliaanse",
+    "brazilian", "colombia", "colombiaanse", "colombian", "venezuela", "venezolaanse", "venezuelan", "dominicaanse",
+    "dominican", "thailand", "thaise", "thai", "oekraine", "ukraine", "oekraiense", "ukrainian", "rusland", "russia",
+    "russische", "russian", "letland", "latvia", "litouwen", "lithuania", "tsjechie", "czech", "italie", "italy",
+    "italiaanse", "italian", "frankrijk", "france", "franse", "french", "latina", "latin", "aziatische", "asian",
+    "afrikaanse", "african", "europese", "european", "arabische", "arabic", "turkse", "turkish", "marokkaanse",
+    "moroccan", "surinaamse", "antilliaanse", "cubaanse", "cuban", "peru", "argentinie", "argentina", "mexico",
+    "slowakije", "slovakia", "moldavie", "moldova", "griekenland", "greece", "portugal", "portugese", "portuguese",
+    "england", "engelse", "english", "china", "chinese", "japan", "japanse", "japanese", "filipina", "escort",
+}  # fmt: skip
+_PLACE_PREPOSITIONS = {"uit", "from", "in", "te", "aus", "van", "de", "near", "bij", "regio", "omgeving"}
+_TITLE_NEXT = re.compile(r"[ \t]*(?:(?P<dash>[-|\u2013\u2014\u2022~*/:]+[ \t]*(?=[^\d\s\u20ac$]))|(?P<word>[a-z][a-z-]*))")
+_ADDRESS_BEFORE = re.compile(r"\b(?:adres|address|adresse|locatie|location|straat|street)\b[^\n]*$")
 _STREET = re.compile(r"(?:straat|weg|laan|plein|gracht|kade|singel|dijk|park|hof|steeg|pad|dreef|strasse|street|road)$")
 
 
@@ -167,6 +198,36 @@ def _plausible_title_age(number: str, name: str) -> bool:
     return number.isdigit() and 18 <= int(number) <= 60 and lookup(name) is None
 
 
+def _is_place_or_origin(view: Normalized, start: int, word: str) -> bool:
+    from scanner.extract.places import lookup
+
+    if word in _ORIGIN_WORDS:
+        return True
+    original_start, _ = view.span(start, start + len(word))
+    return view.original[original_start : original_start + 1].isupper() and lookup(word) is not None
+
+
+def _title_follows(view: Normalized, end: int) -> bool:
+    """After "Lisa 26": a dash or bar, an emoji, a place, a country or nationality, or "uit/from <place>"."""
+    text = view.text
+    rest = text[end : end + 8].lstrip(" \t")
+    if rest and unicodedata.category(rest[0]) == "So":  # an emoji, not a currency sign
+        return True
+    nxt = _TITLE_NEXT.match(text, end)
+    if nxt is None:
+        return False
+    if nxt.group("dash"):
+        return True
+    word = nxt.group("word").rstrip("-")
+    if _is_place_or_origin(view, nxt.start("word"), word):
+        return True
+    if word in _PLACE_PREPOSITIONS:
+        after = _TITLE_NEXT.match(text, nxt.end())
+        if after is not None and after.group("word"):
+            return _is_place_or_origin(view, after.start("word"), after.group("word").rstrip("-"))
+    return False
+
+
 def find_ages(view: Normalized) -> list[AgeMatch]:
     """Stated ages in order of appearance, one per place in the text."""
     found: dict[int, AgeMatch] = {}
@@ -187,6 +248,8 @@ def _find_in(view: Normalized, patterns: _Patterns, begin: int, stop: int, found
         _add_ages(view, match, found, check_after=False)
     for match in patterns.first_person.finditer(text, begin, stop):
         _add_ages(view, match, found, check_after=True)
+    for match in patterns.plural.finditer(text, begin, stop):
+        _add_ages(view, match, found, check_after=True)
     strong = bool(found)
     for match in patterns.name_number.finditer(text, begin, stop):
         name = match.group("name")
@@ -198,6 +261,17 @@ def _find_in(view: Normalized, patterns: _Patterns, begin: int, stop: int, found
         at_line_end = _LINE_END.match(text, match.end())
         if strong or match.group("comma") or (at_line_end and _plausible_title_age(match.group("nums"), name)):
             _add_ages(view, match, found, check_after=False)
+    for match in patterns.name_title.finditer(text, begin, stop):
+        name = match.group("name")
+        start, _ = view.span(match.start("name"), match.end("name"))
+        if name in _NAME_STOP or name in _WEEKDAYS or _STREET.search(name):
+            continue
+        if not view.original[start : start + len(name)].istitle() or not _plausible_title_age(match.group("nums"), name):
+            continue
+        if _ADDRESS_BEFORE.search(text, max(0, match.start() - 30), match.start()):
+            continue
+        if match.group("nums") != "69" and _title_follows(view, match.end()):
+            _add_ages(view, match, found, check_after=True)
     for match in patterns.name_bracket.finditer(text, begin, stop):
         # "Anna (21)", "student (19)", "2 vriendinnen (20 en 22)": a word, then ages in brackets
         if match.group("name") in _NAME_STOP:

@@ -49,7 +49,7 @@ _DUTCH_MOBILE = re.compile(r"(?:\+31|0)(6[1-58]\d{7})")  # Dutch 097 numbers bel
 
 _LINK = re.compile(
     r"(?:wa\.me/|whatsapp\.com/send/?\?(?:[a-z_]+=[^&\s]*&)*phone=|whatsapp://send/?\?phone=|tel:|callto:)"
-    r"\s?(\+?\d[\d\-\s.]{6,18}\d)"
+    r"\s?(?:%2b)?(\+?\d[\d\-\s.]{6,18}\d)"
 )
 _LEADING_DIGITS = re.compile(r"\d+")
 # Words that join the two halves of a split number.
@@ -60,6 +60,20 @@ _SPLIT_WORDS = re.compile(
 _LINK_TRIGGERS = ("wa.me", "whatsapp", "tel:", "callto:")
 # Letters that stand in for digits inside a digit run ("O6l2345678").
 _LOOKALIKE = {"o": "0", "l": "1", "i": "1", "s": "5", "b": "8", "z": "2", "q": "9"}
+# Words that place an ad in Belgium, where a national number is read as Belgian first.
+_BELGIAN_CUES = {
+    "belgie", "belgium", "belgique", "belgien", "antwerpen", "anvers", "antwerp", "brussel", "bruxelles", "brussels",
+    "gent", "ghent", "gand", "brugge", "bruges", "leuven", "louvain", "mechelen", "hasselt", "genk", "liege", "luik",
+    "charleroi", "namur", "namen", "oostende", "ostend", "kortrijk", "aalst",
+}  # fmt: skip
+_REPEATERS = {"double": 2, "triple": 3, "dubbel": 2, "dubbele": 2, "driedubbel": 3, "doppel": 2}
+# Digits in the other languages of the ads (accents are gone after normalisation).
+_FOREIGN_DIGITS = {
+    "null": "0", "eins": "1", "zwei": "2", "drei": "3", "funf": "5", "fuenf": "5", "sechs": "6", "sieben": "7",
+    "neun": "9", "un": "1", "deux": "2", "trois": "3", "quatre": "4", "cinq": "5", "sept": "7", "huit": "8",
+    "neuf": "9", "cero": "0", "uno": "1", "dos": "2", "tres": "3", "cuatro": "4", "cinco": "5", "seis": "6",
+    "siete": "7", "ocho": "8", "nueve": "9",
+}  # fmt: skip
 _DIGIT_WORDS = sorted(
     [*UNITS_NL, *UNITS_EN, *TEENS_NL, *TEENS_EN, *TENS_NL, *TENS_EN, "nul", "zero"], key=len, reverse=True
 )
@@ -90,6 +104,7 @@ class _Token:
     start: int  # offsets in the normalised view
     end: int
     disguised: bool  # came from words or look-alike letters
+    tens: bool = False  # an English tens word that a following unit word completes ("fifty three")
 
 
 @lru_cache(maxsize=16384)
@@ -102,6 +117,8 @@ def _token_digits(token: str) -> tuple[str, bool] | None:
         return value, True
     if token in ("o", "oh"):
         return "0", True
+    if token in _FOREIGN_DIGITS:
+        return _FOREIGN_DIGITS[token], True
     has_digit = any(c.isdigit() for c in token)
     if not has_digit and not _WORDS_ONLY.fullmatch(token):
         return None
@@ -151,7 +168,9 @@ def _possible(view: Normalized) -> bool:
     total = sum(len(word) for word, _, _ in view.tokens if word[0].isdigit())
     if total >= 8:
         return True
-    for word in view.words:
+    if not view.words.isdisjoint(_REPEATERS):
+        total += 4
+    for word, _, _ in view.tokens:  # every token, not the distinct words: "een een een" is three digits
         if word[0].isdigit():
             continue
         converted = _converted(word)
@@ -168,7 +187,21 @@ def _runs(view: Normalized) -> list[list[_Token]]:
     runs: list[list[_Token]] = []
     current: list[_Token] = []
     previous_end = -1
+    repeat = 1  # "double six" = 66, "triple two" = 222
     for word, start, end in view.tokens:
+        if word in _REPEATERS and current:
+            repeat, previous_end = _REPEATERS[word], end
+            continue
+        if (
+            word in UNITS_EN
+            and current
+            and current[-1].tens
+            and text[current[-1].end : start] in (" ", "-")
+        ):
+            # "fifty three" is 53, not 503
+            last = current[-1]
+            last.digits, last.end, last.tens, previous_end = last.digits[:-1] + str(UNITS_EN[word]), end, False, end
+            continue
         converted = _converted(word)
         trailing = False
         if converted is None and word[0].isdigit():
@@ -189,6 +222,8 @@ def _runs(view: Normalized) -> list[list[_Token]]:
         plus = start > 0 and text[start - 1] == "+"
         if current and previous_end >= 0:
             gap = text[previous_end : start - 1 if plus else start]
+            if current[-1].disguised and converted[1] and "," in gap:
+                gap = gap.replace(",", "")  # "nul, zes, een, twee": number words listed with commas
             if plus or _GAP.fullmatch(gap) is None or gap.count("\n") > 2:
                 runs.append(current)
                 current = []
@@ -202,7 +237,9 @@ def _runs(view: Normalized) -> list[list[_Token]]:
         ):
             # "o6-3059З47|": a bar glued to the end of a digit run stands for 1
             converted, end = (converted[0] + "1", True), end + 1
-        current.append(_Token(converted[0], start, end, converted[1]))
+        digits = converted[0] * repeat if repeat > 1 and len(converted[0]) == 1 else converted[0]
+        repeat = 1
+        current.append(_Token(digits, start, end, converted[1], word in TENS_EN))
         previous_end = end
         if trailing:
             runs.append(current)
@@ -236,7 +273,9 @@ def _without_dates(text: str, runs: list[list[_Token]]) -> list[list[_Token]]:
 
 
 @lru_cache(maxsize=8192)
-def _validate(candidate: str, default_region: str, other_regions: tuple[str, ...]) -> tuple[str, str, str] | None:
+def _validate(
+    candidate: str, default_region: str, other_regions: tuple[str, ...], belgian: bool = False
+) -> tuple[str, str, str] | None:
     """(E.164, type, region) when `candidate` (digits, maybe a leading +) is a real phone number."""
     number = candidate
     if number.startswith("00"):
@@ -252,6 +291,8 @@ def _validate(candidate: str, default_region: str, other_regions: tuple[str, ...
     elif number.startswith("0"):
         if len(number) not in _NATIONAL_LENGTHS:
             return None
+        if default_region != "BE" and "BE" in other_regions and belgian:
+            attempts.append((number, "BE", False))  # an ad in Belgium: its fixed lines count too, and come first
         attempts.append((number, default_region, False))
         attempts.extend((number, region, True) for region in other_regions if region != default_region)
     elif re.fullmatch(r"31[6]\d{8}|32[4]\d{8}", number):
@@ -302,6 +343,7 @@ def _from_runs(view: Normalized, default_region: str, other_regions: tuple[str, 
     found: list[PhoneMatch] = []
     if not _possible(view):
         return []
+    belgian = not view.words.isdisjoint(_BELGIAN_CUES) or "+32" in view.text or "0032" in view.text
     runs = _runs(view)
     found.extend(_split_numbers(view, runs, default_region, other_regions))
     for run in runs:
@@ -317,12 +359,15 @@ def _from_runs(view: Normalized, default_region: str, other_regions: tuple[str, 
                     break
                 if len(text) > 16:
                     break
-                if len(text) >= 8 and (result := _validate(text, default_region, other_regions)):
+                if len(text) >= 8 and (result := _validate(text, default_region, other_regions, belgian)):
                     best = (last, result)
             if best is None:
                 index += 1
                 continue
             last, (e164, kind, region) = best
+            if kind == "fixed_line" and _mobile_starts_after(run, index, default_region, other_regions):
+                index += 1  # "23-07 📱 06 50 40 61 18": a date's month glued to a mobile number
+                continue
             tokens = run[index : last + 1]
             start, end = view.span(tokens[0].start, tokens[-1].end)
             found.append(
@@ -330,6 +375,20 @@ def _from_runs(view: Normalized, default_region: str, other_regions: tuple[str, 
             )
             index = last + 1
     return found
+
+
+def _mobile_starts_after(run: list[_Token], index: int, default_region: str, other_regions: tuple[str, ...]) -> bool:
+    """Whether the next token starts a mobile number, which then wins over a fixed line started one token earlier."""
+    if index + 1 >= len(run) or not run[index + 1].digits.startswith("06"):
+        return False
+    text = ""
+    for token in run[index + 1 :]:
+        text += token.digits
+        if len(text) > 12:
+            return False
+        if len(text) >= 10 and (result := _validate(text, default_region, other_regions)) and result[1] == "mobile":
+            return True
+    return False
 
 
 def _split_numbers(

@@ -30,6 +30,9 @@ _AMOUNT = (
     r"(?<![\d.,])(?:\d{1,3}(?:\.\d{3})+(?:,\d{1,2})?|\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?|\d{1,5}(?:[.,]\d{1,2})?)(?!\d)"
 )
 _AMOUNT_RE = re.compile(_AMOUNT)
+_ENGLISH_THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?")
+# "Nacht (22:00-08:00)", "overnight (12 hrs)": what the night covers, written in brackets after it
+_NIGHT_BRACKET = re.compile(r"[ \t]*\([^()\n]{1,24}\)")
 _CURRENCY_BEFORE = re.compile(r"(€|eur(?:o(?:'?s)?)?|\$|usd|£|gbp|chf)\s*$")
 _CURRENCY_AFTER = re.compile(r"\s*(?:,-{1,2}|\.-)?\s*(€|euro(?:'?s)?\b|eur?\b|\$|£|chf\b|pounds?\b|rozen\b|roses\b)")
 _NOT_MONEY_AFTER = re.compile(r"\s*(?:kg|kilo|cm|m\b|jaar|jr|yo|years|%|x\b|/\s*7|\+)")
@@ -48,7 +51,7 @@ _RATE_AFTER = re.compile(
     r"overnight\b|(?:a|the|de|een|hele)\s+(?:night|nacht)\b)"
 )
 _BARE_AFTER_DURATION = re.compile(
-    rf"[ \t]*[:=\-]?[ \t]*(?P<a>{_AMOUNT})(?!\s*(?:min|uur|u\b|h\b|hour|%|x\b|/\d|cm|kg|jaar))"
+    rf"[ \t]*[:=\-]?[ \t]*(?P<a>{_AMOUNT})(?!\s*(?:min|uur|u\b|h\b|hour|%|x\b|/\d|cm|kg|jaar|am\b|pm\b|a\.m|p\.m|:\d))"
 )
 _CURRENCIES = {
     "€": "EUR",
@@ -64,12 +67,16 @@ _CURRENCIES |= {"gbp": "GBP", "chf": "CHF", "pound": "GBP", "pounds": "GBP", "ro
 
 # Duration words, found token by token (one regex pass over a whole ad is what costs time).
 _MINUTE_UNITS = frozenset({"min", "mins", "minuten", "minutes", "minuut", "minuutjes", "m"})
-_HOUR_UNITS = frozenset({"uur", "uurtje", "hour", "hours", "hr", "hrs", "h", "u"})
+_HOUR_UNITS = frozenset(
+    {"uur", "uurtje", "hour", "hours", "hr", "hrs", "h", "u", "std", "stunde", "stunden", "hora", "horas", "ora", "ore",
+     "heure", "heures", "godzina", "godz"}
+)  # fmt: skip
 _LOOSE_HOUR_UNITS = frozenset({"h", "u", "hr", "hrs"})  # "u" is also the Dutch "you": needs a number or a "/"
-_NIGHT_UNITS = frozenset({"nacht", "nachtje", "night", "nights", "overnight", "overnachting"})
+_NIGHT_UNITS = frozenset({"nacht", "nachtje", "night", "nights", "overnight", "overnachting", "noche", "nuit", "notte"})
 _QUARTER_UNITS = frozenset({"kwartier", "kwartiertje", "quarter"})
-_ONE = frozenset({"een", "one", "an", "a", "per", "1"})
-_NIGHT_QUALIFIERS = frozenset({"hele", "een", "per", "all", "whole", "the", "1"})
+_ONE = frozenset({"een", "one", "an", "a", "per", "1", "pro", "la", "un", "una", "une", "eine", "ein", "za"})
+_HALF = frozenset({"half", "halve", "media", "halbe", "demi", "mezza", "pol"})
+_NIGHT_QUALIFIERS = frozenset({"hele", "een", "per", "all", "whole", "the", "1", "la", "toute", "pro", "une"})
 _PER = {15: "15min", 30: "half_hour", 60: "hour"}
 _CLOCK_BEFORE = re.compile(r"(?:\b(?:tot|to|till|until|t/m)|\d\s*-)\s*$")
 DURATION_WORDS = _MINUTE_UNITS | _HOUR_UNITS | _NIGHT_UNITS | _QUARTER_UNITS | {"halfuur", "ph"}
@@ -184,7 +191,7 @@ def _timed(view: Normalized, index: int, unit: str, previous: tuple[str, int, in
         elif before is not None and before[0] in ("1",) and joiner == "/" and word in ("2", "4"):
             value = Decimal(1) / Decimal(word)
             begin = before[1]
-    elif word == "half" and unit in _HOUR_UNITS:
+    elif word in _HALF and unit in _HOUR_UNITS:
         return _Duration("half_hour", 30, begin, end)
     elif word in _ONE and unit in _HOUR_UNITS:
         return _Duration("hour", 60, begin, end)
@@ -228,7 +235,8 @@ def _money(view: Normalized, durations: list[_Duration]) -> list[tuple[Decimal, 
             currency = "€"
         if currency is None:
             continue
-        amount = parse_amount(match.group(), ",")
+        # "€1,400" groups thousands the English way; otherwise the comma is the Dutch decimal mark
+        amount = parse_amount(match.group(), "." if _ENGLISH_THOUSANDS.fullmatch(match.group()) else ",")
         code = _CURRENCIES.get(re.sub(r"'?s$", "s", currency).replace("euros", "euro"), "EUR")
         if amount is not None and MIN_AMOUNT <= amount <= MAX_AMOUNT:
             found[start] = (amount, code, start, end)
@@ -245,12 +253,24 @@ def _money(view: Normalized, durations: list[_Duration]) -> list[tuple[Decimal, 
     return sorted(found.values(), key=lambda item: item[2])
 
 
+def _night_brackets(text: str, durations: list[_Duration]) -> list[_Duration]:
+    """A night duration swallows the bracket that follows it; durations inside that bracket go."""
+    if not any(duration.per == "night" for duration in durations):
+        return durations
+    swallowed: list[tuple[int, int]] = []
+    for duration in durations:
+        if duration.per == "night" and (bracket := _NIGHT_BRACKET.match(text, duration.end)) is not None:
+            swallowed.append((duration.end, bracket.end()))
+            duration.end = bracket.end()
+    return [d for d in durations if not any(a <= d.start < b for a, b in swallowed)]
+
+
 def find_prices(view: Normalized) -> list[PriceMatch]:
     """Prices in order of appearance, each with the duration it buys when one stands beside it."""
     text = view.text
     if not any(word[0].isdigit() for word, _, _ in view.tokens) and not view.words & DURATION_WORDS:
         return []
-    durations = _durations(view)
+    durations = _night_brackets(text, _durations(view))
     money = _money(view, durations)
     # money that is itself inside a duration ("15 min") is no amount
     in_durations = {offset for d in durations for offset in range(d.start, d.end)}

@@ -57,7 +57,7 @@ class Output:
 
     def evidence(self, label: str, before: str, matched: str, after: str) -> None:
         """A snippet with the matched words highlighted (marked with [[ ]] in plain text)."""
-        before, after = _one_line(before), _one_line(after)
+        before, matched, after = _one_line(before), _one_line(matched), _one_line(after)
         if self.console:
             self.console.print(Text.assemble((label, "dim"), before, (matched, "bold black on yellow"), after))
         else:

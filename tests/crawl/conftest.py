@@ -9,7 +9,7 @@ import pytest
 
 from scanner.crawl import SourceConfig, load_sources
 from scanner.settings import Settings
-from tests.crawl.site import SiteAd, FakeSite, serve
+from tests.crawl.site import FakeSite, SiteAd, serve
 
 DATA = Path(__file__).parent / "data"
 

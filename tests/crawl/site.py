@@ -51,14 +51,17 @@ class FakeSite:
         ids = sorted(self.ads)
         chunk = ids[(page - 1) * self.per_page : page * self.per_page]
         links = "".join(
-            f'<li class="card"><a class="ad" href="/ad/{i}" data-v="{hashlib.md5(self._ad_html(i).encode()).hexdigest()[:8]}">'
-            f"{self.ads[i].title}</a></li>"
+            f'<li class="card"><a class="ad" href="/ad/{i}" data-v="{self.version(i)}">{self.ads[i].title}</a></li>'
             for i in chunk
         )
         more = page * self.per_page < len(ids)
         next_link = f'<a class="next" href="/listing?page={page + 1}">next</a>' if more else ""
         extra = self.listing_extra if page == 1 else ""
         return f"<html><body><ul>{links}</ul>{extra}{next_link}</body></html>"
+
+    def version(self, ad_id: int) -> str:
+        """What the listing shows beside each link: changes whenever the ad's page changes."""
+        return hashlib.md5(self._ad_html(ad_id).encode()).hexdigest()[:8]
 
     def _ad_html(self, ad_id: int) -> str:
         ad = self.ads[ad_id]

@@ -174,7 +174,9 @@ def test_ads_outside_the_region_are_not_stored(
     monkeypatch.setattr(
         region_module,
         "_place_lookup",
-        lambda: lambda name: SimpleNamespace(municipality=name, province=provinces[name]) if name in provinces else None,
+        lambda: (
+            lambda name: SimpleNamespace(municipality=name, province=provinces[name]) if name in provinces else None
+        ),
     )
     site.ads[8] = SiteAd(8, "Ad number 8", "Text", "Antwerpen")
     crawl_settings.municipality.region = ["Noord-Holland"]

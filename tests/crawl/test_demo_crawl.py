@@ -46,9 +46,9 @@ def demo(world: World, monkeypatch: pytest.MonkeyPatch) -> Iterator[DemoServer]:
 def stored(db: Database) -> dict[tuple[str, str], tuple[Ad, AdVersion]]:
     with db.session() as session:
         rows = session.execute(
-            select(Source.name, Ad, AdVersion).join(Ad, Ad.source_id == Source.id).join(
-                AdVersion, AdVersion.id == Ad.current_version_id
-            )
+            select(Source.name, Ad, AdVersion)
+            .join(Ad, Ad.source_id == Source.id)
+            .join(AdVersion, AdVersion.id == Ad.current_version_id)
         )
         return {(name, ad.external_id): (ad, version) for name, ad, version in rows}
 
@@ -136,8 +136,12 @@ def test_hostile_pages_are_errors_for_their_urls_and_lose_nothing_else(
     }.items():
         assert reason in failed[path], (path, failed[path])
     assert not any("10.0.0.1" in line or "169.254" in line for line in demo.request_log)
-    assert {key[1] for key in stored(db) if key[0] == "hostile"} == {"/ok", "/429-once", "/503-once",
-                                                                      "/wrong-charset-meta"}
+    assert {key[1] for key in stored(db) if key[0] == "hostile"} == {
+        "/ok",
+        "/429-once",
+        "/503-once",
+        "/wrong-charset-meta",
+    }
     expected = {(ad.site, ad.key) for ad in world.ads_on(1)}
     assert {key for key in stored(db) if key[0] != "hostile"} == expected
     assert stats.sources["rozewereld"].error_count == stats.sources["nachtlicht"].error_count == 0

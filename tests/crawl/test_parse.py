@@ -62,9 +62,9 @@ LISTING = b"""<html><body>
 <a class="ad" href="https://example.nl/ad/2" data-v="b2">Two</a>
 <a rel="next" href="/listing?p=2">next</a></body></html>"""
 
-AD = """<html><body><h1> Title  here </h1><div class="text">Line one<br>line two</div>
+AD = b"""<html><body><h1> Title  here </h1><div class="text">Line one<br>line two</div>
 <dd class="age">Leeftijd: 23 jaar</dd><img src="/img/1.jpg"><img src="/img/2.jpg"><img src="/img/1.jpg">
-</body></html>""".encode()
+</body></html>"""
 
 
 def test_listing_links_markers_and_next_page() -> None:

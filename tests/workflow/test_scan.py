@@ -159,3 +159,28 @@ def test_a_second_scan_is_refused_while_one_holds_the_lock(db: Database, run_cli
     # The kernel released the dead process's lock: a scan may run again.
     with scan_lock(db):
         pass
+
+
+@pytest.mark.postgres
+def test_postgres_advisory_lock_is_held_per_connection_for_the_whole_scan(requires_postgres: str) -> None:
+    from sqlalchemy.orm import sessionmaker
+
+    from scanner.db.session import make_engine
+    from tests.conftest import new_postgres_database
+
+    url = new_postgres_database(requires_postgres)
+    first, second = (Database(engine, sessionmaker(engine)) for engine in (make_engine(url), make_engine(url)))
+    try:
+        with scan_lock(first):
+            with pytest.raises(LockHeldError) as refused, scan_lock(second):
+                pass
+            assert refused.value.exit_code == 5
+            with first.session() as session:  # the stages' own sessions and commits do not release it
+                session.execute(select(1))
+            with pytest.raises(LockHeldError), scan_lock(second):
+                pass
+        with scan_lock(second):
+            pass
+    finally:
+        first.dispose()
+        second.dispose()
