@@ -111,10 +111,11 @@ def run_scrapy(photos: bool, concurrency: int) -> None:
 
         async def start(self) -> Any:
             rw, nl = os.environ["DEMO_ROZEWERELD_URL"], os.environ["DEMO_NACHTLICHT_URL"]
-            yield scrapy.Request(f"{rw}/advertenties/?pagina=1", self.rw_listing, cookies={"rw_leeftijd": "18plus"})
-            yield scrapy.Request(
-                f"{nl}/api/listings?scope=all&cursor=0", self.nl_listing, cookies={"nl_consent": "yes"}
-            )
+            # Path=/ as the sites set it; a cookie given with the request would only cover its folder
+            gate = [{"name": "rw_leeftijd", "value": "18plus", "path": "/"}]
+            consent = [{"name": "nl_consent", "value": "yes", "path": "/"}]
+            yield scrapy.Request(f"{rw}/advertenties/?pagina=1", self.rw_listing, cookies=gate)
+            yield scrapy.Request(f"{nl}/api/listings?scope=all&cursor=0", self.nl_listing, cookies=consent)
 
         def rw_listing(self, response: Any) -> Any:
             counts["pages"] += 1
@@ -133,8 +134,8 @@ def run_scrapy(photos: bool, concurrency: int) -> None:
 
         def _ad(self, response: Any, fields: dict[str, str], photo_attribute: str) -> Any:
             counts["pages"] += 1
-            counts["ads"] += 1
             item = {name: " ".join(response.css(css).getall()).strip() for name, css in fields.items()}
+            counts["ads"] += bool(item["title"])  # an ad read, not a gate page
             item["url"] = response.url
             if photos:
                 for src in response.css(photo_attribute).getall():

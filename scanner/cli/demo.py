@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 def _world(seed: int, days: int) -> World:
     from scanner.demo.world import World, WorldConfig
 
-    return World.generate(WorldConfig(seed=seed, days=max(days, 1)))
+    return World.generate(WorldConfig(seed=seed, days=max(days, 2)))
 
 
 @click.group(invoke_without_command=True)

@@ -92,7 +92,8 @@ def run_demo(
     """Scan `days` simulated days of the demo world and print the report (config: a smaller world for tests)."""
     out = out or Output()
     settings = demo_settings(app, database_dir)
-    world = World.generate(config or WorldConfig(seed=seed, days=max(days, 1)))
+    # World.generate needs at least two days (a one-day world fails in its planner).
+    world = World.generate(config or WorldConfig(seed=seed, days=max(days, 2)))
     upgrade(settings)
     db = open_database(settings)
     out.line(f"demo database: {settings.database_url}", style="dim")

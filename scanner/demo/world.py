@@ -36,6 +36,11 @@ class WorldConfig:
     networks: int = 9
     agencies: int = 6
 
+    def __post_init__(self) -> None:
+        if self.days < 2:
+            # Advertisers' schedules (arrivals, moves, returns) need at least two days to differ.
+            raise ValueError(f"a demo world spans at least 2 days, not {self.days}")
+
 
 def format_phone_field(e164: str, site: str) -> str:
     """How a site prints the number in its phone field (the way each country groups its digits)."""

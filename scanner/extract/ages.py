@@ -99,7 +99,9 @@ def _patterns(num: str) -> _Patterns:
             r"(?=\s*(?:[,.!;)|]|-\s|\ben\b|\band\b|&|\n|$))"
         ),
         # "Lisa 26 Amsterdam", "Anna 23 - Belgium", "Eva 24 🌹": what follows the number is checked in _title_follows
-        name_title=re.compile(rf"\b(?P<name>[a-z]{{2,}})[ \t]+(?P<nums>{_DIGITS_NUM})(?=[ \t]*[^\w\s,.!;)&]|[ \t]+[a-z])"),
+        name_title=re.compile(
+            rf"\b(?P<name>[a-z]{{2,}})[ \t]+(?P<nums>{_DIGITS_NUM})(?=[ \t]*[^\w\s.!;)&]|[ \t]+[a-z])"
+        ),
     )
 
 
@@ -144,7 +146,9 @@ _ORIGIN_WORDS = {
     "england", "engelse", "english", "china", "chinese", "japan", "japanse", "japanese", "filipina", "escort",
 }  # fmt: skip
 _PLACE_PREPOSITIONS = {"uit", "from", "in", "te", "aus", "van", "de", "near", "bij", "regio", "omgeving"}
-_TITLE_NEXT = re.compile(r"[ \t]*(?:(?P<dash>[-|\u2013\u2014\u2022~*/:]+[ \t]*(?=[^\d\s\u20ac$]))|(?P<word>[a-z][a-z-]*))")
+_TITLE_NEXT = re.compile(
+    r"[ \t]*(?:(?P<dash>[-|\u2013\u2014\u2022~*/:]+[ \t]*(?=[^\d\s\u20ac$]))|(?P<word>[a-z][a-z-]*))"
+)
 _ADDRESS_BEFORE = re.compile(r"\b(?:adres|address|adresse|locatie|location|straat|street)\b[^\n]*$")
 _STREET = re.compile(r"(?:straat|weg|laan|plein|gracht|kade|singel|dijk|park|hof|steeg|pad|dreef|strasse|street|road)$")
 
@@ -213,11 +217,12 @@ def _title_follows(view: Normalized, end: int) -> bool:
     rest = text[end : end + 8].lstrip(" \t")
     if rest and unicodedata.category(rest[0]) == "So":  # an emoji, not a currency sign
         return True
-    nxt = _TITLE_NEXT.match(text, end)
+    comma = text.startswith(",", end)
+    nxt = _TITLE_NEXT.match(text, end + 1 if comma else end)
     if nxt is None:
         return False
     if nxt.group("dash"):
-        return True
+        return not comma
     word = nxt.group("word").rstrip("-")
     if _is_place_or_origin(view, nxt.start("word"), word):
         return True
@@ -266,7 +271,8 @@ def _find_in(view: Normalized, patterns: _Patterns, begin: int, stop: int, found
         start, _ = view.span(match.start("name"), match.end("name"))
         if name in _NAME_STOP or name in _WEEKDAYS or _STREET.search(name):
             continue
-        if not view.original[start : start + len(name)].istitle() or not _plausible_title_age(match.group("nums"), name):
+        written = view.original[start : start + len(name)]
+        if not (written.istitle() or written.isupper()) or not _plausible_title_age(match.group("nums"), name):
             continue
         if _ADDRESS_BEFORE.search(text, max(0, match.start() - 30), match.start()):
             continue

@@ -22,7 +22,7 @@ from scanner.extract.phones import find_phones
 from scanner.settings import Settings
 
 # Bump on any change of behaviour: `extract_pending` re-extracts every version with another one.
-EXTRACTOR_VERSION = "extract-1.0"
+EXTRACTOR_VERSION = "extract-1.1"
 
 PHONE_FIELDS = frozenset({"phone", "telefoon", "tel", "telefoonnummer", "mobile", "mobiel", "whatsapp", "phone_number"})
 AGE_FIELDS = frozenset({"age", "leeftijd", "alter", "edad"})
@@ -32,6 +32,7 @@ LANGUAGE_FIELDS = frozenset({"languages", "language", "talen", "taal", "spoken_l
 SERVICE_FIELDS = frozenset({"services", "service", "diensten", "extras"})
 NAME_FIELDS = frozenset({"name", "naam", "title", "titel", "nickname"})
 _TRIGGERS = tuple(sorted({*terms.SERVICES.triggers, *terms.AVAILABILITY.triggers, *ages.HINTS.triggers}))
+_LEXICON_READERS = frozenset({"ages", "terms"})
 ALL_READERS = frozenset({"phones", "ages", "places", "prices", "contacts", "licenses", "languages", "terms"})
 _READERS_BY_FIELD: dict[str, frozenset[str]] = {
     "phone": frozenset({"phones"}),
@@ -102,11 +103,16 @@ class Extraction:
     @property
     def cities(self) -> list[str]:
         """Canonical names, the site's city field first, then in order of mention; a district named right
-        after its city ("Den Haag Scheveningen") is in `places` but not a city of its own."""
+        after its city ("Den Haag Scheveningen") or a reference point ("10 min van Utrecht") is in `places` but not a
+        city of its own."""
         # the municipality of a place in the site's city field is that same place ("Zaandam" and "Zaanstad")
         covered = {place["municipality"] for place in self.places if place["span"].get("field")}
         covered -= set(self.field_cities)
-        named = (p["name"] for p in self.places if not p.get("district") and p["name"] not in covered)
+        named = (
+            p["name"]
+            for p in self.places
+            if not p.get("district") and not p.get("reference") and p["name"] not in covered
+        )
         return list(dict.fromkeys([*self.field_cities, *named]))
 
     def to_json(self, id: Any = None) -> dict[str, Any]:
@@ -155,7 +161,9 @@ class _Builder:
         known kind is read only for that kind: a phone field for phones, a city field for places)."""
         name = (source or "").lower()
         wanted = _READERS_BY_FIELD.get(_field_kind(name), ALL_READERS) if source is not None else ALL_READERS
-        hits = {trigger for trigger in _TRIGGERS if trigger in view.text}  # one pass for every lexicon
+        # one pass for every lexicon, only when a reader of youth hints or terms runs
+        text = view.text
+        hits = {trigger for trigger in _TRIGGERS if trigger in text} if wanted & _LEXICON_READERS else set()
         if "phones" in wanted:
             self._read_phones(view, source)
         if "ages" in wanted:
@@ -218,6 +226,7 @@ class _Builder:
                     "safety_region": place.safety_region,
                     "country": place.country,
                     "district": match.district,
+                    "reference": match.reference,
                     "span": span,
                 }
             )

@@ -156,11 +156,11 @@ def _converted(word: str) -> tuple[str, bool] | None:
     cached = _CONVERTED.get(word, _MISSING)
     if cached is _MISSING:
         cached = _CONVERTED[word] = _token_digits(word) if len(_CONVERTED) < 100_000 else None
-    return cached  # type: ignore[return-value]
+    return cached
 
 
-_CONVERTED: dict[str, object] = {}
-_MISSING = object()
+_CONVERTED: dict[str, tuple[str, bool] | None] = {}
+_MISSING: tuple[str, bool] = ("", False)  # a sentinel compared by identity: no word converts to it
 
 
 def _possible(view: Normalized) -> bool:
@@ -170,10 +170,13 @@ def _possible(view: Normalized) -> bool:
         return True
     if not view.words.isdisjoint(_REPEATERS):
         total += 4
+    cache = _CONVERTED
     for word, _, _ in view.tokens:  # every token, not the distinct words: "een een een" is three digits
         if word[0].isdigit():
             continue
-        converted = _converted(word)
+        converted = cache.get(word, _MISSING)
+        if converted is _MISSING:
+            converted = _converted(word)
         if converted is not None:
             total += len(converted[0])
             if total >= 8:
@@ -188,21 +191,21 @@ def _runs(view: Normalized) -> list[list[_Token]]:
     current: list[_Token] = []
     previous_end = -1
     repeat = 1  # "double six" = 66, "triple two" = 222
+    cache = _CONVERTED
     for word, start, end in view.tokens:
+        converted = cache.get(word, _MISSING)
+        if converted is None and not current and word[0].isalpha():
+            continue  # the commonest token: an ordinary word outside any number
+        if converted is _MISSING:
+            converted = _converted(word)
         if word in _REPEATERS and current:
             repeat, previous_end = _REPEATERS[word], end
             continue
-        if (
-            word in UNITS_EN
-            and current
-            and current[-1].tens
-            and text[current[-1].end : start] in (" ", "-")
-        ):
+        if word in UNITS_EN and current and current[-1].tens and text[current[-1].end : start] in (" ", "-"):
             # "fifty three" is 53, not 503
             last = current[-1]
             last.digits, last.end, last.tens, previous_end = last.digits[:-1] + str(UNITS_EN[word]), end, False, end
             continue
-        converted = _converted(word)
         trailing = False
         if converted is None and word[0].isdigit():
             # "2034567890x456", "0612345678tel": the leading digits stand, the rest ends the number
@@ -237,9 +240,9 @@ def _runs(view: Normalized) -> list[list[_Token]]:
         ):
             # "o6-3059З47|": a bar glued to the end of a digit run stands for 1
             converted, end = (converted[0] + "1", True), end + 1
-        digits = converted[0] * repeat if repeat > 1 and len(converted[0]) == 1 else converted[0]
+        value = converted[0] * repeat if repeat > 1 and len(converted[0]) == 1 else converted[0]
         repeat = 1
-        current.append(_Token(digits, start, end, converted[1], word in TENS_EN))
+        current.append(_Token(value, start, end, converted[1], word in TENS_EN))
         previous_end = end
         if trailing:
             runs.append(current)
@@ -285,6 +288,8 @@ def _validate(
     if mobile := _DUTCH_MOBILE.fullmatch(number):
         # the commonest case, answered without the metadata walk (libphonenumber NL mobile: 6[1-58]\d{7})
         return "+31" + mobile.group(1), "mobile", "NL"
+    if number.startswith("+31") and len(number) != 12:
+        return None  # every Dutch number but the short service numbers (dropped below) has nine digits
     attempts: list[tuple[str, str | None, bool]] = []
     if number.startswith("+"):
         attempts.append((number, None, False))

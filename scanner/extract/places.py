@@ -68,6 +68,7 @@ class PlaceMatch:
     end: int
     text: str
     district: bool = False  # names a part of the place just before it: "Den Haag Scheveningen", "Hoofddorp (Schiphol)"
+    reference: bool = False  # named as a reference point only: "10 min van Utrecht", "niet in Utrecht"
 
 
 def _key(name: str) -> str:
@@ -89,6 +90,15 @@ class Gazetteer:
 
 _WORDS = re.compile(r"[a-z0-9]+")
 _DISTRICT_GAP = re.compile(r"[\s,()\-/]{0,6}")
+# A place named only as a reference point, not where the advertiser is: "10 min van Utrecht", "niet in Utrecht",
+# "from Eindhoven but now in Tilburg", "Gouda cheese".
+_REFERENCE_BEFORE = re.compile(
+    r"(?:\b\d+\s*(?:min|mins|minuten|minutes|km|kilometer)\.?\s+(?:van|from|vanaf|uit|rijden van|away from)|"
+    r"\b(?:niet|not|nooit|never)\s+(?:in|naar|to)|\b(?:originally from|oorspronkelijk uit|afkomstig uit))\s+$"
+)
+_PRODUCT_AFTER = re.compile(r"\s+(?:cheese|kaas)\b")
+_MOVED_AFTER = re.compile(r",?\s+(?:but|maar)\s+(?:now|nu)\b")
+_FROM_BEFORE = re.compile(r"\b(?:from|uit|van)\s+$")
 _JOINER = re.compile(r"[\s\-'/.]{0,3}")
 
 
@@ -181,7 +191,15 @@ def find_places(view: Normalized, *, field: bool = False) -> list[PlaceMatch]:
             and place.name != previous.place.name
             and _DISTRICT_GAP.fullmatch(view.original, previous.end, start) is not None
         )
-        found.append(PlaceMatch(place, start, stop, surface, district))
+        reference = (
+            _REFERENCE_BEFORE.search(view.text, max(0, begin - 30), begin) is not None
+            or _PRODUCT_AFTER.match(view.text, end) is not None
+            or (
+                _MOVED_AFTER.match(view.text, end) is not None
+                and _FROM_BEFORE.search(view.text, max(0, begin - 8), begin) is not None
+            )
+        )
+        found.append(PlaceMatch(place, start, stop, surface, district, reference))
     return found
 
 

@@ -47,6 +47,11 @@ class Lexicon:
             (term, group, frozenset(triggers), re.compile(pattern)) for term, group, triggers, pattern in entries
         ]
         self.triggers = tuple(sorted({trigger for _, _, triggers, _ in self.entries for trigger in triggers}))
+        # trigger -> the entries it opens, so that a text visits only the entries it can match
+        self._by_trigger: dict[str, list[int]] = {}
+        for index, (_, _, triggers, _) in enumerate(self.entries):
+            for trigger in triggers:
+                self._by_trigger.setdefault(trigger, []).append(index)
 
     def find(self, view: Normalized, hits: set[str] | None = None) -> list[TermMatch]:
         """Every match in the text; `hits` (the triggers found in it, when known) saves a pass."""
@@ -56,9 +61,9 @@ class Lexicon:
         found: list[TermMatch] = []
         if not hits:
             return found
-        for term, group, triggers, pattern in self.entries:
-            if triggers.isdisjoint(hits):
-                continue
+        opened = sorted({index for trigger in hits for index in self._by_trigger.get(trigger, ())})
+        for index in opened:
+            term, group, _, pattern = self.entries[index]
             for match in pattern.finditer(text):
                 if self.negatable and _NEGATION.search(text, max(0, match.start() - 16), match.start()):
                     continue

@@ -6,6 +6,11 @@ and the days it was seen. A rule fires on a group when some window of `within_da
 sightings of at least `at_least` distinct values. The answer per group is one sweep over the interval
 ends (O(n log n)); groups with fewer distinct values than needed are skipped before the sweep.
 
+A group that looks like a licensed business (at least half of the ads in its window show a licence
+number, the test the linking stage uses for `looks_licensed`) weighs the rule's `licensed_factor` of
+its weight, or gives no hit when that is 0: an escort agency with one phone for several workers is
+what the municipality licensed, not a sign of control.
+
 The same function runs the examples of `scanner rules test` (in memory) and the nightly run over
 the database (rows fetched in batched SQL queries by `store.py`).
 """
@@ -13,7 +18,7 @@ the database (rows fetched in batched SQL queries by `store.py`).
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Hashable, Iterable, Mapping, Set
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import NamedTuple
@@ -109,7 +114,28 @@ def describe_values(group: Group, values: list[str]) -> str:
     return shown + (f" and {len(values) - SHOWN_VALUES} more" if len(values) > SHOWN_VALUES else "")
 
 
-def group_hit(rule: CompiledRule, finding: GroupFinding) -> Hit:
+def is_licensed(finding: GroupFinding, licensed_ads: Set[int], licensed_groups: Set[Hashable] = frozenset()) -> bool:
+    """A licensed business: a group marked so (a network linking found licensed), or one where at least half
+    of the ads in the window show a licence number."""
+    if finding.group in licensed_groups:
+        return True
+    return 2 * sum(1 for ad_id in finding.ad_ids if ad_id in licensed_ads) >= len(finding.ad_ids) > 0
+
+
+def rate_findings(
+    rule: CompiledRule,
+    findings: Iterable[GroupFinding],
+    licensed_ads: Set[int],
+    licensed_groups: Set[Hashable] = frozenset(),
+) -> list[tuple[GroupFinding, bool]]:
+    """Each finding with whether it looks licensed; licensed ones dropped when the rule's licensed_factor is 0."""
+    rated = [(finding, is_licensed(finding, licensed_ads, licensed_groups)) for finding in findings]
+    if rule.rule.licensed_factor == 0:
+        return [(finding, licensed) for finding, licensed in rated if not licensed]
+    return rated
+
+
+def group_hit(rule: CompiledRule, finding: GroupFinding, *, licensed: bool = False) -> Hit:
     group = rule.rule.group
     assert group is not None
     values = describe_values(group, finding.values)
@@ -127,15 +153,16 @@ def group_hit(rule: CompiledRule, finding: GroupFinding) -> Hit:
         "field": "group",
         "ad_ids": finding.ad_ids,
         "window": [finding.window_start.isoformat(), finding.window_end.isoformat()],
+        "licensed": licensed,
     }
     return Hit(
         rule_id=rule.id,
         rule_version=rule.rule.version,
         category=rule.rule.category,
-        weight=rule.weight,
+        weight=rule.licensed_weight(licensed),
         severity=rule.rule.severity,
         confidence=rule.rule.confidence,
-        explanation=fill_template(rule.rule.explanation, filled),
+        explanation=fill_template(rule.rule.explanation, filled) + rule.licensed_note(licensed),
         evidence=[evidence],
     )
 
@@ -161,4 +188,8 @@ def example_memberships(group: Group, ads: list[GroupAdExample]) -> list[Members
 def evaluate_example(rule: CompiledRule, ads: list[GroupAdExample]) -> list[Hit]:
     group = rule.rule.group
     assert group is not None
-    return [group_hit(rule, finding) for finding in find_groups(example_memberships(group, ads), group)]
+    findings = find_groups(example_memberships(group, ads), group)
+    licensed_ads = {index for index, ad in enumerate(ads) if ad.licence}
+    return [
+        group_hit(rule, finding, licensed=licensed) for finding, licensed in rate_findings(rule, findings, licensed_ads)
+    ]

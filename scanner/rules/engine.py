@@ -74,6 +74,11 @@ class AdContext:
         self.view = FeatureView(ad.text, ad.features, ad.region_prices, ad.region or (ad.city or ""), explain)
 
     @property
+    def licensed(self) -> bool:
+        """The ad shows a licence number (found by the extractor with municipality.license_pattern)."""
+        return bool(self.ad.features.get("license_numbers"))
+
+    @property
     def tokens(self) -> Tokens:
         if self._tokens is None:
             self._tokens = tokenize(self.ad.text)
@@ -284,10 +289,16 @@ class CompiledRule:
         return evaluate(self.condition, matched), cache
 
     def evaluate(self, context: AdContext) -> Hit | None:
+        if context.licensed and self.rule.licensed_factor == 0:
+            return None
         fired, results = self._run(context)
-        return self.hit(results) if fired else None
+        return self.hit(results, licensed=context.licensed) if fired else None
 
-    def hit(self, results: dict[str, CheckResult]) -> Hit:
+    def licensed_weight(self, licensed: bool) -> float:
+        """The weight of a hit: reduced by `licensed_factor` on a licensed business's ad or group."""
+        return round(self.weight * self.rule.licensed_factor, 4) if licensed else self.weight
+
+    def hit(self, results: dict[str, CheckResult], *, licensed: bool = False) -> Hit:
         evidence: list[Evidence] = []
         seen: set[tuple[Any, Any]] = set()
         for result in results.values():
@@ -303,10 +314,10 @@ class CompiledRule:
             rule_id=self.rule.id,
             rule_version=self.rule.version,
             category=self.rule.category,
-            weight=self.weight,
+            weight=self.licensed_weight(licensed),
             severity=self.rule.severity,
             confidence=self.rule.confidence,
-            explanation=fill_template(self.rule.explanation, filled),
+            explanation=fill_template(self.rule.explanation, filled) + self.licensed_note(licensed),
             evidence=sorted(evidence, key=lambda e: (e.get("start", 0), e.get("end", 0))),
         )
 
@@ -317,11 +328,18 @@ class CompiledRule:
         fired = evaluate(condition, lambda name: results[name].matched)
         reports = [SelectionReport(n, r.matched, r.values, r.reason) for n, r in results.items()]
         reason = f"condition {describe(condition)} is {'true' if fired else 'false'}"
+        if fired and context.licensed and self.rule.licensed_factor == 0:
+            fired, reason = False, f"{reason}, but the ad shows a licence number and licensed_factor is 0"
         if not self.enabled:
             reason = f"{self.disabled_reason}; {reason}"
-        return Explanation(
-            self.rule.id, self.rule.title, fired, self.enabled, reason, reports, self.hit(results) if fired else None
-        )
+        hit = self.hit(results, licensed=context.licensed) if fired else None
+        return Explanation(self.rule.id, self.rule.title, fired, self.enabled, reason, reports, hit)
+
+    def licensed_note(self, licensed: bool) -> str:
+        """Tells the investigator why a hit weighs less than the rule: a licensed business wrote the ad."""
+        if not licensed or self.rule.licensed_factor == 1:
+            return ""
+        return f" (licensed business, licence number shown: weight {self.licensed_weight(True):g} of {self.weight:g})"
 
 
 class _Defaulting(dict[str, str]):

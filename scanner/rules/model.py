@@ -121,6 +121,7 @@ class GroupAdExample(_Strict):
     photo: str | None = None
     template: str | None = None
     network: str | None = None
+    licence: str | None = Field(default=None, description="A licence number shown in the ad.")
     day: int = Field(default=0, ge=0, description="First day the ad was seen.")
     last_day: int | None = Field(default=None, ge=0, description="Last day seen (default: the first day).")
 
@@ -172,6 +173,13 @@ class Rule(_Strict):
     severity: Severity
     confidence: Confidence
     weight: float = Field(ge=0, le=10, description="Contribution to its score, 0 to 10.")
+    licensed_factor: float = Field(
+        default=1.0,
+        ge=0,
+        le=1,
+        description="Share of the weight kept on an ad that shows a licence number, or a group most of whose ads "
+        "do (a licensed business); 0: the rule does not fire on them.",
+    )
     sensitive: bool = Field(
         default=False, description="Uses nationality, ethnicity or language: off unless a deployment enables it."
     )

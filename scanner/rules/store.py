@@ -39,7 +39,7 @@ from scanner.db.models import (
     Sighting,
 )
 from scanner.db.session import Database
-from scanner.rules.crossad import GroupFinding, Membership, find_in_groups, group_hit
+from scanner.rules.crossad import GroupFinding, Membership, find_in_groups, group_hit, rate_findings
 from scanner.rules.engine import AdInput, CompiledRule, Hit
 from scanner.rules.features import hourly_prices
 from scanner.rules.model import Group
@@ -294,6 +294,20 @@ class GroupData:
                 by_group[group_key].extend(Membership(group_key, ad_id, v, start, end) for v, start, end in ad_values)
         return by_group
 
+    def licensed_ads(self) -> set[int]:
+        """Ads whose current version shows a licence number."""
+        query = select(Ad.id, AdVersion.features).join(AdVersion, AdVersion.id == Ad.current_version_id)
+        return {
+            int(ad_id)
+            for ad_id, features in self.rows(query)
+            if isinstance(features, dict) and features.get("license_numbers")
+        }
+
+    def licensed_networks(self) -> set[Hashable]:
+        """Networks the linking stage found to be licensed businesses (summary `looks_licensed`)."""
+        query = select(Network.id, Network.summary).where(Network.dissolved_at.is_(None))
+        return {int(network_id) for network_id, summary in self.rows(query) if (summary or {}).get("looks_licensed")}
+
     def rows(self, query: Executable) -> list[Any]:
         """Plain rows through the connection: no ORM bookkeeping for hundreds of thousands of rows."""
         return list(self.session.connection().execute(query).all())
@@ -395,11 +409,13 @@ def _evaluate_groups(
     if ruleset.group_rules:
         data = GroupData(session, settings)
         versions: dict[int, int | None] = dict(data.rows(select(Ad.id, Ad.current_version_id)))
+        licensed_ads, licensed_networks = data.licensed_ads(), data.licensed_networks()
         for rule in ruleset.group_rules:
             group = rule.rule.group
             assert group is not None
             findings = find_in_groups(data.memberships(group), group)
-            rows += _group_rows(rule, findings, versions, ruleset.hash, scan_run_id, now, stats)
+            rated = rate_findings(rule, findings, licensed_ads, licensed_networks if group.by == "network" else set())
+            rows += _group_rows(rule, rated, versions, ruleset.hash, scan_run_id, now, stats)
     if all_group_ids:
         _replace_changed(session, all_group_ids, rows)
 
@@ -437,7 +453,7 @@ def _replace_changed(session: Session, rule_ids: list[str], rows: list[dict[str,
 
 def _group_rows(
     rule: CompiledRule,
-    findings: list[GroupFinding],
+    findings: list[tuple[GroupFinding, bool]],
     versions: dict[int, int | None],
     ruleset_hash: str,
     scan_run_id: int | None,
@@ -449,18 +465,19 @@ def _group_rows(
         stats.network_hits += len(findings)
         stats.count(rule.id, len(findings))
         return [
-            _hit_row(group_hit(rule, f), ruleset_hash, scan_run_id, now, network_id=int(str(f.group))) for f in findings
+            _hit_row(group_hit(rule, f, licensed=lic), ruleset_hash, scan_run_id, now, network_id=int(str(f.group)))
+            for f, lic in findings
         ]
-    best: dict[int, GroupFinding] = {}
-    for finding in findings:
+    best: dict[int, tuple[GroupFinding, bool]] = {}
+    for finding, licensed in findings:
         for ad_id in finding.ad_ids:
-            if ad_id not in best or finding.count > best[ad_id].count:
-                best[ad_id] = finding
+            if ad_id not in best or finding.count > best[ad_id][0].count:
+                best[ad_id] = (finding, licensed)
     hits: dict[int, Hit] = {}  # one explanation per finding, shared by its ads
     rows = []
-    for ad_id, finding in sorted(best.items()):
+    for ad_id, (finding, licensed) in sorted(best.items()):
         if id(finding) not in hits:
-            hits[id(finding)] = group_hit(rule, finding)
+            hits[id(finding)] = group_hit(rule, finding, licensed=licensed)
         hit = hits[id(finding)]
         rows.append(_hit_row(hit, ruleset_hash, scan_run_id, now, ad_id=ad_id, version_id=versions.get(ad_id)))
     stats.group_hits += len(rows)
