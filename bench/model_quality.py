@@ -2,7 +2,8 @@
 
 Prints the grouped cross-validated metrics of the training world, then the metrics on a world the
 model never saw (PR-AUC, precision at the review budget, recall, Brier, per site and per language)
-and the share of independent workers and agencies the full score flags at the default threshold.
+and the share of independent workers and agencies the full score flags at the default threshold, and
+what the rules alone flag per class (`rules_only_flags`: a deployment without a model file).
 Writes the calibration plot to bench/out/calibration.png.
 
     python bench/model_quality.py [--train-seed 7] [--test-seed 11] [--days 14]

@@ -187,7 +187,7 @@ class ScoreSettings(_Section):
     flag_threshold: float = Field(default=50.0, ge=0.0, le=100.0, description="Risk score at which an ad is flagged.")
     rule_share: float = Field(default=0.5, ge=0.0, le=1.0, description="Weight of the rules in the risk score.")
     rule_scale: float = Field(
-        default=8.0,
+        default=12.0,
         gt=0.0,
         description="Summed rule weight at which the rule part of a score reaches 63% (see docs/model.md).",
     )

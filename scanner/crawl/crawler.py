@@ -253,7 +253,7 @@ class Crawl:
             stats.pages += 1
         if response.status == 304 and cached is not None:
             stats.not_modified += 1
-            return self._unchanged(item, state, cached, response.headers.get("etag"))
+            return self._unchanged(item, state, cached)
         if response.status != 200:
             return Outcome(item, status="failed", error=f"HTTP {response.status}")
         page = Page(response.url, response.status, response.body, response.content_type)
@@ -265,7 +265,7 @@ class Crawl:
         record = CacheRecord(response.headers.get("etag"), response.headers.get("last-modified"), digest)
         if cached is not None and cached.content_hash == digest and self._reusable(item, state, cached):
             record.meta = cached.meta
-            outcome = self._unchanged(item, state, cached, record.etag)
+            outcome = self._unchanged(item, state, cached)
             outcome.cache = (item.url, record)
             return outcome
         adapter = self.adapters[item.source]
@@ -305,9 +305,11 @@ class Crawl:
         if item.kind == "listing":
             return "ads" in cached.meta
         external_id = cached.meta.get("external_id")
-        return isinstance(external_id, str) and external_id in state.known_ads
+        return cached.meta.get("outside_region") == sorted(state.region.names) or (
+            isinstance(external_id, str) and external_id in state.known_ads
+        )
 
-    def _unchanged(self, item: WorkItem, state: SourceState, cached: CacheRecord, etag: str | None) -> Outcome:
+    def _unchanged(self, item: WorkItem, state: SourceState, cached: CacheRecord) -> Outcome:
         assert cached.meta is not None
         if item.kind == "listing":
             return self._from_listing(item, state, ListingPage.from_json(cached.meta))

@@ -417,6 +417,9 @@ class CrawlStore:
         listing_city = outcome.item.meta.get("city")
         if not state.region.contains(record.city or listing_city):
             stats.outside_region += 1
+            if outcome.cache is not None and outcome.cache[1].meta is not None:
+                # next time, while the region is the same, a 304 suffices; nothing of the ad is stored
+                outcome.cache[1].meta["outside_region"] = sorted(state.region.names)
             return
         content_hash = record.content_hash
         ads = ADS

@@ -125,6 +125,7 @@ _NAME_STOP = {
     "tot", "om", "vanaf", "januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
     "oktober", "november", "december", "january", "february", "march", "may", "june", "july", "august", "october",
     "dag", "day", "week", "ma", "di", "wo", "do", "vr", "za", "zo", "appartement", "flat", "unit", "verdieping",
+    "club", "studio", "salon", "bar", "hotel", "privehuis", "huis", "house", "box", "raam", "cabine", "suite",
 }  # fmt: skip
 _WEEKDAYS = {
     "maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag", "monday", "tuesday",

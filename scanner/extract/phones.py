@@ -84,6 +84,7 @@ _GAP = re.compile(r"(?:[\s\-./()\[\]_*~|'\"\\•·>]|[^\x00-\x7f\w€£$]){0,8}"
 # Dates ("13-02-2025", "1.2.24") and times ("21:30") must not feed a phone number.
 _DATE = re.compile(r"(?<![\d\-./])[0-3]?\d[-./][01]?\d[-./](?:19|20)?\d\d(?!\d|[-./]\d)")
 _NATIONAL_LENGTHS = range(9, 13)
+_NUMBER_STARTS = ("0", "+", "3")
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,8 +178,8 @@ def _possible(view: Normalized) -> bool:
         converted = cache.get(word, _MISSING)
         if converted is _MISSING:
             converted = _converted(word)
-        if converted is not None:
-            total += len(converted[0])
+        if converted is not None or (len(word) == 1 and word in _LOOKALIKE):
+            total += len(converted[0]) if converted is not None else 1
             if total >= 8:
                 return True
     return False
@@ -206,6 +207,8 @@ def _runs(view: Normalized) -> list[list[_Token]]:
             last = current[-1]
             last.digits, last.end, last.tens, previous_end = last.digits[:-1] + str(UNITS_EN[word]), end, False, end
             continue
+        if converted is None and current and len(word) == 1 and word in _LOOKALIKE:
+            converted = (_LOOKALIKE[word], True)  # "06 - 1 2 - S 6": a lone look-alike letter inside a run
         trailing = False
         if converted is None and word[0].isdigit():
             # "2034567890x456", "0612345678tel": the leading digits stand, the rest ends the number
@@ -356,6 +359,9 @@ def _from_runs(view: Normalized, default_region: str, other_regions: tuple[str, 
             continue
         index = 0
         while index < len(run):
+            if run[index].digits[:1] not in _NUMBER_STARTS:
+                index += 1  # _validate takes only "+", "0…" and "31…"/"32…": skip the walk for other starts
+                continue
             best: tuple[int, tuple[str, str, str]] | None = None
             text = ""
             for last in range(index, len(run)):

@@ -30,6 +30,7 @@ _AMOUNT = (
     r"(?<![\d.,])(?:\d{1,3}(?:\.\d{3})+(?:,\d{1,2})?|\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?|\d{1,5}(?:[.,]\d{1,2})?)(?!\d)"
 )
 _AMOUNT_RE = re.compile(_AMOUNT)
+_DIGIT = re.compile(r"\d")
 _ENGLISH_THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?")
 # "Nacht (22:00-08:00)", "overnight (12 hrs)": what the night covers, written in brackets after it
 _NIGHT_BRACKET = re.compile(r"[ \t]*\([^()\n]{1,24}\)")
@@ -137,8 +138,16 @@ def _adjacent(text: str, left: tuple[str, int, int], right: tuple[str, int, int]
 def _durations(view: Normalized) -> list[_Duration]:
     text, tokens = view.text, view.tokens
     found: list[_Duration] = []
+    # the distinct words that are durations ("uur", "15min"), found once, so that the token walk is a set lookup
+    units = {
+        word
+        for word in view.words
+        if word in DURATION_WORDS or (word[0].isdigit() and word.lstrip("0123456789") in DURATION_WORDS)
+    }
+    if not units:
+        return found
     for index, (word, start, end) in enumerate(tokens):
-        if word not in DURATION_WORDS and not (word[:1].isdigit() and word.lstrip("0123456789") in DURATION_WORDS):
+        if word not in units:
             continue
         previous = tokens[index - 1] if index else None
         glued = word.lstrip("0123456789")
@@ -268,7 +277,7 @@ def _night_brackets(text: str, durations: list[_Duration]) -> list[_Duration]:
 def find_prices(view: Normalized) -> list[PriceMatch]:
     """Prices in order of appearance, each with the duration it buys when one stands beside it."""
     text = view.text
-    if not any(word[0].isdigit() for word, _, _ in view.tokens) and not view.words & DURATION_WORDS:
+    if _DIGIT.search(text) is None and view.words.isdisjoint(DURATION_WORDS):
         return []
     durations = _night_brackets(text, _durations(view))
     money = _money(view, durations)
@@ -288,7 +297,7 @@ def find_prices(view: Normalized) -> list[PriceMatch]:
                 gap = text[m_end : duration.start]
             else:
                 continue
-            if len(gap) <= 25 and "\n" not in gap and not re.search(r"\d", gap):
+            if len(gap) <= 25 and "\n" not in gap and _DIGIT.search(gap) is None:
                 pairs.append((len(gap.strip()), m_index, d_index))
     chosen: dict[int, _Duration] = {}
     for _, m_index, d_index in sorted(pairs):

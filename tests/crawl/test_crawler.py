@@ -185,3 +185,6 @@ def test_ads_outside_the_region_are_not_stored(
         cities = sorted(session.scalars(select(Ad.city)).all())
     assert cities == ["Amsterdam", "Amsterdam", "Amsterdam", "Haarlem", "Haarlem"]
     assert stats.sources["testsite"].outside_region == 3
+    again = run_crawl(db, crawl_settings, sources=[source], now=DAY1 + timedelta(days=1))
+    assert again.sources["testsite"].not_modified == 3 + 3  # listings, and the ads left out: 304, not refetched
+    assert again.sources["testsite"].new_ads == 0 and count(db, Ad) == 5

@@ -99,7 +99,7 @@ def test_score_command_without_model(run_cli: CliRun) -> None:
     settings = load_settings(cli={"database.url": run_cli.database_url}, environ={}).settings
     database = open_database(settings)
     with database.session() as session:
-        store_ads(session, [StoredAd("zonder condoom", hits=[("unsafe", "trafficking", 6.0)]), StoredAd("lief")])
+        store_ads(session, [StoredAd("zonder condoom", hits=[("unsafe", "trafficking", 9.0)]), StoredAd("lief")])
     database.dispose()
     result = run_cli("score", "--json", env={"SCANNER_MODEL_PATH": ""})
     assert result.exit_code == 0, result.output

@@ -208,3 +208,25 @@ def test_low_price_compares_with_the_prices_stored_for_the_city(db: Database, se
     # p10 of 50, 125, 130, ..., 245 lies between 130 and 135: the cheapest tenth fires, nothing else
     assert [text.split(" per hour")[0][-4:] for text in cheap] == ["€125", "€130", " €50"]
     assert all("26 prices in Haarlem" in text for text in cheap)
+
+
+def test_a_licensed_business_shares_its_phone_without_a_trafficking_or_licensing_hit(
+    db: Database, settings: Settings
+) -> None:
+    world = build(db)
+    with db.session() as session:
+        for key, name in (("anna", "Anna"), ("bella", "Bella"), ("cleo", "Cleo")):
+            text = f"Escortbureau Roos, vergunning V-1234. Deze dame heet {name}."
+            World.new_version(session, world.ads[key], text, name, features=True)
+        network = session.scalars(select(Network)).one()
+        network.summary = {"looks_licensed": True}
+    settings.paths.rules_dir = str(PACK)
+    apply_rules(db, settings, now=DAY0 + timedelta(days=20))
+    stored = {(h.rule_id, h.ad_id): h for h in hits(db)}
+    fired = {rule_id for rule_id, _ in stored}
+    assert not {"shared-phone-names", "several-workers-one-phone"} & fired  # licensed_factor 0
+    relocation = stored[("relocation-circuit", world.ads["anna"])]
+    assert relocation.weight == 1.5 and "licensed business" in relocation.explanation  # 3 x licensed_factor 0.5
+    assert relocation.evidence[0]["licensed"] is True
+    assert stored[("network-circuit", None)].weight == 1.5  # the network linking found licensed
+    assert stored[("third-person-writing", world.ads["anna"])].weight == 0.5  # 2 x licensed_factor 0.25

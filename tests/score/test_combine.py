@@ -24,9 +24,12 @@ def hits(rows: list[list[Any]]) -> list[HitRecord]:
     ]
 
 
+FORMULA_SCALE = ScoreSettings(rule_scale=8.0)  # the cases below were worked out by hand at this scale
+
+
 @pytest.mark.parametrize("case", CASES, ids=lambda case: case["why"])
 def test_formula(case: dict[str, Any]) -> None:
-    score = combine(hits(case["hits"]), case["probability"], ScoreSettings())
+    score = combine(hits(case["hits"]), case["probability"], FORMULA_SCALE)
     assert (score.risk, score.licensing, score.underage, score.flagged) == (
         case["risk"],
         case["licensing"],
@@ -57,3 +60,18 @@ def test_settings_move_the_threshold_and_the_share() -> None:
     score = combine(hits([["unsafe", "trafficking", 2.0]]), 0.0, rules_only)
     assert score.risk == 32.97 and score.flagged
     assert combine([], None, ScoreSettings()).explanation["model"] is None
+
+
+@pytest.mark.parametrize(
+    ("weights", "flagged"),
+    [
+        ([4.0, 3.0], False),  # two cues of one ad (obscured phone, trust language): not enough alone
+        ([4.0, 4.0], False),  # youth language and an obscured phone
+        ([4.0, 3.0, 2.0], True),  # a third cue
+        ([5.0, 4.0], True),  # cross-ad evidence (one phone, several names) and one cue of the ad
+        ([5.0, 3.0, 3.0], True),  # a network: shared phone and two circuits
+    ],
+)
+def test_default_scale_needs_more_than_two_cues_without_a_model(weights: list[float], flagged: bool) -> None:
+    rows = [[f"rule-{index}", "trafficking", weight] for index, weight in enumerate(weights)]
+    assert combine(hits(rows), None, ScoreSettings()).flagged is flagged

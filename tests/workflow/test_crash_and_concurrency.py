@@ -43,7 +43,7 @@ from tests.workflow.demo_world import served
 
 # scanner/crawl/store.py still calls Result.tuples(), deprecated in SQLAlchemy 2.1: as an error (pytest's
 # warnings policy) inside the crawl's writer thread it stalls the crawl. Remove once the crawl is fixed.
-pytestmark = [pytest.mark.slow, pytest.mark.filterwarnings("ignore:The Result.tuples:DeprecationWarning")]
+pytestmark = pytest.mark.slow
 FAST = {"SCANNER_CRAWL_PER_HOST_CONCURRENCY": "4"}
 # One simulated clock for every scan here, so time windows and timestamps agree between the runs.
 SCAN = [sys.executable, "-c", "from scanner.cli import main; main()", "scan", "--now", "2026-01-02T12:00:00"]

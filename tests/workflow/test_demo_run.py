@@ -17,7 +17,7 @@ from scanner.settings import load_settings
 from tests.workflow.demo_world import SMALL
 
 # See tests/workflow/test_end_to_end.py: the crawl still calls Result.tuples() (SQLAlchemy 2.1).
-pytestmark = [pytest.mark.slow, pytest.mark.filterwarnings("ignore:The Result.tuples:DeprecationWarning")]
+pytestmark = pytest.mark.slow
 
 
 def test_demo_scans_each_day_on_a_fresh_database_and_prints_the_report(

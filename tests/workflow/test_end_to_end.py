@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from xml.etree import ElementTree
 
-import pytest
 from sqlalchemy import select
 
 from scanner.db import Database
@@ -15,7 +14,6 @@ from tests.workflow.demo_world import oddly_written, reappearing_phone, served, 
 
 # scanner/crawl/store.py still calls Result.tuples(), deprecated in SQLAlchemy 2.1: as an error (pytest's
 # warnings policy) inside the crawl's writer thread it stalls the crawl. Remove once the crawl is fixed.
-pytestmark = pytest.mark.filterwarnings("ignore:The Result.tuples:DeprecationWarning")
 FAST = {"SCANNER_CRAWL_PER_HOST_CONCURRENCY": "4"}
 
 
