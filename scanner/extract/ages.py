@@ -2,9 +2,11 @@
 
 An age is a number from 13 to 79, written in digits or in Dutch or English words, tied to an age
 cue: a unit after it ("19 jaar", "19yo", "23-jarige", "22 years old", "25 ans"), a label before it
-("age: 23", "leeftijd 21"), a first-person statement ("ik ben 20", "I'm 21"), "net 18 geworden",
-or a capitalised name with the age in brackets ("Anna (21)"). Lists give several ages
-("19 en 21 jaar"). Not ages: client ages ("heren vanaf 30 jaar", "30+"), ranges ("25-60 jaar"),
+("age: 23", "leeftijd 21"), a statement ("ik ben 20", "I'm 21", "he is 35", "ik word vandaag 25",
+"lady of 51", "een vrouw van 42", "wij zijn 21 en 23"), "net 18 geworden", a capitalised name with the
+age in brackets ("Anna (21)"), or a title "<Name> 26 <place>" where a place, country, nationality, dash
+or emoji follows the number (18 to 60 only; not after street, venue, weekday or price words). Lists give
+several ages ("19 en 21 jaar"). Not ages: client ages ("heren vanaf 30 jaar", "30+"), ranges ("25-60 jaar"),
 years of experience ("10 jaar ervaring"), 24/7, percentages, years and counts ("2 girls").
 
 Youth language ("jong", "studentje", "petite", "fresh", "barely legal", 🎒) is returned as hints,

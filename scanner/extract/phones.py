@@ -5,13 +5,16 @@ emoji, zero-width characters and accents are already gone. It then:
 
 1. reads WhatsApp and tel: links (`wa.me/31612345678`, `api.whatsapp.com/send?phone=...`);
 2. cuts the text into tokens and turns each into digits where it can: digit runs, number words in
-   Dutch and English ("nul", "zes", "twaalf", "vierendertig", "zero", "six"), glued mixes
-   ("nul6", "four5sixseven8") and digit runs with look-alike letters ("O6l2345678");
+   Dutch and English ("nul", "zes", "twaalf", "vierendertig", "zero", "six", "fifty three", "double six"),
+   German, French and Spanish digit words ("null", "zéro", "cero"), glued mixes ("nul6",
+   "four5sixseven8") and look-alike letters in or between digit runs ("O6l2345678", "06 S5 12 B9");
 3. joins neighbouring tokens separated only by spacing characters (spaces, hyphens, dots, slashes,
    brackets, at most two line breaks) into runs, and blocks dates, times and prices;
 4. inside each run, takes the longest token sequence that starts like a phone number (`+`, `00`,
    `0`, or `31`/`32` followed by a mobile prefix) and that `phonenumbers` accepts: region NL by
-   default, BE and DE for mobile numbers written nationally, any region with a country code.
+   default, BE and DE for mobile numbers written nationally, any region with a country code; in an
+   ad that names a Belgian city or +32, Belgian fixed lines are read first. A fixed line that starts one
+   token before a mobile number ("23-07 📱 06 50 40 61 18") gives way to the mobile.
 
 Each number carries its E.164 form, type, region and how hard it was hidden (`obscurity`):
 0 plain digits in a usual layout, 1 unusual separators, 2 words, look-alikes or non-ASCII digits

@@ -302,6 +302,7 @@ def movement_for_network(db: Database, network_id: int | str) -> Movement:
 def scratch_database(directory: str) -> Database:
     """A fresh SQLite database at the newest schema in `directory` (for the demo evaluation)."""
     from alembic import command
+
     from scanner.db.models import Base
     from scanner.db.session import alembic_config, make_engine, open_database
     from scanner.settings import load_settings

@@ -38,7 +38,7 @@ def source(site: FakeSite, monkeypatch: pytest.MonkeyPatch) -> SourceConfig:
 def crawl_settings(settings: Settings) -> Settings:
     """Small limits so hostile pages fail fast."""
     crawl = settings.crawl
-    crawl.request_deadline = 1.5
+    crawl.request_deadline = 4.0  # hostile pages must fail by their own limit even on a loaded machine
     crawl.request_timeout = 1.0
     crawl.max_response_bytes = 200_000
     crawl.backoff_base = 0.01

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-28 00:23:55.192002
+Create Date: 2026-11-28 01:23:11.450320
 """
 
 from collections.abc import Sequence
