@@ -4,8 +4,10 @@ Amounts are read from money expressions: a currency before or after ("€80", "8
 "80€"), the Dutch whole-euro mark ("150,-"), a rate ("150 p/u", "200 per nacht"), or a bare number
 right after a duration ("15 min 50", "1,5 uur 200"). Durations are "15 min"/"kwartier" (15min),
 "30 min"/"half uur" (half_hour), "uur"/"hour"/"60 min" (hour), "nacht"/"night" (night), and other
-lengths such as "1,5 uur" or "45 min" (minutes kept, `per` null). Each amount is paired with the
-nearest free duration on the same line.
+lengths such as "1,5 uur" or "45 min" (minutes kept, `per` null); German, Spanish, Italian, French
+and Polish hour and night words count too ("pro Std.", "media hora", "toda la noche", "un'ora"). A
+bracket after a night ("Nacht (22:00-08:00)", "overnight (12 hrs)") belongs to the night. Each amount is
+paired with the nearest free duration on the same line; "€1,400" groups thousands the English way.
 
 `parse_amount(text)` reads one amount with Dutch or English separators ("1.250,00", "1,250.00",
 "150,-") and is tested on the price-parser cases in ../shared/benchmarks.
