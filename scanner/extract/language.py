@@ -97,9 +97,11 @@ def detect_languages(view: Normalized) -> list[str]:
     if total < _MIN_HITS:
         return []
     best = counts.most_common(1)[0][1]
+    # ties broken by code: set iteration order differs between processes, the output must not
+    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
     return [
         language
-        for language, count in counts.most_common()
+        for language, count in ranked
         if count >= _MIN_HITS and count / total >= _MIN_SHARE and count >= best * 0.35
     ]
 
