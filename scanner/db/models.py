@@ -10,7 +10,9 @@ Tables follow the data flow (see docs/architecture.md):
     identifiers ─< ad_identifiers >─ ads    phones (E.164), emails, handles, licence numbers
     links (ad, ad, kind)                    shared phone / photo / text between two ads
     networks ─< network_members >─ ads      connected groups of linked ads
+    link_state                              per ad, the inputs last linked (incremental linking)
     indicator_hits                          a rule that fired, with its evidence
+    rule_evaluations                        per ad, the rule set and version last evaluated
     assessments                             scores per ad or network, with model and rule versions
     reviews, watchlist_entries              what investigators decided and follow
     audit_log                               append-only record of who did what with personal data
