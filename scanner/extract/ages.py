@@ -4,9 +4,11 @@ An age is a number from 13 to 79, written in digits or in Dutch or English words
 cue: a unit after it ("19 jaar", "19yo", "23-jarige", "22 years old", "25 ans"), a label before it
 ("age: 23", "leeftijd 21"), a statement ("ik ben 20", "I'm 21", "he is 35", "ik word vandaag 25",
 "lady of 51", "een vrouw van 42", "wij zijn 21 en 23"), "net 18 geworden", a capitalised name with the
-age in brackets ("Anna (21)"), or a title "<Name> 26 <place>" where a place, country, nationality, dash
-or emoji follows the number (18 to 60 only; not after street, venue, weekday or price words). Lists give
-several ages ("19 en 21 jaar"). Not ages: client ages ("heren vanaf 30 jaar", "30+"), ranges ("25-60 jaar"),
+age in brackets ("Anna (21)"), or a title "<Name> 26 <place>" (also "Name | 26 | City", "Name - 26 - City")
+where a place, country, nationality, dash, emoji or describing word ("nieuw", "sexy") follows the number
+(18 to 79; not after street, venue, weekday, service or price words). On the first line, the title, any
+word follows except units, prices and counts ("Anna 25 ontvangt", not "Anal 50 extra"; 18 to 60 there).
+Lists give several ages ("19 en 21 jaar"). Not ages: client ages ("heren vanaf 30 jaar", "30+"), ranges ("25-60 jaar"),
 years of experience ("10 jaar ervaring"), 24/7, percentages, years and counts ("2 girls").
 
 Youth language ("jong", "studentje", "petite", "fresh", "barely legal", 🎒) is returned as hints,
@@ -54,7 +56,7 @@ _DIGITS_NUM = r"\d\d(?<![\d,.]\d\d)(?![\d%])"
 _WORDS_NUM = rf"(?:{_DIGITS_NUM}|(?<![a-z])(?:{_WORD_ALTERNATION})(?![a-z]))"
 _UNIT = (
     r"(?:jaar(?:tjes)?\b|jr\b\.?|j\b\.?|-?jarige?\b|yo\b|y/o\b|y\.o\.?|yrs?\b|years?(?:\s+old|-old)?\b|"
-    r"ans\b|anos\b|jahre\b|lat\b|let\b|ani\b|anni\b|eves\b)"
+    r"ans\b|anos\b|jahre\b|lat\b|let\b|ani\b|anni\b|eves\b|lentes?\b|lentjes\b|springs\b)"
 )
 _LIST_SEPARATOR = r"\s*(?:,|&|\ben\b|\band\b|/|\+|\bund\b|\bet\b|\bsi\b|\bi\b)\s*"
 _NOT_MEASURE = (
@@ -79,13 +81,14 @@ def _patterns(num: str) -> _Patterns:
     return _Patterns(
         with_unit=re.compile(rf"{listed}\s*-?\s*{_UNIT}"),
         labelled=re.compile(
-            rf"\b(?:age|leeftijd|lft|alter|edad|idade|eta|varsta|wiek|vek|kor|ages)\b\s*[:=.\-]?\s*{listed}"
+            rf"\b(?:age|leeftijd|lft|alter|edad|idade|eta|varsta|wiek|vek|kor|ages)\b\s*(?:[:=.\-|;\u2013]|is\b)?\s*{listed}"
             r"(?!\s*[+\-]\s*\d|\+)"
         ),
         first_person=re.compile(
             r"\b(?:ik ben|ben|i'?m|i am|im|ich bin|je suis|soy|tengo|sono|jestem|sunt|just turned|net|pas|barely|"
             r"nog maar|only|juist|she is|she's|zij is|ze is|sie ist|elle a|ella tiene|is pas|is net|he is|he's|hij is|"
-            r"word|turn|turning|turned|lady of|woman of|girl of|vrouw van|dame van|meid van|meisje van)"
+            r"word|turn|turning|turned|lady of|woman of|girl of|vrouw van|dame van|meid van|meisje van|studente van|"
+            r"jongedame van|blondine van|brunette van|schoonheid van)"
             r"\s+(?:net\s+|pas\s+|just\s+|only\s+|nog maar\s+|vandaag\s+|today\s+|morgen\s+|binnenkort\s+)?"
             rf"(?P<nums>{num}){_NOT_MEASURE}"
         ),
@@ -101,8 +104,10 @@ def _patterns(num: str) -> _Patterns:
             r"(?=\s*(?:[,.!;)|]|-\s|\ben\b|\band\b|&|\n|$))"
         ),
         # "Lisa 26 Amsterdam", "Anna 23 - Belgium", "Eva 24 🌹": what follows the number is checked in _title_follows
+        # "Lotte | 26 | Utrecht", "Lotte - 26 - Utrecht": a bar or dash may also stand between name and age
         name_title=re.compile(
-            rf"\b(?P<name>[a-z]{{2,}})[ \t]+(?P<nums>{_DIGITS_NUM})(?=[ \t]*[^\w\s.!;)&]|[ \t]+[a-z])"
+            rf"\b(?P<name>[a-z]{{2,}})(?:[ \t]+|[ \t]*[|\-\u2013\u2014\u2022][ \t]*)(?P<nums>{_DIGITS_NUM})"
+            r"(?=[ \t]*[^\w\s.!;)&]|[ \t]+[a-z])"
         ),
     )
 
@@ -128,6 +133,11 @@ _NAME_STOP = {
     "oktober", "november", "december", "january", "february", "march", "may", "june", "july", "august", "october",
     "dag", "day", "week", "ma", "di", "wo", "do", "vr", "za", "zo", "appartement", "flat", "unit", "verdieping",
     "club", "studio", "salon", "bar", "hotel", "privehuis", "huis", "house", "box", "raam", "cabine", "suite",
+    "only", "alleen", "nu", "now", "maar", "bijna", "almost", "ca", "circa", "ongeveer", "totaal", "total", "extra",
+    "korting", "actie", "aanbieding", "bonus", "sale", "met", "with", "wij", "we", "onze", "our", "ook", "also",
+    "nog", "slechts", "ruim", "massage", "escort", "service", "services", "anal", "gfe", "pse", "trio", "dinner",
+    "overnight", "sauna", "jacuzzi", "parkeren", "parking", "station", "centrum", "afrit", "uitgang", "pagina",
+    "bel", "sms", "app", "whatsapp", "route", "snelweg",
 }  # fmt: skip
 _WEEKDAYS = {
     "maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag", "monday", "tuesday",
@@ -148,12 +158,41 @@ _ORIGIN_WORDS = {
     "slowakije", "slovakia", "moldavie", "moldova", "griekenland", "greece", "portugal", "portugese", "portuguese",
     "england", "engelse", "english", "china", "chinese", "japan", "japanse", "japanese", "filipina", "escort",
 }  # fmt: skip
+# Ordinary words that describe the advertiser after "<Name> <age>" in titles ("Anna 25 nieuw in Breda")
+_DESCRIPTOR_WORDS = {
+    "nieuw", "new", "sexy", "hot", "heet", "hete", "lief", "lieve", "mooi", "mooie", "geil", "geile", "blond",
+    "blonde", "brunette", "slank", "slanke", "sweet", "cute", "busty", "curvy", "ebony", "echt", "echte", "real",
+    "terug", "back", "discreet", "discrete", "ondeugend", "ondeugende", "naughty", "exclusief", "exclusive", "vip",
+    "beschikbaar", "available", "rijpe", "mature", "milf", "lekker", "lekkere", "knap", "knappe", "gezellig",
+    "gezellige", "beautiful", "pretty", "stunning", "natural", "naturel", "naturelle", "rondborstig", "rondborstige",
+    "getint", "getinte", "zwoel", "zwoele", "verleidelijk", "verleidelijke", "jong", "fris",
+}  # fmt: skip
+# A descriptor before these counts people ("maar 25 sexy dames"), so the number is no age
+_COUNTED_PEOPLE = re.compile(
+    r"[ \t]*(?:dames|girls|meiden|meisjes|ladies|vrouwen|women|modellen|models|escorts|babes|chicks)\b"
+)
+# On the first line (the title) any other word may follow "<Name> <age>" ("Anna 25 ontvangt"), except words that
+# make the number a price, a duration, a measure or a count ("Anal 50 extra", "Nog 25 plekken")
+_NOT_TITLE_WORDS = {
+    "per", "voor", "for", "tot", "till", "until", "extra", "erbij", "bij", "toeslag", "meer", "more", "half", "hele",
+    "kwartier", "min", "mins", "minuten", "minutes", "uur", "hour", "hours", "euro", "euros", "eur", "dollar", "pond",
+    "cash", "contant", "rozen", "roses", "incl", "inclusief", "excl", "exclusief", "all", "procent", "percent",
+    "stuks", "keer", "times", "meter", "km", "kilo", "kg", "cm", "cup", "dagen", "days", "weken", "weeks",
+    "maanden", "months", "nachten", "nights", "plekken", "plaatsen", "kamers", "rooms", "foto", "fotos", "photos",
+    "pics", "video", "videos", "reviews", "sterren", "stars", "likes", "volgers", "followers", "seconden",
+    "sec", "pagina", "t", "of", "or", "off", "korting", "discount", "ervaring", "experience",
+}  # fmt: skip
 _PLACE_PREPOSITIONS = {"uit", "from", "in", "te", "aus", "van", "de", "near", "bij", "regio", "omgeving"}
 _TITLE_NEXT = re.compile(
     r"[ \t]*(?:(?P<dash>[-|\u2013\u2014\u2022~*/:]+[ \t]*(?=[^\d\s\u20ac$]))|(?P<word>[a-z][a-z-]*))"
 )
+# "Service | 30 | min": a unit after the dash makes the number a duration, a price or a measure
+_MEASURE_WORD = re.compile(r"(?:min|minuten|minutes|mins?|uur|u|h|hours?|euro|eur|cm|kg|x|keer|times)\b")
 _ADDRESS_BEFORE = re.compile(r"\b(?:adres|address|adresse|locatie|location|straat|street)\b[^\n]*$")
-_STREET = re.compile(r"(?:straat|weg|laan|plein|gracht|kade|singel|dijk|park|hof|steeg|pad|dreef|strasse|street|road)$")
+_STREET = re.compile(
+    r"(?:straat|weg|laan|plein|gracht|kade|singel|dijk|park|hof|steeg|pad|dreef|strasse|street|road|wal|markt|baan|"
+    r"haven|plantsoen|boulevard|avenue|allee)$"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,11 +237,11 @@ def _add_ages(view: Normalized, match: re.Match[str], found: dict[int, AgeMatch]
 _LINE_END = re.compile(r"[ \t!.]*(?:\n|$)")
 
 
-def _plausible_title_age(number: str, name: str) -> bool:
+def _plausible_title_age(number: str, name: str, oldest: int = 60) -> bool:
     """ "Sexy Anna 23" at the end of a line: an age when the number is adult-like and the word no place."""
     from scanner.extract.places import lookup
 
-    return number.isdigit() and 18 <= int(number) <= 60 and lookup(name) is None
+    return number.isdigit() and 18 <= int(number) <= oldest and lookup(name) is None
 
 
 def _is_place_or_origin(view: Normalized, start: int, word: str) -> bool:
@@ -214,7 +253,7 @@ def _is_place_or_origin(view: Normalized, start: int, word: str) -> bool:
     return view.original[original_start : original_start + 1].isupper() and lookup(word) is not None
 
 
-def _title_follows(view: Normalized, end: int) -> bool:
+def _title_follows(view: Normalized, end: int, in_title: bool) -> bool:
     """After "Lisa 26": a dash or bar, an emoji, a place, a country or nationality, or "uit/from <place>"."""
     text = view.text
     rest = text[end : end + 8].lstrip(" \t")
@@ -225,10 +264,12 @@ def _title_follows(view: Normalized, end: int) -> bool:
     if nxt is None:
         return False
     if nxt.group("dash"):
-        return not comma
+        return not comma and not _MEASURE_WORD.match(text, nxt.end())
     word = nxt.group("word").rstrip("-")
     if _is_place_or_origin(view, nxt.start("word"), word):
         return True
+    if word in _DESCRIPTOR_WORDS or (in_title and len(word) >= 3 and word not in _NOT_TITLE_WORDS):
+        return not _COUNTED_PEOPLE.match(text, nxt.end())
     if word in _PLACE_PREPOSITIONS:
         after = _TITLE_NEXT.match(text, nxt.end())
         if after is not None and after.group("word"):
@@ -272,14 +313,16 @@ def _find_in(view: Normalized, patterns: _Patterns, begin: int, stop: int, found
     for match in patterns.name_title.finditer(text, begin, stop):
         name = match.group("name")
         start, _ = view.span(match.start("name"), match.end("name"))
-        if name in _NAME_STOP or name in _WEEKDAYS or _STREET.search(name):
+        if name in _NAME_STOP or name in _WEEKDAYS or _STREET.search(name) or name.endswith("maat"):
             continue
         written = view.original[start : start + len(name)]
-        if not (written.istitle() or written.isupper()) or not _plausible_title_age(match.group("nums"), name):
+        # a title followed by a place, origin or description may give an older age ("Rijpe Ans 63 uit Zwolle")
+        if not (written.istitle() or written.isupper()) or not _plausible_title_age(match.group("nums"), name, 79):
             continue
         if _ADDRESS_BEFORE.search(text, max(0, match.start() - 30), match.start()):
             continue
-        if match.group("nums") != "69" and _title_follows(view, match.end()):
+        in_title = "\n" not in text[: match.start()] and int(match.group("nums")) <= 60
+        if match.group("nums") != "69" and _title_follows(view, match.end(), in_title):
             _add_ages(view, match, found, check_after=True)
     for match in patterns.name_bracket.finditer(text, begin, stop):
         # "Anna (21)", "student (19)", "2 vriendinnen (20 en 22)": a word, then ages in brackets
