@@ -189,6 +189,10 @@ _TITLE_NEXT = re.compile(
 # "Service | 30 | min": a unit after the dash makes the number a duration, a price or a measure
 _MEASURE_WORD = re.compile(r"(?:min|minuten|minutes|mins?|uur|u|h|hours?|euro|eur|cm|kg|x|keer|times)\b")
 _ADDRESS_BEFORE = re.compile(r"\b(?:adres|address|adresse|locatie|location|straat|street)\b[^\n]*$")
+# "Mature lady 45, Groningen": a word for a woman stands where a name would, also in lower case
+_PERSON_NOUNS = frozenset(
+    {"lady", "dame", "vrouw", "vrouwtje", "girl", "meid", "meisje", "milf", "mature", "woman", "babe", "oma", "granny"}
+)
 _STREET = re.compile(
     r"(?:straat|weg|laan|plein|gracht|kade|singel|dijk|park|hof|steeg|pad|dreef|strasse|street|road|wal|markt|baan|"
     r"haven|plantsoen|boulevard|avenue|allee)$"
@@ -303,12 +307,18 @@ def _find_in(view: Normalized, patterns: _Patterns, begin: int, stop: int, found
     for match in patterns.name_number.finditer(text, begin, stop):
         name = match.group("name")
         start, _ = view.span(match.start("name"), match.end("name"))
-        if name in _NAME_STOP or _STREET.search(name) or not view.original[start : start + len(name)].istitle():
+        written = view.original[start : start + len(name)]
+        if name in _NAME_STOP or _STREET.search(name) or not (written.istitle() or name in _PERSON_NOUNS):
             continue
         if match.group("nums") == "69":  # a sex position in a list of services, not an age
             continue
         at_line_end = _LINE_END.match(text, match.end())
-        if strong or match.group("comma") or (at_line_end and _plausible_title_age(match.group("nums"), name)):
+        if (
+            strong
+            or match.group("comma")
+            or (name in _PERSON_NOUNS and _plausible_title_age(match.group("nums"), name, 79))
+            or (at_line_end and _plausible_title_age(match.group("nums"), name))
+        ):
             _add_ages(view, match, found, check_after=False)
     for match in patterns.name_title.finditer(text, begin, stop):
         name = match.group("name")

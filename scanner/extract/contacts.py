@@ -58,7 +58,8 @@ _HANDLES: list[tuple[str, tuple[str, ...], re.Pattern[str]]] = [
     ("twitter", ("twitter.com", "x.com"), re.compile(rf"\b(?:twitter\.com|x\.com)/{_HANDLE_VALUE}")),
 ]  # fmt: skip
 # "OF: naam" only in capitals with a colon: "of" is the Dutch "or"
-_ONLYFANS_SHORT = re.compile(r"\bOF\s*:\s*@?(?P<value>[A-Za-z0-9][A-Za-z0-9._-]{1,29})")
+# "OF: onlyfans.com/naam" is a link, read by the pattern above, not a handle "onlyfans.com"
+_ONLYFANS_SHORT = re.compile(r"\bOF\s*:\s*@?(?!(?i:onlyfans\.com)/)(?P<value>[A-Za-z0-9][A-Za-z0-9._-]{1,29})")
 _NOT_HANDLES = frozenset(
     {"add", "me", "mij", "naam", "name", "id", "nl", "com", "of", "en", "and", "or", "op", "via", "only", "alleen",
      "http", "https", "www", "is", "de", "het", "the", "joinchat", "share", "p", "reel", "stories", "tv"}

@@ -22,7 +22,7 @@ from scanner.extract.phones import find_phones
 from scanner.settings import Settings
 
 # Bump on any change of behaviour: `extract_pending` re-extracts every version with another one.
-EXTRACTOR_VERSION = "extract-1.2"
+EXTRACTOR_VERSION = "extract-1.3"
 
 PHONE_FIELDS = frozenset({"phone", "telefoon", "tel", "telefoonnummer", "mobile", "mobiel", "whatsapp", "phone_number"})
 AGE_FIELDS = frozenset({"age", "leeftijd", "alter", "edad"})
