@@ -304,6 +304,7 @@ def _find_in(view: Normalized, patterns: _Patterns, begin: int, stop: int, found
     for match in patterns.plural.finditer(text, begin, stop):
         _add_ages(view, match, found, check_after=True)
     strong = bool(found)
+    candidates = []
     for match in patterns.name_number.finditer(text, begin, stop):
         name = match.group("name")
         start, _ = view.span(match.start("name"), match.end("name"))
@@ -312,12 +313,19 @@ def _find_in(view: Normalized, patterns: _Patterns, begin: int, stop: int, found
             continue
         if match.group("nums") == "69":  # a sex position in a list of services, not an age
             continue
+        candidates.append(match)
+    # "Natasha 20, Bianca 22 en Elena 19": several names each with an adult-like number make a list of ages
+    listed = sum(_plausible_title_age(match.group("nums"), match.group("name")) for match in candidates) >= 2
+    for match in candidates:
+        name = match.group("name")
+        plausible = _plausible_title_age(match.group("nums"), name)
         at_line_end = _LINE_END.match(text, match.end())
         if (
             strong
             or match.group("comma")
+            or (listed and plausible)
             or (name in _PERSON_NOUNS and _plausible_title_age(match.group("nums"), name, 79))
-            or (at_line_end and _plausible_title_age(match.group("nums"), name))
+            or (at_line_end and plausible)
         ):
             _add_ages(view, match, found, check_after=False)
     for match in patterns.name_title.finditer(text, begin, stop):
