@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from scanner.clock import utcnow
 from scanner.db.models import Ad, AdVersion, Network, WatchlistEntry
 from scanner.errors import InputError, NotFoundError
+from scanner.extract import extract
 from scanner.report.queries import chunks, current_networks, identifiers
 from scanner.settings import Settings
 
@@ -26,7 +27,14 @@ KINDS = ("phone", "network", "text")
 
 
 def normalise_phone(raw: str, settings: Settings) -> str:
-    """E.164 for a phone number typed in any formatting ("06 12 34 56 78", "+31 (0)6-12345678")."""
+    """E.164 for a phone number typed in any formatting ("06 12 34 56 78", "+31 (0)6-12345678").
+
+    The extractor reads it first, so a number copied from an ad in words, emoji or look-alike
+    letters ("nul zes twaalf...", "O6-l2345678") is found as it was found in the ad itself.
+    """
+    found = extract("", {"phone": raw}, settings=settings).phones
+    if len(found) == 1:
+        return found[0]
     digits = "".join(char for char in raw if char.isdigit() or char == "+")
     for region in [settings.extract.default_region, *settings.extract.other_regions]:
         try:
