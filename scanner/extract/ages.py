@@ -20,6 +20,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 
 from scanner.extract.normalize import Normalized, windows
 from scanner.extract.numbers import TEENS_EN, TEENS_NL, TENS_EN, TENS_NL, UNITS_EN, UNITS_NL
@@ -27,6 +29,13 @@ from scanner.extract.terms import Lexicon
 
 MIN_AGE = 13
 MAX_AGE = 79
+FIRST_NAMES_FILE = Path(__file__).resolve().parent / "data" / "first_names.txt"
+
+
+@cache
+def first_names() -> frozenset[str]:
+    """Given names of women, lower case (see data/README.md for the source)."""
+    return frozenset(FIRST_NAMES_FILE.read_text(encoding="utf-8").split())
 
 
 def _age_words() -> dict[str, int]:
@@ -52,16 +61,18 @@ AGE_WORD_TOKENS = frozenset(re.split(r"[- ]", word)[0] for word in AGE_WORDS)
 _WORD_ALTERNATION = "|".join(sorted(map(re.escape, AGE_WORDS), key=len, reverse=True))
 # Two digits not inside a longer number, a decimal or a percentage. The check comes after the digits so that
 # the pattern starts with a digit class, which lets the regex engine skip to digits quickly.
-_DIGITS_NUM = r"\d\d(?<![\d,.]\d\d)(?![\d%])"
+_DIGITS_NUM = r"\d\d(?<!\d\d\d)(?<!\d[,.]\d\d)(?![\d%])"
 _WORDS_NUM = rf"(?:{_DIGITS_NUM}|(?<![a-z])(?:{_WORD_ALTERNATION})(?![a-z]))"
 _UNIT = (
     r"(?:jaar(?:tjes)?\b|jr\b\.?|j\b\.?|-?jarige?\b|yo\b|y/o\b|y\.o\.?|yrs?\b|years?(?:\s+old|-old)?\b|"
-    r"ans\b|anos\b|jahre\b|lat\b|let\b|ani\b|anni\b|eves\b|lentes?\b|lentjes\b|springs\b)"
+    r"ans\b|anos\b|jahre\b|lat\b|let\b|(?:de\s+)?ani\b|anni\b|eves\b|lentes?\b|lentjes\b|springs\b)"
 )
+# Stars, hearts and emoji that decorate titles between a name and an age ("Carla ★ 23", "Anna💋23")
+_DECORATION = "[\u2600-\u27bf\U0001f300-\U0001faff]+"
 _LIST_SEPARATOR = r"\s*(?:,|&|\ben\b|\band\b|/|\+|\bund\b|\bet\b|\bsi\b|\bi\b)\s*"
 _NOT_MEASURE = (
-    r"(?!\s*(?:cm|kg|kilo|m\b|min|minuten|minutes|euro|eur|€|%|uur|u\b|h\b|x\b|/|\+|-\s*\d|\d|,\d|\.\d|keer|times"
-    r"|dagen|days|weken|weeks|maanden|months|cup|dd|mm|jr\b))"
+    r"(?!\s*(?:cm|kg|kilo|m\b|min|minuten|minutes|euro|eur|€|%|uur|u\b|h\b|hours?\b|hrs?\b|x\b|/|\+|-\s*\d|\d|,\d|\.\d|keer|times"
+    r"|dagen|days|weken|weeks|maanden|months|cup|dd|mm|jr\b|tot\b|to\b|t/m))"
 )
 
 
@@ -74,6 +85,7 @@ class _Patterns:
     name_bracket: re.Pattern[str]
     name_number: re.Pattern[str]
     name_title: re.Pattern[str]
+    introduced: re.Pattern[str]
 
 
 def _patterns(num: str) -> _Patterns:
@@ -81,7 +93,7 @@ def _patterns(num: str) -> _Patterns:
     return _Patterns(
         with_unit=re.compile(rf"{listed}\s*-?\s*{_UNIT}"),
         labelled=re.compile(
-            rf"\b(?:age|leeftijd|lft|alter|edad|idade|eta|varsta|wiek|vek|kor|ages)\b\s*(?:[:=.\-|;\u2013]|is\b)?\s*{listed}"
+            rf"\b(?:age|leeftijd|lft|alter|edad|idade|eta|varsta|wiek|vek|kor|ages)\b\s*(?:[:=.\-|;\u2013]+|is\b)?\s*{listed}"
             r"(?!\s*[+\-]\s*\d|\+)"
         ),
         first_person=re.compile(
@@ -89,25 +101,35 @@ def _patterns(num: str) -> _Patterns:
             r"nog maar|only|juist|she is|she's|zij is|ze is|sie ist|elle a|ella tiene|is pas|is net|he is|he's|hij is|"
             r"word|turn|turning|turned|lady of|woman of|girl of|vrouw van|dame van|meid van|meisje van|studente van|"
             r"jongedame van|blondine van|brunette van|schoonheid van)"
-            r"\s+(?:net\s+|pas\s+|just\s+|only\s+|nog maar\s+|vandaag\s+|today\s+|morgen\s+|binnenkort\s+)?"
+            r"\s+(?:net\s+|pas\s+|just\s+|only\s+|nog maar\s+|vandaag\s+|today\s+|morgen\s+|binnenkort\s+|nu\s+|now\s+|"
+            r"inmiddels\s+)?"
             rf"(?P<nums>{num}){_NOT_MEASURE}"
         ),
         plural=re.compile(
-            rf"\b(?:wij zijn|we zijn|zij zijn|ze zijn|we are|we're|they are|they're|wir sind)\s+{listed}{_NOT_MEASURE}"
+            r"\b(?:wij zijn|we zijn|zij zijn|ze zijn|we are|we're|they are|they're|wir sind|vriendinnen van|zusjes van|"
+            rf"meiden van|dames van|girls of|ladies of|friends of|sisters of)\s+{listed}{_NOT_MEASURE}"
         ),
         name_bracket=re.compile(
-            rf"\b(?P<name>[a-z]{{2,}})\s*\(\s*(?P<nums>{num}(?:{_LIST_SEPARATOR}{num})*)\s*(?:j|jr|jaar|y|yo|yrs)?\s*\)"
+            rf"\b(?P<name>[a-z]{{2,}})\s*[(\[]\s*(?P<nums>{num}(?:{_LIST_SEPARATOR}{num})*)\s*(?:j|jr|jaar|y|yo|yrs)?\s*[)\]]"
             r"(?!\s*(?:min|uur|u\b|h\b|hour|euro|eur|€|cm|kg|%|x\b))"
         ),
         name_number=re.compile(
-            rf"\b(?P<name>[a-z]{{2,}})(?P<comma>,)?\s+(?P<nums>{num})"
+            rf"\b(?P<name>[a-z]{{2,}})(?:(?P<comma>,)\s*|\s+){listed}"
             r"(?=\s*(?:[,.!;)|]|-\s|\ben\b|\band\b|&|\n|$))"
         ),
         # "Lisa 26 Amsterdam", "Anna 23 - Belgium", "Eva 24 🌹": what follows the number is checked in _title_follows
         # "Lotte | 26 | Utrecht", "Lotte - 26 - Utrecht": a bar or dash may also stand between name and age
+        # "Kim\n27 sexy": a name alone on its line may have the age open the next one (checked in _find_in)
         name_title=re.compile(
-            rf"\b(?P<name>[a-z]{{2,}})(?:[ \t]+|[ \t]*[|\-\u2013\u2014\u2022][ \t]*)(?P<nums>{_DIGITS_NUM})"
-            r"(?=[ \t]*[^\w\s.!;)&]|[ \t]+[a-z])"
+            rf"\b(?P<name>[a-z]{{2,}})(?:[ \t]+|[ \t]*(?:[|\-\u2013\u2014\u2022]|{_DECORATION})[ \t]*"
+            r"|(?P<newline>[ \t]*\n[ \t]*))"
+            rf"(?P<nums>{_DIGITS_NUM})(?=[ \t]*[^\w\s.!;)&]|[ \t]+[a-z]|(?P<line_end>[ \t]*(?:\n|$)))"
+        ),
+        # "ik ben Sophie 23 en nieuw hier", "I'm Bella 24 from Spain": a name introduced by the writer, then a number
+        introduced=re.compile(
+            r"\b(?:ik ben|i'?m|i am|my name is|mijn naam is|ik heet|my name's|call me|noem me|this is|it'?s|dit is|"
+            r"hier is|je spreekt met|you'?re talking to)\s+"
+            rf"(?P<name>[a-z]{{2,}})[,.]?\s+(?P<nums>{num}){_NOT_MEASURE}"
         ),
     )
 
@@ -120,7 +142,9 @@ _CLIENT_BEFORE = re.compile(
     r"onder(?: de)?|under|tussen|between|from|heren|mannen|men|klanten|clients|gentlemen|gasten|al|sinds|since|for|"
     r"ruim|meer dan|more than|na|after|per|elke|every|t/m)|\d\s*-|\d\s*tot|\d\s*to)\s*(?:de\s+|the\s+)?$"
 )
+# "ik ben nu 15 jaar actief": the unit may stand between the number and what makes it a duration
 _NOT_AGE_AFTER = re.compile(
+    rf"(?:\s*-?\s*{_UNIT})?"
     r"\s*(?:ervaring|experience|in het vak|in de branche|werkzaam|actief|getrouwd|married|samen|together|geleden|ago|"
     r"garantie|en ouder|and older|and up|plus|\+|of older|oder älter)"
 )
@@ -238,6 +262,7 @@ def _add_ages(view: Normalized, match: re.Match[str], found: dict[int, AgeMatch]
         found.setdefault(start, AgeMatch(value, start, end, view.original[start:end]))
 
 
+_UNIT_AFTER = re.compile(rf"\s*-?\s*{_UNIT}")
 _LINE_END = re.compile(r"[ \t!.]*(?:\n|$)")
 
 
@@ -257,7 +282,7 @@ def _is_place_or_origin(view: Normalized, start: int, word: str) -> bool:
     return view.original[original_start : original_start + 1].isupper() and lookup(word) is not None
 
 
-def _title_follows(view: Normalized, end: int, in_title: bool) -> bool:
+def _title_follows(view: Normalized, end: int, in_title: bool, short_words: bool = False) -> bool:
     """After "Lisa 26": a dash or bar, an emoji, a place, a country or nationality, or "uit/from <place>"."""
     text = view.text
     rest = text[end : end + 8].lstrip(" \t")
@@ -272,13 +297,53 @@ def _title_follows(view: Normalized, end: int, in_title: bool) -> bool:
     word = nxt.group("word").rstrip("-")
     if _is_place_or_origin(view, nxt.start("word"), word):
         return True
-    if word in _DESCRIPTOR_WORDS or (in_title and len(word) >= 3 and word not in _NOT_TITLE_WORDS):
+    if word in _DESCRIPTOR_WORDS or (
+        in_title and len(word) >= (2 if short_words else 3) and word not in _NOT_TITLE_WORDS
+    ):
         return not _COUNTED_PEOPLE.match(text, nxt.end())
     if word in _PLACE_PREPOSITIONS:
         after = _TITLE_NEXT.match(text, nxt.end())
         if after is not None and after.group("word"):
             return _is_place_or_origin(view, after.start("word"), after.group("word").rstrip("-"))
     return False
+
+
+def _capitalised(view: Normalized, match: re.Match[str]) -> bool:
+    """The name of `match` as the ad wrote it starts with a capital ("Anna", "ANNA")."""
+    start, _ = view.span(match.start("name"), match.end("name"))
+    written = view.original[start : start + len(match.group("name"))]
+    return written.istitle() or written.isupper()
+
+
+def _first_number(match: re.Match[str]) -> str:
+    first = _NUMBER_IN.search(match.group("nums"))
+    return first.group() if first else ""
+
+
+def _title_age(view: Normalized, match: re.Match[str]) -> bool:
+    """ "<Name> 26 <place, origin, description>": is this title-like name and number an age?"""
+    text = view.text
+    name, number = match.group("name"), match.group("nums")
+    if name in _NAME_STOP or name in _WEEKDAYS or _STREET.search(name) or name.endswith("maat") or number == "69":
+        return False
+    person_noun = name in _PERSON_NOUNS  # "Rijpe vrouw 52 zoekt contact", also in lower case
+    # a title followed by a place, origin or description may give an older age ("Rijpe Ans 63 uit Zwolle")
+    if not (_capitalised(view, match) or person_noun) or not _plausible_title_age(number, name, 79):
+        return False
+    if _ADDRESS_BEFORE.search(text, max(0, match.start() - 30), match.start()):
+        return False
+    if _UNIT_AFTER.match(text, match.end()):
+        return False  # "Anna 25 jaar ervaring": a number with a unit is for the with_unit pattern to judge
+    line_start = text.rfind("\n", 0, match.start("name")) + 1
+    if match.group("newline") is not None and any(char.isalnum() for char in text[line_start : match.start("name")]):
+        return False  # only a name alone on its line lends its age to the next line
+    # a known given name reads like a title anywhere: "Anna 23 ontvangt je graag", "Anna 23 en nieuw"
+    known_name = name in first_names() and int(number) <= 60
+    in_title = "\n" not in text[:line_start] and int(number) <= 60
+    if match.group("line_end") is not None:
+        # "Anna - 25" closing the title line; elsewhere such a line is a price list ("Zoenen - 20")
+        return (in_title or known_name) and match.group("newline") is None
+    return _title_follows(view, match.end(), in_title or person_noun or known_name, short_words=known_name)
 
 
 def find_ages(view: Normalized) -> list[AgeMatch]:
@@ -307,40 +372,33 @@ def _find_in(view: Normalized, patterns: _Patterns, begin: int, stop: int, found
     candidates = []
     for match in patterns.name_number.finditer(text, begin, stop):
         name = match.group("name")
-        start, _ = view.span(match.start("name"), match.end("name"))
-        written = view.original[start : start + len(name)]
-        if name in _NAME_STOP or _STREET.search(name) or not (written.istitle() or name in _PERSON_NOUNS):
+        if name in _NAME_STOP or _STREET.search(name) or not (_capitalised(view, match) or name in _PERSON_NOUNS):
             continue
         if match.group("nums") == "69":  # a sex position in a list of services, not an age
             continue
         candidates.append(match)
     # "Natasha 20, Bianca 22 en Elena 19": several names each with an adult-like number make a list of ages
-    listed = sum(_plausible_title_age(match.group("nums"), match.group("name")) for match in candidates) >= 2
+    listed = sum(_plausible_title_age(_first_number(match), match.group("name")) for match in candidates) >= 2
     for match in candidates:
         name = match.group("name")
-        plausible = _plausible_title_age(match.group("nums"), name)
+        plausible = _plausible_title_age(_first_number(match), name)
         at_line_end = _LINE_END.match(text, match.end())
         if (
             strong
             or match.group("comma")
             or (listed and plausible)
-            or (name in _PERSON_NOUNS and _plausible_title_age(match.group("nums"), name, 79))
-            or (at_line_end and plausible)
+            or (name in _PERSON_NOUNS and _plausible_title_age(_first_number(match), name, 79))
+            or ((at_line_end or name in first_names()) and plausible)
         ):
             _add_ages(view, match, found, check_after=False)
     for match in patterns.name_title.finditer(text, begin, stop):
+        if _title_age(view, match):
+            _add_ages(view, match, found, check_after=True)
+    for match in patterns.introduced.finditer(text, begin, stop):
         name = match.group("name")
-        start, _ = view.span(match.start("name"), match.end("name"))
-        if name in _NAME_STOP or name in _WEEKDAYS or _STREET.search(name) or name.endswith("maat"):
+        if name in _NAME_STOP or not _capitalised(view, match):
             continue
-        written = view.original[start : start + len(name)]
-        # a title followed by a place, origin or description may give an older age ("Rijpe Ans 63 uit Zwolle")
-        if not (written.istitle() or written.isupper()) or not _plausible_title_age(match.group("nums"), name, 79):
-            continue
-        if _ADDRESS_BEFORE.search(text, max(0, match.start() - 30), match.start()):
-            continue
-        in_title = "\n" not in text[: match.start()] and int(match.group("nums")) <= 60
-        if match.group("nums") != "69" and _title_follows(view, match.end(), in_title):
+        if _plausible_title_age(_first_number(match), name, 79) and match.group("nums") != "69":
             _add_ages(view, match, found, check_after=True)
     for match in patterns.name_bracket.finditer(text, begin, stop):
         # "Anna (21)", "student (19)", "2 vriendinnen (20 en 22)": a word, then ages in brackets
