@@ -25,7 +25,7 @@ from scanner.errors import LockHeldError
 
 # Any fixed 64-bit number works; it only has to be the same for every scanner process.
 ADVISORY_LOCK_KEY = 0x5C4_22E8
-RELEASE_GRACE_SECONDS = 3.0
+RELEASE_GRACE_SECONDS = 1.0
 RETRY_INTERVAL_SECONDS = 0.1
 HINT = "wait for the running scan to finish (see `scanner audit` or the scan_runs table), or stop it"
 
