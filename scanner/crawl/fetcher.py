@@ -9,7 +9,9 @@ the `crawl` settings:
   that drips a byte a second cannot hold a worker (request_timeout bounds each single wait);
 - max_redirects: each hop is checked against the source's allowed hosts and schemes;
 - addresses: every host is resolved and refused when private, loopback, link-local, reserved or
-  multicast, unless the source sets allow_private_addresses (the demo sites on 127.0.0.1 do);
+  multicast, unless the source sets allow_private_addresses (the demo sites on 127.0.0.1 do); the
+  connection is checked again once made, so a name that resolves differently the second time (DNS
+  rebinding) cannot reach such an address either;
 - TLS certificates are verified (httpx's default, never switched off).
 
 Retries, delays and robots.txt are the politeness layer's job (`scanner.crawl.politeness`).
@@ -23,8 +25,10 @@ import ipaddress
 import socket
 import ssl
 import time
-from dataclasses import dataclass, field
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass, field, replace
 from http.cookiejar import CookieJar
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import httpx
@@ -34,6 +38,9 @@ from scanner.settings import CrawlSettings
 
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+TraceHook = Callable[[str, dict[str, Any]], Coroutine[Any, Any, None]]
+
 
 @dataclass(frozen=True)
 class HostPolicy:
@@ -41,6 +48,19 @@ class HostPolicy:
 
     allowed_hosts: frozenset[str]
     allow_private_addresses: bool = False
+
+
+@dataclass(frozen=True)
+class Request:
+    """What to fetch and how; `client` is the caller's own connection, default the fetcher's shared one."""
+
+    url: str
+    policy: HostPolicy
+    headers: dict[str, str] | None = None
+    method: str = "GET"
+    form: dict[str, str] | None = None
+    max_bytes: int | None = None
+    client: httpx.AsyncClient | None = None
 
 
 @dataclass
@@ -66,7 +86,7 @@ class AddressGuard:
     """Resolves hosts once per run and refuses addresses that would reach private networks."""
 
     def __init__(self) -> None:
-        self._resolved: dict[tuple[str, int], list[ipaddress.IPv4Address | ipaddress.IPv6Address]] = {}
+        self._resolved: dict[tuple[str, int], list[IPAddress]] = {}
 
     async def check(self, url: str, policy: HostPolicy) -> None:
         parts = urlsplit(url)
@@ -83,14 +103,41 @@ class AddressGuard:
             return
         port = parts.port or (443 if parts.scheme == "https" else 80)
         for address in await self._addresses(host, port, url):
-            if not address.is_global or address.is_multicast:
+            if not _public(address):
                 raise UnsafeResponseError(
                     f"host {host} resolves to a non-public address ({address})",
                     url=url,
                     hint="set allow_private_addresses: true in the source file only for a site you run yourself",
                 )
 
-    async def _addresses(self, host: str, port: int, url: str) -> list[ipaddress.IPv4Address | ipaddress.IPv6Address]:
+    @staticmethod
+    def connect_hook(url: str, policy: HostPolicy) -> TraceHook | None:
+        """An httpcore trace hook that closes a new connection to a non-public address before the request goes out.
+
+        check() resolves the name and httpx resolves it again to connect, so a hostile DNS server can answer
+        a public address to the first and a private one to the second (DNS rebinding). httpx offers no hook
+        to connect to the checked address, so the address actually connected to is checked as well.
+        """
+        if policy.allow_private_addresses:
+            return None
+
+        async def hook(event: str, info: dict[str, Any]) -> None:
+            if event != "connection.connect_tcp.complete":
+                return
+            stream = info["return_value"]
+            address = _ip(stream.get_extra_info("server_addr")[0])
+            if not _public(address):
+                await stream.aclose()
+                raise UnsafeResponseError(
+                    f"the connection to {urlsplit(url).hostname} reached a non-public address ({address})",
+                    url=url,
+                    hint="the name resolved to a public address for the check but to this one when connecting "
+                    "(DNS rebinding), or an HTTP(S)_PROXY on a private address is in the way; nothing was sent",
+                )
+
+        return hook
+
+    async def _addresses(self, host: str, port: int, url: str) -> list[IPAddress]:
         key = (host, port)
         if key not in self._resolved:
             try:
@@ -100,8 +147,17 @@ class AddressGuard:
                     infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
                 except OSError as exc:
                     raise NetworkError(f"cannot resolve {host}: {exc}", url=url) from None
-                self._resolved[key] = [ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in infos]
+                self._resolved[key] = [_ip(info[4][0]) for info in infos]
         return self._resolved[key]
+
+
+def _ip(text: object) -> IPAddress:
+    """An address as getaddrinfo or a socket reports it, without an IPv6 zone."""
+    return ipaddress.ip_address(str(text).split("%")[0])
+
+
+def _public(address: IPAddress) -> bool:
+    return address.is_global and not address.is_multicast
 
 
 class SafeFetcher:
@@ -121,69 +177,67 @@ class SafeFetcher:
         max_bytes: int | None = None,
         client: httpx.AsyncClient | None = None,
     ) -> Response:
-        """One request with its redirects; `client` is the caller's own connection, default the shared one."""
-        limit = max_bytes or self.settings.max_response_bytes
+        """`send` with the request given field by field."""
+        return await self.send(
+            Request(url, policy, headers=headers, method=method, form=form, max_bytes=max_bytes, client=client)
+        )
+
+    async def send(self, request: Request) -> Response:
+        """One request with its redirects."""
+        limit = request.max_bytes or self.settings.max_response_bytes
         started = time.monotonic()
         try:
             async with asyncio.timeout(self.settings.request_deadline):
-                return await self._follow(
-                    url, policy, headers or {}, method, form, limit, started, client or self.client
-                )
+                return await self._follow(request, request.client or self.client, limit, started)
         except TimeoutError:
             raise UnsafeResponseError(
                 f"request exceeded its deadline of {self.settings.request_deadline:g} s",
-                url=url,
+                url=request.url,
                 hint="the server is too slow or drips its answer; raise crawl.request_deadline if it is just slow",
             ) from None
 
-    async def _follow(
-        self,
-        url: str,
-        policy: HostPolicy,
-        headers: dict[str, str],
-        method: str,
-        form: dict[str, str] | None,
-        limit: int,
-        started: float,
-        client: httpx.AsyncClient,
-    ) -> Response:
+    async def _follow(self, request: Request, client: httpx.AsyncClient, limit: int, started: float) -> Response:
         redirects: list[str] = []
         wire_bytes = 0
-        current = url
+        hop = request
         while True:
             try:
-                await self.guard.check(current, policy)
+                await self.guard.check(hop.url, hop.policy)
             except FetchError as exc:
-                if current == url:
+                if hop.url == request.url:
                     raise
-                raise type(exc)(f"redirected to {current}: {exc.message}", url=url, hint=exc.hint) from None
-            status, response_headers, body, wire = await self._one(client, current, headers, method, form, limit)
+                raise type(exc)(f"redirected to {hop.url}: {exc.message}", url=request.url, hint=exc.hint) from None
+            status, response_headers, body, wire = await self._one(client, hop, limit)
             wire_bytes += wire
             location = response_headers.get("location")
             if status not in REDIRECT_STATUSES or not location:
                 return Response(
-                    current, status, response_headers, body, wire_bytes, time.monotonic() - started, redirects
+                    hop.url, status, response_headers, body, wire_bytes, time.monotonic() - started, redirects
                 )
             if len(redirects) >= self.settings.max_redirects:
                 raise UnsafeResponseError(
-                    f"more than {self.settings.max_redirects} redirects", url=url, hint="the site loops; check the URL"
+                    f"more than {self.settings.max_redirects} redirects",
+                    url=request.url,
+                    hint="the site loops; check the URL",
                 )
-            redirects.append(current)
-            current = urljoin(current, location)
-            if status == 303 or (status in (301, 302) and method == "POST"):
-                method, form = "GET", None
+            redirects.append(hop.url)
+            hop = replace(hop, url=urljoin(hop.url, location))
+            if status == 303 or (status in (301, 302) and hop.method == "POST"):
+                hop = replace(hop, method="GET", form=None)
 
     async def _one(
-        self,
-        client: httpx.AsyncClient,
-        url: str,
-        headers: dict[str, str],
-        method: str,
-        form: dict[str, str] | None,
-        limit: int,
+        self, client: httpx.AsyncClient, request: Request, limit: int
     ) -> tuple[int, httpx.Headers, bytes, int]:
+        url = request.url
+        hook = self.guard.connect_hook(url, request.policy)
         try:
-            async with client.stream(method, url, headers=headers, data=form) as response:
+            async with client.stream(
+                request.method,
+                url,
+                headers=request.headers,
+                data=request.form,
+                extensions={"trace": hook} if hook else None,
+            ) as response:
                 declared = response.headers.get("content-length")
                 if (
                     declared

@@ -26,7 +26,7 @@ from urllib.parse import urlsplit
 import httpx
 from protego import Protego
 
-from scanner.crawl.fetcher import HostPolicy, NetworkError, Response, SafeFetcher
+from scanner.crawl.fetcher import HostPolicy, NetworkError, Request, Response, SafeFetcher
 from scanner.errors import FetchError, UnsafeResponseError
 from scanner.settings import CrawlSettings
 
@@ -144,7 +144,8 @@ class Downloader:
             await self._ensure_robots(host, state, policy, counters)
             if state.robots is not None and not state.robots.can_fetch(url, self.fetcher.client.headers["User-Agent"]):
                 raise RobotsDisallowed("disallowed by robots.txt", url=url, hint="the site asks not to fetch this path")
-        return await self._with_retries(url, policy, state, counters, headers, method, form, max_bytes, client)
+        request = Request(url, policy, headers=headers, method=method, form=form, max_bytes=max_bytes, client=client)
+        return await self._with_retries(request, state, counters)
 
     async def _ensure_robots(self, host: str, state: HostState, policy: HostPolicy, counters: RequestCounters) -> None:
         if state.robots_started:
@@ -153,7 +154,7 @@ class Downloader:
         state.robots_started = True
         try:
             robots_url = f"{host}/robots.txt"
-            response = await self._with_retries(robots_url, policy, state, counters, None, "GET", None, None, None)
+            response = await self._with_retries(Request(robots_url, policy), state, counters)
             if response.status == 200:
                 state.robots = Protego.parse(response.body.decode("utf-8", errors="replace"))
                 crawl_delay = state.robots.crawl_delay(self.fetcher.client.headers["User-Agent"])
@@ -168,23 +169,12 @@ class Downloader:
         finally:
             state.robots_ready.set()
 
-    async def _with_retries(
-        self,
-        url: str,
-        policy: HostPolicy,
-        state: HostState,
-        counters: RequestCounters,
-        headers: dict[str, str] | None,
-        method: str,
-        form: dict[str, str] | None,
-        max_bytes: int | None,
-        client: httpx.AsyncClient | None,
-    ) -> Response:
+    async def _with_retries(self, request: Request, state: HostState, counters: RequestCounters) -> Response:
         attempt = 0
         while True:
             wait: float | None = None
             try:
-                response = await self._one(url, policy, state, counters, headers, method, form, max_bytes, client)
+                response = await self._one(request, state, counters)
             except UnsafeResponseError:
                 raise
             except NetworkError:
@@ -200,27 +190,14 @@ class Downloader:
             counters.retries += 1
             await self._sleep(delay)
 
-    async def _one(
-        self,
-        url: str,
-        policy: HostPolicy,
-        state: HostState,
-        counters: RequestCounters,
-        headers: dict[str, str] | None,
-        method: str,
-        form: dict[str, str] | None,
-        max_bytes: int | None,
-        client: httpx.AsyncClient | None,
-    ) -> Response:
+    async def _one(self, request: Request, state: HostState, counters: RequestCounters) -> Response:
         async with state.slots:
             await self._wait_turn(state)
             async with self.global_slots:
                 started = time.monotonic()
                 status: int | None = None
                 try:
-                    response = await self.fetcher.fetch(
-                        url, policy, headers=headers, method=method, form=form, max_bytes=max_bytes, client=client
-                    )
+                    response = await self.fetcher.send(request)
                     status = response.status
                     counters.wire_bytes += response.wire_bytes
                     return response

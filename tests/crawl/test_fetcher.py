@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import socket
 import time
 from collections.abc import Iterator
+from typing import Any
 
 import httpx
 import pytest
@@ -85,6 +87,78 @@ def test_private_addresses_are_refused_unless_allowed(hostile: FakeSite) -> None
     for url in (hostile.url + "/robots.txt", hostile.url.replace("127.0.0.1", "localhost") + "/robots.txt"):
         with pytest.raises(UnsafeResponseError, match="non-public address"):
             asyncio.run(_fetch(url, strict))
+
+
+REBINDING_HOST = "rebind.invalid"
+
+
+@pytest.fixture
+def rebinding_dns(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """A hostile DNS server: rebind.invalid is a public address when first asked, 127.0.0.1 afterwards."""
+    asked: list[str] = []
+    real = asyncio.BaseEventLoop.getaddrinfo
+
+    async def answer(loop: asyncio.BaseEventLoop, host: bytes | str | None, port: Any, **kwargs: Any) -> Any:
+        name = host.decode() if isinstance(host, bytes) else host
+        if name != REBINDING_HOST:
+            return await real(loop, host, port, **kwargs)
+        asked.append(name)
+        address = "93.184.215.14" if len(asked) == 1 else "127.0.0.1"
+        return [(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP, "", (address, int(port)))]
+
+    monkeypatch.setattr(asyncio.BaseEventLoop, "getaddrinfo", answer)
+    return asked
+
+
+def test_dns_rebinding_to_a_private_address_is_refused_before_sending(
+    hostile: FakeSite, rebinding_dns: list[str]
+) -> None:
+    url = hostile.url.replace("127.0.0.1", REBINDING_HOST) + "/robots.txt"
+    strict = HostPolicy(frozenset({REBINDING_HOST}), allow_private_addresses=False)
+    with pytest.raises(
+        UnsafeResponseError, match=r"rebind\.invalid reached a non-public address \(127\.0\.0\.1\)"
+    ) as caught:
+        asyncio.run(_fetch(url, strict))
+    assert caught.value.url == url
+    assert rebinding_dns == [REBINDING_HOST, REBINDING_HOST]  # asked by the check, then by the connection
+    assert hostile.requests == []  # refused once connected, before the request was written
+
+
+class _Stream:
+    def __init__(self, address: str) -> None:
+        self.address = address
+        self.closed = False
+
+    def get_extra_info(self, info: str) -> Any:
+        return (self.address, 443) if info == "server_addr" else None
+
+    async def aclose(self) -> None:
+        self.closed = True
+
+
+@pytest.mark.parametrize(
+    ("address", "refused"),
+    [
+        ("93.184.215.14", False),
+        ("2606:2800:21f:cb07:6820:80da:af6b:8b2c", False),
+        ("127.0.0.1", True),
+        ("10.1.2.3", True),
+        ("169.254.169.254", True),  # cloud metadata
+        ("fe80::1%eth0", True),
+        ("224.0.0.1", True),
+    ],
+)
+def test_the_connected_address_must_be_public(address: str, refused: bool) -> None:
+    hook = AddressGuard.connect_hook("https://site.example/x", HostPolicy(frozenset({"site.example"})))
+    assert hook is not None
+    stream = _Stream(address)
+    if refused:
+        with pytest.raises(UnsafeResponseError, match="non-public address"):
+            asyncio.run(hook("connection.connect_tcp.complete", {"return_value": stream}))
+    else:
+        asyncio.run(hook("connection.connect_tcp.complete", {"return_value": stream}))
+    assert stream.closed is refused
+    assert AddressGuard.connect_hook("http://127.0.0.1/x", LOCAL) is None  # allowed private: nothing to check
 
 
 @pytest.mark.parametrize("url", ["ftp://127.0.0.1/x", "file:///etc/passwd"])
