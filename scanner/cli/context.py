@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import click
+from sqlalchemy.orm import Session
 
 from scanner.db.session import Database, open_database
 from scanner.settings import LoadedSettings, Settings, load_settings
@@ -34,6 +35,13 @@ class App:
         if self._database is None:
             self._database = open_database(self.settings)
         return self._database
+
+    def audit(self, session: Session, command: str, action: str, details: dict[str, Any] | None = None) -> None:
+        """Record in the audit log that this actor, for this purpose, ran `command` (see workflow.audit)."""
+        # Imported here: the models are not needed for `scanner --help` or commands without a database.
+        from scanner.workflow.audit import record
+
+        record(session, actor=self.actor, command=command, action=action, purpose=self.purpose, details=details)
 
     def close(self) -> None:
         if self._database is not None:

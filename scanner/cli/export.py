@@ -8,7 +8,6 @@ import click
 
 from scanner.cli.context import App, pass_app
 from scanner.report import export as export_module
-from scanner.workflow import audit
 
 
 @click.command()
@@ -44,13 +43,11 @@ def export(
     )
     with app.database().session() as session:
         records = export_module.collect(session, app.settings, export_filter)
-        audit.record(
+        app.audit(
             session,
-            actor=app.actor,
-            command="export",
-            action="export",
-            purpose=app.purpose,
-            details={
+            "export",
+            "export",
+            {
                 "format": fmt,
                 "recipient": recipient,
                 "ads": [row["id"] for row in records["ads"]],

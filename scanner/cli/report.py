@@ -18,7 +18,6 @@ from scanner.report.report import (
     render_text,
     report_ad_ids,
 )
-from scanner.workflow import audit
 
 
 @click.command()
@@ -63,13 +62,11 @@ def report(
     )
     with app.database().session() as session:
         document = build_report(session, app.settings, report_filter)
-        audit.record(
+        app.audit(
             session,
-            actor=app.actor,
-            command="report",
-            action="read",
-            purpose=app.purpose,
-            details={
+            "report",
+            "read",
+            {
                 "format": fmt,
                 "filters": document["filters"],
                 "since": document["since"],

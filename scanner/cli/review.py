@@ -11,7 +11,6 @@ from scanner.errors import InputError
 from scanner.report import show as show_module
 from scanner.report.render import Output, to_json
 from scanner.score import review_queue
-from scanner.workflow import audit
 from scanner.workflow.review import LABELS, add_review
 
 SHORTCUTS = {label[0]: label for label in LABELS}
@@ -53,13 +52,11 @@ def _store(app: App, target: str, label: str, note: str) -> None:
         else:
             network = show_module.find_network(session, app.settings, target)
             stored = add_review(session, network_label=network.label, label=label, note=note, reviewer=app.actor)
-        audit.record(
+        app.audit(
             session,
-            actor=app.actor,
-            command="review",
-            action="change",
-            purpose=app.purpose,
-            details={"review_id": stored.id, "ad_id": stored.ad_id, "network_id": stored.network_id, "label": label},
+            "review",
+            "change",
+            {"review_id": stored.id, "ad_id": stored.ad_id, "network_id": stored.network_id, "label": label},
         )
     click.echo(f"review {stored.id}: {target} labelled {label}")
 
@@ -71,14 +68,7 @@ def _next(app: App, label: str | None, note: str, limit: int, fmt: str) -> None:
         waiting = [item.ad_id for item in items]
         with app.database().session() as session:
             document = show_module.show_ad(session, app.settings, waiting[0]) if waiting else None
-            audit.record(
-                session,
-                actor=app.actor,
-                command="review next",
-                action="read",
-                purpose=app.purpose,
-                details={"queue": waiting},
-            )
+            app.audit(session, "review next", "read", {"queue": waiting})
         if fmt == "json":
             queue_json = [{"ad_id": item.ad_id, "reason": item.reason, "risk_score": item.risk_score} for item in items]
             click.echo(to_json({"queue": queue_json, "next": document}))

@@ -313,7 +313,6 @@ def _stored_ad(app: App, ad_id: int, group_ids: list[str]) -> tuple[AdInput, lis
     from sqlalchemy import select
 
     from scanner.db.models import Ad, AdVersion, IndicatorHit
-    from scanner.workflow import audit
 
     with app.database().session() as session:
         row = session.execute(
@@ -337,14 +336,7 @@ def _stored_ad(app: App, ad_id: int, group_ids: list[str]) -> tuple[AdInput, lis
                 select(IndicatorHit).where(IndicatorHit.ad_id == ad_id).where(IndicatorHit.rule_id.in_(group_ids))
             )
         ]
-        audit.record(
-            session,
-            actor=app.actor,
-            command="rules explain",
-            action="read",
-            purpose=app.purpose,
-            details={"ad_id": ad_id},
-        )
+        app.audit(session, "rules explain", "read", {"ad_id": ad_id})
     return AdInput.from_version(title or "", body or "", features=features, fields=fields or {}, city=city), stored
 
 

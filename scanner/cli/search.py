@@ -11,7 +11,6 @@ from scanner.cli.context import App, pass_app
 from scanner.errors import InputError
 from scanner.report import search as search_module
 from scanner.report.render import Output, to_json
-from scanner.workflow import audit
 
 COLUMNS = ("id", "match", "risk_score", "flagged", "network", "city", "source", "last_seen_at", "title")
 
@@ -52,15 +51,8 @@ def search(app: App, phone: str | None, text: str | None, image: Path | None, fm
             assert image is not None
             ads = search_module.by_image(session, app.settings, image)
             query = {"image": True}
-        audit.record(
-            session,
-            actor=app.actor,
-            command="search",
-            action="read",
-            purpose=app.purpose,
-            # Which kind of search and which ads it showed; never the phone number or the words.
-            details={"by": next(iter(query)), "ads": [ad["id"] for ad in ads]},
-        )
+        # Which kind of search and which ads it showed; never the phone number or the words.
+        app.audit(session, "search", "read", {"by": next(iter(query)), "ads": [ad["id"] for ad in ads]})
     if fmt == "json":
         click.echo(to_json({"query": query, "ads": ads}))
         return

@@ -10,7 +10,6 @@ from scanner.cli.context import App, pass_app
 from scanner.errors import InputError
 from scanner.report import show as show_module
 from scanner.report.render import Output, to_json
-from scanner.workflow import audit
 
 KINDS = ("ad", "network", "phone")
 
@@ -47,9 +46,7 @@ def show(app: App, kind: str, key: str, fmt: str) -> None:
         else:
             document = show_module.show_phone(session, app.settings, key)
             details = {"phone_ads": [ad["id"] for ad in document["ads"]]}
-        audit.record(
-            session, actor=app.actor, command=f"show {kind}", action="read", purpose=app.purpose, details=details
-        )
+        app.audit(session, f"show {kind}", "read", details)
     if fmt == "json":
         click.echo(to_json(document))
     else:

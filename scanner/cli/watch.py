@@ -7,7 +7,6 @@ import click
 from scanner.cli.context import App, pass_app
 from scanner.report import watch as watch_module
 from scanner.report.render import Output, to_json
-from scanner.workflow import audit
 
 
 @click.group()
@@ -37,14 +36,7 @@ def add(app: App, kind: str, value: str, note: str) -> None:
     """
     with app.database().session() as session:
         entry = watch_module.add_entry(session, app.settings, kind=kind, value=value, note=note, actor=app.actor)
-        audit.record(
-            session,
-            actor=app.actor,
-            command="watch add",
-            action="change",
-            purpose=app.purpose,
-            details={"watch_id": entry.id, "kind": kind},
-        )
+        app.audit(session, "watch add", "change", {"watch_id": entry.id, "kind": kind})
     click.echo(f"watching {kind} {entry.value} (entry {entry.id})")
 
 
@@ -64,7 +56,7 @@ def list_(app: App, fmt: str) -> None:
             row = watch_module.entry_json(entry)
             row.update(created_by=entry.created_by, created_at=entry.created_at.isoformat(timespec="seconds"))
             entries.append(row)
-        audit.record(session, actor=app.actor, command="watch list", action="read", purpose=app.purpose)
+        app.audit(session, "watch list", "read")
     if fmt == "json":
         click.echo(to_json(entries))
         return
@@ -86,12 +78,5 @@ def remove(app: App, entry_id: int) -> None:
     """
     with app.database().session() as session:
         watch_module.deactivate(session, entry_id)
-        audit.record(
-            session,
-            actor=app.actor,
-            command="watch remove",
-            action="change",
-            purpose=app.purpose,
-            details={"watch_id": entry_id},
-        )
+        app.audit(session, "watch remove", "change", {"watch_id": entry_id})
     click.echo(f"stopped watching entry {entry_id}")

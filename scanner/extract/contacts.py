@@ -39,24 +39,30 @@ _URL = re.compile(
     r"|\b(?:t\.me|telegram\.me|wa\.me|onlyfans\.com|instagram\.com|snapchat\.com|twitter\.com|x\.com|linktr\.ee)"
     r"/[^\s<>\"'()\[\]{}]{1,200}"
 )
+# Every URL holds one of these: "://", "www." or the ".me/", ".com/", ".ee/" of a known host
+_URL_MARKERS = ("://", "www.", ".me/", ".com/", ".ee/")
 _HANDLE_VALUE = r"@?(?P<value>[a-z0-9][a-z0-9._-]{1,29})"
-# (kind, trigger substrings, pattern): a pattern runs only when a trigger is in the text
-_HANDLES: list[tuple[str, tuple[str, ...], re.Pattern[str]]] = [
-    ("telegram", ("t.me", "telegram.me"), re.compile(rf"\b(?:t\.me|telegram\.me)/{_HANDLE_VALUE}")),
-    ("telegram", ("telegram", "tg"),
+# (kind, trigger substrings, trigger words, pattern): a pattern runs only when one of its trigger substrings is in the
+# text or one of its trigger words is a word of it. Words gate the patterns whose names stand between word
+# boundaries: "sc" and "ig" are inside many words ("disco", "eigen"), and these patterns are slow to run.
+_HANDLES: list[tuple[str, tuple[str, ...], frozenset[str], re.Pattern[str]]] = [
+    ("telegram", ("t.me", "telegram.me"), frozenset(), re.compile(rf"\b(?:t\.me|telegram\.me)/{_HANDLE_VALUE}")),
+    ("telegram", ("telegram", "tg"), frozenset(),
      re.compile(rf"\b(?:telegram|tg)\s*(?:id|naam|name)?\s*[:=\-]?\s*@{_HANDLE_VALUE[1:]}")),
-    ("telegram", ("telegram", "tg"), re.compile(rf"\b(?:telegram|tg)\s*(?:id|naam|name)?\s*:\s*{_HANDLE_VALUE}")),
-    ("snapchat", ("snapchat.com",), re.compile(rf"\bsnapchat\.com/add/{_HANDLE_VALUE}")),
-    ("snapchat", ("snap", "sc", "\U0001f47b"),
+    ("telegram", ("telegram", "tg"), frozenset(),
+     re.compile(rf"\b(?:telegram|tg)\s*(?:id|naam|name)?\s*:\s*{_HANDLE_VALUE}")),
+    ("snapchat", ("snapchat.com",), frozenset(), re.compile(rf"\bsnapchat\.com/add/{_HANDLE_VALUE}")),
+    ("snapchat", ("\U0001f47b",), frozenset({"snapchat", "snap", "sc"}),
      re.compile(rf"(?:\b(?:snapchat|snap|sc)\b\s*(?:id|naam|name)?\s*[:=\-]\s*|\U0001f47b\s*[:=\-]?\s*){_HANDLE_VALUE}")),
-    ("instagram", ("instagram.com",), re.compile(rf"\binstagram\.com/{_HANDLE_VALUE}")),
-    ("instagram", ("insta", "ig"),
+    ("instagram", ("instagram.com",), frozenset(), re.compile(rf"\binstagram\.com/{_HANDLE_VALUE}")),
+    ("instagram", (), frozenset({"instagram", "insta", "ig"}),
      re.compile(rf"\b(?:instagram|insta|ig)\b\s*(?:id|naam|name)?\s*[:=\-]\s*{_HANDLE_VALUE}")),
-    ("onlyfans", ("onlyfans.com",), re.compile(rf"\bonlyfans\.com/{_HANDLE_VALUE}")),
-    ("onlyfans", ("onlyfans", "only fans"),
+    ("onlyfans", ("onlyfans.com",), frozenset(), re.compile(rf"\bonlyfans\.com/{_HANDLE_VALUE}")),
+    ("onlyfans", ("onlyfans", "only fans"), frozenset(),
      re.compile(rf"\b(?:onlyfans|only fans)\b\s*[:=\-]?\s*@?{_HANDLE_VALUE[2:]}")),
-    ("twitter", ("twitter.com", "x.com"), re.compile(rf"\b(?:twitter\.com|x\.com)/{_HANDLE_VALUE}")),
+    ("twitter", ("twitter.com", "x.com"), frozenset(), re.compile(rf"\b(?:twitter\.com|x\.com)/{_HANDLE_VALUE}")),
 ]  # fmt: skip
+_HANDLE_TRIGGERS = tuple(sorted({trigger for _, triggers, _, _ in _HANDLES for trigger in triggers}))
 # "OF: naam" only in capitals with a colon: "of" is the Dutch "or"
 # "OF: onlyfans.com/naam" is a link, read by the pattern above, not a handle "onlyfans.com"
 _ONLYFANS_SHORT = re.compile(r"\bOF\s*:\s*@?(?!(?i:onlyfans\.com)/)(?P<value>[A-Za-z0-9][A-Za-z0-9._-]{1,29})")
@@ -80,7 +86,7 @@ def find_emails(view: Normalized) -> list[ContactMatch]:
 
 def find_urls(view: Normalized) -> list[ContactMatch]:
     found: list[ContactMatch] = []
-    if "/" not in view.text and "www." not in view.text:
+    if not any(marker in view.text for marker in _URL_MARKERS):
         return found
     for match in _URL.finditer(view.text):
         start, end = view.span(*match.span())
@@ -91,10 +97,12 @@ def find_urls(view: Normalized) -> list[ContactMatch]:
 
 def find_handles(view: Normalized) -> list[ContactMatch]:
     found: dict[tuple[str, str], ContactMatch] = {}
-    for kind, triggers, pattern in _HANDLES:
-        if not any(trigger in view.text for trigger in triggers):
+    text = view.text
+    present = {trigger for trigger in _HANDLE_TRIGGERS if trigger in text}  # one pass for every pattern
+    for kind, triggers, words, pattern in _HANDLES:
+        if words.isdisjoint(view.words) and present.isdisjoint(triggers):
             continue
-        for match in pattern.finditer(view.text):
+        for match in pattern.finditer(text):
             value = match.group("value").rstrip("._-")
             if value in _NOT_HANDLES or value.isdigit() or len(value) < 2:
                 continue

@@ -16,13 +16,13 @@ from functools import cache
 from typing import Any
 
 from scanner.extract import ages, contacts, language, places, prices, terms
-from scanner.extract.normalize import Normalized, normalize
+from scanner.extract.normalize import Normalized, Triggers, normalize
 from scanner.extract.numbers import words_to_digits
 from scanner.extract.phones import find_phones
 from scanner.settings import Settings
 
 # Bump on any change of behaviour: `extract_pending` re-extracts every version with another one.
-EXTRACTOR_VERSION = "extract-1.3"
+EXTRACTOR_VERSION = "extract-1.4"
 
 PHONE_FIELDS = frozenset({"phone", "telefoon", "tel", "telefoonnummer", "mobile", "mobiel", "whatsapp", "phone_number"})
 AGE_FIELDS = frozenset({"age", "leeftijd", "alter", "edad"})
@@ -31,7 +31,7 @@ LICENSE_FIELDS = frozenset({"license", "licence", "vergunning", "vergunningnumme
 LANGUAGE_FIELDS = frozenset({"languages", "language", "talen", "taal", "spoken_languages"})
 SERVICE_FIELDS = frozenset({"services", "service", "diensten", "extras"})
 NAME_FIELDS = frozenset({"name", "naam", "title", "titel", "nickname"})
-_TRIGGERS = tuple(sorted({*terms.SERVICES.triggers, *terms.AVAILABILITY.triggers, *ages.HINTS.triggers}))
+_TRIGGERS = Triggers([*terms.SERVICES.triggers, *terms.AVAILABILITY.triggers, *ages.HINTS.triggers])
 _LEXICON_READERS = frozenset({"ages", "terms"})
 ALL_READERS = frozenset({"phones", "ages", "places", "prices", "contacts", "licenses", "languages", "terms"})
 _READERS_BY_FIELD: dict[str, frozenset[str]] = {
@@ -45,14 +45,19 @@ _READERS_BY_FIELD: dict[str, frozenset[str]] = {
 }
 
 
-def _field_kind(name: str) -> str:
-    for kind, names in (
+# the first kind listed wins for a name in two sets
+_FIELD_KINDS = {
+    name: kind
+    for kind, names in reversed((
         ("phone", PHONE_FIELDS), ("age", AGE_FIELDS), ("city", CITY_FIELDS), ("license", LICENSE_FIELDS),
         ("language", LANGUAGE_FIELDS), ("services", SERVICE_FIELDS), ("name", NAME_FIELDS),
-    ):  # fmt: skip
-        if name in names:
-            return kind
-    return "other"
+    ))
+    for name in names
+}  # fmt: skip
+
+
+def _field_kind(name: str) -> str:
+    return _FIELD_KINDS.get(name, "other")
 
 
 @cache
@@ -162,8 +167,7 @@ class _Builder:
         name = (source or "").lower()
         wanted = _READERS_BY_FIELD.get(_field_kind(name), ALL_READERS) if source is not None else ALL_READERS
         # one pass for every lexicon, only when a reader of youth hints or terms runs
-        text = view.text
-        hits = {trigger for trigger in _TRIGGERS if trigger in text} if wanted & _LEXICON_READERS else set()
+        hits = _TRIGGERS.find(view) if wanted & _LEXICON_READERS else set()
         if "phones" in wanted:
             self._read_phones(view, source)
         if "ages" in wanted:

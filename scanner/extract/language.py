@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from operator import itemgetter
 
 from scanner.extract.normalize import Normalized
 
@@ -69,10 +70,12 @@ for _code, _names in {
 }.items():
     for _name in _names.split():
         _LANGUAGE_NAMES[_name] = _code
-_OFFERED_CUE = re.compile(
-    r"\b(?:spreek|spreken|talen|taal|speak|speaks|spoken|language|languages|lang|sprachen|spreche|sprache|parle|langues|"
-    r"hablo|idiomas|parlo|lingue|vorbesc|limbi|beszelek|mowie|jezyki|falo|linguas)\b"
-)
+_OFFERED_CUE_WORDS = frozenset(
+    {"spreek", "spreken", "talen", "taal", "speak", "speaks", "spoken", "language", "languages", "lang", "sprachen",
+     "spreche", "sprache", "parle", "langues", "hablo", "idiomas", "parlo", "lingue", "vorbesc", "limbi", "beszelek",
+     "mowie", "jezyki", "falo", "linguas"}
+)  # fmt: skip
+_OFFERED_CUE = re.compile(r"\b(?:" + "|".join(sorted(_OFFERED_CUE_WORDS)) + r")\b")
 _NAME_PATTERN = re.compile(r"\b(?:" + "|".join(sorted(_LANGUAGE_NAMES, key=len, reverse=True)) + r")\b")
 
 
@@ -87,10 +90,11 @@ class LanguageOffered:
 def detect_languages(view: Normalized) -> list[str]:
     """ISO 639-1 codes of the languages the text is written in, most used first."""
     counts: Counter[str] = Counter()
-    words = Counter(word for word, _, _ in view.tokens)
-    for word in view.words & _WORD_LANGUAGES.keys():
+    # only the stopwords are counted, by C-level map and filter: an ad has a hundred words
+    stopwords = Counter(filter(_WORD_LANGUAGES.__contains__, map(itemgetter(0), view.tokens)))
+    for word, count in stopwords.items():
         for language in _WORD_LANGUAGES[word]:
-            counts[language] += words[word]
+            counts[language] += count
     if _CYRILLIC.search(view.original):
         counts["bg"] = sum(1 for match in _WORD.finditer(view.original.lower()) if match.group() in _BULGARIAN)
     total = sum(counts.values())
@@ -109,6 +113,8 @@ def detect_languages(view: Normalized) -> list[str]:
 def find_languages_offered(view: Normalized, *, field: bool = False) -> list[LanguageOffered]:
     """Languages the advertiser says she speaks; in a languages field every language name counts."""
     found: dict[str, LanguageOffered] = {}
+    if not field and _OFFERED_CUE_WORDS.isdisjoint(view.words):
+        return []  # a cue is a whole word, so an ad without one among its words has no line to read
     text = view.text
     for line_match in re.finditer(r"[^\n]+", text):
         line = line_match.group()

@@ -6,15 +6,18 @@ unified, invisible characters dropped, and lowercased, with a map from each char
 back to its offset in the original text, so every extractor can match on the clean view and still
 report spans that point at the characters the reader sees.
 
-ASCII text (most ads) takes a fast path with an identity map.
+ASCII text (most ads) takes a fast path with an identity map. `Triggers` tells which of many substrings
+occur in a view, the cheap test that decides which patterns run at all.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import itemgetter
 
 # Characters that carry no visible content: zero-width space/joiners, word joiner, BOM, soft hyphen,
 # variation selectors, the combining keycap (U+20E3) of emoji digits, and tag characters.
@@ -115,18 +118,54 @@ def normalize(text: str) -> Normalized:
 
 
 def _view(original: str, text: str, starts: list[int] | None) -> Normalized:
-    tokens = [(match.group(), match.start(), match.end()) for match in _WORD.finditer(text)]
-    return Normalized(original, text, starts, tokens, frozenset(token for token, _, _ in tokens))
+    tokens = [(match[0], match.start(), match.end()) for match in _WORD.finditer(text)]
+    return Normalized(original, text, starts, tokens, frozenset(map(itemgetter(0), tokens)))
 
 
 def windows(view: Normalized, before: int, after: int) -> list[tuple[int, int]]:
     """Merged ranges of the view around every digit run: where numbers, ages and prices can be."""
-    merged: list[tuple[int, int]] = []
+    merged: list[list[int]] = []
+    # digit runs come in order, so a window's end only grows; the ends are clamped to the text once at the end
     for match in _DIGITS.finditer(view.text):
-        start = max(0, match.start() - before)
-        end = min(len(view.text), match.end() + after)
-        if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        start, end = match.span()
+        if merged and start - before <= merged[-1][1]:
+            merged[-1][1] = end + after
         else:
-            merged.append((start, end))
-    return merged
+            merged.append([start - before, end + after])
+    size = len(view.text)
+    return [(max(0, start), min(size, end)) for start, end in merged]
+
+
+_NO_TRIGGERS: frozenset[str] = frozenset()
+
+
+class Triggers:
+    """Which of a set of trigger substrings occur in a text.
+
+    Testing a hundred substrings against an ad of 400 characters costs more than every pattern they open.
+    A trigger of letters and digits occurs in the text exactly when it occurs inside one of its words (the
+    view's words are its maximal runs of letters and digits), and ads share most of their words, so the
+    triggers inside each word are found once and remembered; the other triggers ("no ", emoji) are tested
+    on the text.
+    """
+
+    def __init__(self, triggers: Iterable[str]) -> None:
+        self.triggers = tuple(sorted(set(triggers)))
+        self._in_words = tuple(trigger for trigger in self.triggers if _WORD.fullmatch(trigger))
+        self._others = tuple(trigger for trigger in self.triggers if not _WORD.fullmatch(trigger))
+        self._by_word: dict[str, frozenset[str]] = {}
+
+    def find(self, view: Normalized) -> set[str]:
+        text = view.text
+        hits = {trigger for trigger in self._others if trigger in text}
+        by_word = self._by_word
+        for word in view.words:
+            inside = by_word.get(word)
+            if inside is None:
+                # most words hold no trigger: they share one empty set, so the memory stays small
+                inside = frozenset(trigger for trigger in self._in_words if trigger in word) or _NO_TRIGGERS
+                if len(by_word) < 100_000:  # bounded: a stream of ads keeps bringing new words
+                    by_word[word] = inside
+            if inside:
+                hits |= inside
+        return hits

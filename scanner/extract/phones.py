@@ -85,7 +85,9 @@ _WORDS_ONLY = re.compile(f"(?:{'|'.join(_DIGIT_WORDS)})+")
 # Gaps between tokens of one number: spacing and the punctuation people put inside numbers.
 _GAP = re.compile(r"(?:[\s\-./()\[\]_*~|'\"\\•·>]|[^\x00-\x7f\w€£$]){0,8}")
 # Dates ("13-02-2025", "1.2.24") and times ("21:30") must not feed a phone number.
-_DATE = re.compile(r"(?<![\d\-./])[0-3]?\d[-./][01]?\d[-./](?:19|20)?\d\d(?!\d|[-./]\d)")
+# The first digit comes before the check on what precedes it, so that the pattern starts with a digit class and the
+# regex engine skips straight to digits (the day is "[0-3]?\d", written as a digit and a second one after 0-3).
+_DATE = re.compile(r"\d(?<![\d\-./]\d)(?:(?<=[0-3])\d)?[-./][01]?\d[-./](?:19|20)?\d\d(?!\d|[-./]\d)")
 _NATIONAL_LENGTHS = range(9, 13)
 _NUMBER_STARTS = ("0", "+", "3")
 
@@ -165,11 +167,35 @@ def _converted(word: str) -> tuple[str, bool] | None:
 
 _CONVERTED: dict[str, tuple[str, bool] | None] = {}
 _MISSING: tuple[str, bool] = ("", False)  # a sentinel compared by identity: no word converts to it
+# Words known to be no part of any number ("lekker", "haar"): most of an ad, set aside in one set difference
+_PLAIN: set[str] = set()
+# The tokens that start with a digit ("0612345678", "15min"); the check on what precedes comes after the first
+# digit so that the regex engine skips straight to digits.
+_DIGIT_LED = re.compile(r"[0-9](?<![a-z0-9][0-9])[a-z0-9]*")
+
+
+def _plain(word: str) -> bool:
+    """Whether a word can only end a run of number tokens: no digits, number word, repeater or look-alike."""
+    return (
+        word[0].isalpha()
+        and word not in _REPEATERS
+        and not (len(word) == 1 and word in _LOOKALIKE)
+        and _converted(word) is None
+    )
+
+
+def _number_words(view: Normalized) -> frozenset[str]:
+    """The distinct words of the view that can take part in a number."""
+    candidates = view.words - _PLAIN
+    plain = {word for word in candidates if _plain(word)}
+    if len(_PLAIN) < 100_000:
+        _PLAIN.update(plain)
+    return candidates - plain
 
 
 def _possible(view: Normalized) -> bool:
     """Whether the text holds enough digits, number words or look-alikes for a phone number at all."""
-    total = sum(len(word) for word, _, _ in view.tokens if word[0].isdigit())
+    total = sum(map(len, _DIGIT_LED.findall(view.text)))
     if total >= 8:
         return True
     if not view.words.isdisjoint(_REPEATERS):
@@ -196,10 +222,18 @@ def _runs(view: Normalized) -> list[list[_Token]]:
     previous_end = -1
     repeat = 1  # "double six" = 66, "triple two" = 222
     cache = _CONVERTED
-    for word, start, end in view.tokens:
+    numbers = _number_words(view)
+    visited = -2  # index of the last token visited
+    # only the tokens that can be part of a number are visited; the ordinary words between them end a run
+    for index, (word, start, end) in [(index, token) for index, token in enumerate(view.tokens) if token[0] in numbers]:
+        if index > visited + 1 and current:
+            runs.append(current)
+            current = []
+            previous_end = -1
+        visited = index
         converted = cache.get(word, _MISSING)
         if converted is None and not current and word[0].isalpha():
-            continue  # the commonest token: an ordinary word outside any number
+            continue  # a repeater or a look-alike letter outside any number
         if converted is _MISSING:
             converted = _converted(word)
         if word in _REPEATERS and current:
@@ -411,6 +445,10 @@ def _split_numbers(
     """A number cut in two by a few words: "0623 en dan 410220", "063834\nlaatste cijfers: 7435"."""
     found: list[PhoneMatch] = []
     for first, second in itertools.pairwise(runs):
+        # the words between the halves first: most neighbouring runs have none of them
+        gap = view.text[first[-1].end : second[0].start]
+        if len(gap) > 40 or not _SPLIT_WORDS.search(gap) or any(char.isdigit() for char in gap):
+            continue
         # the head is the end of the first run from its last token that starts like a number: "12-04 📱 061147"
         starts = [i for i, token in enumerate(first) if token.digits.startswith(("06", "04", "+", "00"))]
         if not starts:
@@ -419,9 +457,6 @@ def _split_numbers(
         head = "".join(token.digits for token in head_tokens)
         tail = "".join(token.digits for token in second)
         if not 2 <= len(head) <= 8 or not 2 <= len(tail) <= 8:
-            continue
-        gap = view.text[first[-1].end : second[0].start]
-        if len(gap) > 40 or any(char.isdigit() for char in gap) or not _SPLIT_WORDS.search(gap):
             continue
         if _validate(head, default_region, other_regions) is not None:
             continue

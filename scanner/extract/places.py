@@ -160,16 +160,21 @@ def lookup(name: str) -> Place | None:
 def find_places(view: Normalized, *, field: bool = False) -> list[PlaceMatch]:
     """Every place named in the text, in order; `field=True` drops the cue rule for ambiguous names."""
     table = gazetteer()
-    if not view.words & table.index.keys():
+    if table.index.keys().isdisjoint(view.words):
         return []
     tokens = view.tokens
     found: list[PlaceMatch] = []
-    index = 0
-    while index < len(tokens):
+    # only tokens that start a name are tried: one comprehension instead of a Python step per word
+    first_words = table.index
+    candidates = [index for index, token in enumerate(tokens) if token[0] in first_words]
+    index = 0  # the first token not yet taken by a match
+    for candidate in candidates:
+        if candidate < index:
+            continue  # inside a multi-word name already found ("Den Haag")
+        index = candidate
         word, begin, end = tokens[index]
-        matched = _match_at(view.text, tokens, index, table.index.get(word, ()))
+        matched = _match_at(view.text, tokens, index, first_words[word])
         if matched is None:
-            index += 1
             continue
         length, key = matched
         end = tokens[index + length - 1][2]

@@ -19,6 +19,7 @@ import bisect
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from scanner.extract.normalize import Normalized
 from scanner.extract.numbers import word_value
@@ -28,8 +29,11 @@ MAX_AMOUNT = Decimal(20000)
 _WINDOW = 60  # characters between an amount and the duration it belongs to, at most (with the duration)
 _POSTCODE_LETTERS = re.compile(r" ?[A-Z]{2}\b")  # "2515 PH" is a postcode, not 2515 per hour
 
+# The first digit comes before the check on what precedes it, so that the pattern starts with a digit class and
+# the regex engine skips straight to digits instead of trying the lookbehind at every character.
 _AMOUNT = (
-    r"(?<![\d.,])(?:\d{1,3}(?:\.\d{3})+(?:,\d{1,2})?|\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?|\d{1,5}(?:[.,]\d{1,2})?)(?!\d)"
+    r"\d(?<![\d.,]\d)(?:\d{0,2}(?:\.\d{3})+(?:,\d{1,2})?|\d{0,2}(?:,\d{3})+(?:\.\d{1,2})?|\d{0,4}(?:[.,]\d{1,2})?)"
+    r"(?!\d)"
 )
 _AMOUNT_RE = re.compile(_AMOUNT)
 _DIGIT = re.compile(r"\d")
@@ -82,6 +86,10 @@ _HALF = frozenset({"half", "halve", "media", "halbe", "demi", "mezza", "pol"})
 _NIGHT_QUALIFIERS = frozenset({"hele", "een", "per", "all", "whole", "the", "1", "la", "toute", "pro", "une"})
 _PER = {15: "15min", 30: "half_hour", 60: "hour"}
 _CLOCK_BEFORE = re.compile(r"(?:\b(?:tot|to|till|until|t/m)|\d\s*-)\s*$")
+_DIGIT_CHARS = "0123456789"
+# A word of digits and then letters ("15min", "1h"); the check on what precedes comes after the first digit so that
+# the regex engine skips straight to digits.
+_GLUED = re.compile(r"[0-9](?<![a-z0-9][0-9])[0-9]*[a-z][a-z0-9]*")
 DURATION_WORDS = _MINUTE_UNITS | _HOUR_UNITS | _NIGHT_UNITS | _QUARTER_UNITS | {"halfuur", "ph"}
 
 
@@ -105,6 +113,7 @@ class _Duration:
     taken: bool = False
 
 
+@lru_cache(maxsize=4096)  # ads repeat the same few amounts ("100", "150,-"); Decimal is immutable
 def parse_amount(text: str, decimal_separator: str | None = None) -> Decimal | None:
     """The first amount in `text`, with "." or "," read as decimal or thousands separator."""
     match = re.search(r"\d[\d\s.,'\u00a0\u202f]*\d|\d|[.,]\d+", text)
@@ -142,17 +151,16 @@ def _durations(view: Normalized) -> list[_Duration]:
     found: list[_Duration] = []
     # the distinct words that are durations ("uur", "15min"), found once, so that the token walk is a set lookup
     units = {
-        word
-        for word in view.words
-        if word in DURATION_WORDS or (word[0].isdigit() and word.lstrip("0123456789") in DURATION_WORDS)
+        *DURATION_WORDS.intersection(view.words),
+        *(word for word in _GLUED.findall(view.text) if word.lstrip(_DIGIT_CHARS) in DURATION_WORDS),
     }
     if not units:
         return found
-    for index, (word, start, end) in enumerate(tokens):
-        if word not in units:
-            continue
+    # the walk visits only the unit tokens, picked out by a comprehension (a few among a hundred words)
+    for index in [index for index, token in enumerate(tokens) if token[0] in units]:
+        word, start, end = tokens[index]
         previous = tokens[index - 1] if index else None
-        glued = word.lstrip("0123456789")
+        glued = word.lstrip(_DIGIT_CHARS)
         if glued != word:  # "15min", "1h", "30m"
             number = int(word[: len(word) - len(glued)] or 0)
             word, previous = glued, (str(number), start, start)
@@ -248,7 +256,7 @@ def _money(view: Normalized, durations: list[_Duration]) -> list[tuple[Decimal, 
             continue
         # "€1,400" groups thousands the English way; otherwise the comma is the Dutch decimal mark
         amount = parse_amount(match.group(), "." if _ENGLISH_THOUSANDS.fullmatch(match.group()) else ",")
-        code = _CURRENCIES.get(re.sub(r"'?s$", "s", currency).replace("euros", "euro"), "EUR")
+        code = _currency_code(currency)
         if amount is not None and MIN_AMOUNT <= amount <= MAX_AMOUNT:
             found[start] = (amount, code, start, end)
             claimed = end
@@ -262,6 +270,11 @@ def _money(view: Normalized, durations: list[_Duration]) -> list[tuple[Decimal, 
         if amount is not None and MIN_AMOUNT <= amount <= MAX_AMOUNT:
             found.setdefault(bare.start("a"), (amount, "EUR", bare.start("a"), bare.end("a")))
     return sorted(found.values(), key=lambda item: item[2])
+
+
+@lru_cache(maxsize=256)
+def _currency_code(currency: str) -> str:
+    return _CURRENCIES.get(re.sub(r"'?s$", "s", currency).replace("euros", "euro"), "EUR")
 
 
 def _night_brackets(text: str, durations: list[_Duration]) -> list[_Duration]:

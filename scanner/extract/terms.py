@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from scanner.extract.normalize import Normalized
+from scanner.extract.normalize import Normalized, Triggers
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,7 +29,52 @@ class TermMatch:
     text: str
 
 
+# A branch that opens with an assertion ("\bescort", "(?<!\d)69") makes the regex engine test it at every
+# character of the ad; one that opens with a letter lets the engine jump between occurrences of the first
+# letters (five times faster on an ad of 400 characters). So the assertion moves behind the first letter:
+# "\bescort" is compiled as "e(?<=\be)scort", which matches exactly the same spans.
+_OPENING_ASSERTION = re.compile(r"(\\b|\(\?<!\\d\))([a-z0-9])(?![?*+{])")
+
+
+def _branches(pattern: str) -> list[str]:
+    """The top-level alternatives of a pattern."""
+    branches: list[str] = []
+    depth = start = 0
+    escaped = in_class = False
+    for position, char in enumerate(pattern):
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char in "()":
+            depth += 1 if char == "(" else -1
+        elif char == "|" and depth == 0:
+            branches.append(pattern[start:position])
+            start = position + 1
+    return [*branches, pattern[start:]]
+
+
+def _letter_first(pattern: str) -> str:
+    branches = []
+    for branch in _branches(pattern):
+        opening = _OPENING_ASSERTION.match(branch)
+        if opening is not None:
+            assertion, letter = opening.groups()
+            behind = rf"(?<=\b{letter})" if assertion == r"\b" else rf"(?<!\d{letter})"
+            branch = letter + behind + branch[opening.end() :]
+        branches.append(branch)
+    return "|".join(branches)
+
+
 _NEGATION = re.compile(r"\b(?:geen|no|niet|not|nooit|never|without|zonder|kein|keine|pas de)\s+(?:\w+\s+)?$")
+# A negation is one of these words standing on its own ("pas" of "pas de"): without one, no match is negated.
+_NEGATION_WORDS = frozenset(
+    {"geen", "no", "niet", "not", "nooit", "never", "without", "zonder", "kein", "keine", "pas"}
+)
 
 
 class Lexicon:
@@ -44,9 +89,11 @@ class Lexicon:
     def __init__(self, entries: list[tuple[str, str, tuple[str, ...], str]], *, negatable: bool = False) -> None:
         self.negatable = negatable  # "geen anaal", "no kissing": a term right after a negation is left out
         self.entries = [
-            (term, group, frozenset(triggers), re.compile(pattern)) for term, group, triggers, pattern in entries
+            (term, group, frozenset(triggers), re.compile(_letter_first(pattern)))
+            for term, group, triggers, pattern in entries
         ]
         self.triggers = tuple(sorted({trigger for _, _, triggers, _ in self.entries for trigger in triggers}))
+        self._trigger_index = Triggers(self.triggers)
         # trigger -> the entries it opens, so that a text visits only the entries it can match
         self._by_trigger: dict[str, list[int]] = {}
         for index, (_, _, triggers, _) in enumerate(self.entries):
@@ -57,15 +104,16 @@ class Lexicon:
         """Every match in the text; `hits` (the triggers found in it, when known) saves a pass."""
         text = view.text
         if hits is None:
-            hits = {trigger for trigger in self.triggers if trigger in text}
+            hits = self._trigger_index.find(view)
         found: list[TermMatch] = []
         if not hits:
             return found
+        negatable = self.negatable and not _NEGATION_WORDS.isdisjoint(view.words)
         opened = sorted({index for trigger in hits for index in self._by_trigger.get(trigger, ())})
         for index in opened:
             term, group, _, pattern = self.entries[index]
             for match in pattern.finditer(text):
-                if self.negatable and _NEGATION.search(text, max(0, match.start() - 16), match.start()):
+                if negatable and _NEGATION.search(text, max(0, match.start() - 16), match.start()):
                     continue
                 start, end = view.span(*match.span())
                 found.append(TermMatch(term, group, start, end, view.original[start:end]))
@@ -108,7 +156,8 @@ SERVICES = Lexicon(
          r"\bno\s+(?:limits?|taboos?|boundaries|rules)|\banything\s+goes|\beverything\s+(?:is\s+)?possible"),
         ("jij bepaalt", "no_limits", ("bepaalt", "decide"),
          r"\bjij\s+bepaalt(?:\s+alles)?|\byou\s+decide\s+everything"),
-        ("massage", "standard", ("massage",), r"\b(?:erotische\s+|body\s?to\s?body\s+|tantra\s+|nuru\s+)?massage\b"),
+        ("massage", "standard", ("massage",),
+         r"\berotische\s+massage\b|\bbody\s?to\s?body\s+massage\b|\btantra\s+massage\b|\bnuru\s+massage\b|\bmassage\b"),
         ("gfe", "standard", ("gfe", "girlfriend", "vriendinnetje"),
          r"\bgfe\b|\bgirlfriend\s+experience|\bvriendinnetje\s+ervaring"),
         ("escort", "standard", ("escort", "ontvangst", "incall", "outcall"),

@@ -37,6 +37,34 @@ def test_report_json_and_its_audit_entry(run_cli: CliRun, db: Database, world: S
     assert entry.details["ads"] == [world.network_ads[1].id, world.lone_flagged.id]
 
 
+# (arguments, audited command, audited action), run in this order: the remove needs the add before it.
+INVESTIGATOR_COMMANDS = [
+    (("report", "--format", "json"), "report", "read"),
+    (("show", "ad", "{ad}"), "show ad", "read"),
+    (("show", "network", "N-000001"), "show network", "read"),
+    (("show", "phone", "06 12 34 56 78"), "show phone", "read"),
+    (("search", "--text", "nieuw"), "search", "read"),
+    (("review", "next", "--format", "json"), "review next", "read"),
+    (("review", "{ad}", "--label", "benign"), "review", "change"),
+    (("watch", "add", "network", "N-000001"), "watch add", "change"),
+    (("watch", "list"), "watch list", "read"),
+    (("watch", "remove", "{watch}"), "watch remove", "change"),
+    (("export", "--format", "json"), "export", "export"),
+]
+
+
+def test_every_investigator_command_records_who_and_why(run_cli: CliRun, db: Database, world: SmallWorld) -> None:
+    for args, _command, _action in INVESTIGATOR_COMMANDS:
+        with db.session() as session:
+            watch_id = session.scalar(select(WatchlistEntry.id))
+        filled = [arg.format(ad=world.network_ads[0].id, watch=watch_id) for arg in args]
+        result = run_cli("--as", "inv3", "--purpose", "case 12", *filled)
+        assert result.exit_code == 0, (args, result.output)
+    assert [(e.actor, e.command, e.action, e.purpose) for e in audit_rows(db)] == [
+        ("inv3", command, action, "case 12") for _args, command, action in INVESTIGATOR_COMMANDS
+    ]
+
+
 def test_report_table_when_piped_is_plain_text(run_cli: CliRun, world: SmallWorld) -> None:
     result = run_cli("report")
     assert result.exit_code == 0

@@ -70,11 +70,14 @@ def test_explain_a_stored_ad_is_audited(run_cli: CliRun, db: Database, settings:
     world = build(db)
     settings.paths.rules_dir = str(PACK)
     apply_rules(db, settings)
-    result = run_cli("rules", "explain", str(world.ads["anna"]), "--rules-dir", str(PACK))
+    result = run_cli(
+        "--as", "inv1", "--purpose", "why flagged", "rules", "explain", str(world.ads["anna"]), "--rules-dir", str(PACK)
+    )
     assert result.exit_code == 0, result.output
     assert "youth-language" in result.output and "shared-phone-names (cross-ad" in result.output
     with db.session() as session:
         entry = session.scalars(select(AuditEntry)).one()
+    assert (entry.actor, entry.purpose) == ("inv1", "why flagged")
     assert (entry.command, entry.action, entry.details) == ("rules explain", "read", {"ad_id": world.ads["anna"]})
     assert run_cli("rules", "explain", "999999", "--rules-dir", str(PACK)).exit_code == 10
 
