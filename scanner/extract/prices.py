@@ -193,6 +193,12 @@ def _timed(view: Normalized, index: int, unit: str, previous: tuple[str, int, in
         if unit in _LOOSE_HOUR_UNITS and slash >= 0 and not text[slash + 1 : start].strip():
             begin = slash - 1 if slash >= 1 and text[slash - 1] == "p" else slash  # "p/u", "/h"
             return _Duration("hour", 60, begin, end)
+        if (
+            unit in _LOOSE_HOUR_UNITS
+            and text.startswith("p.", start - 2)
+            and (start < 3 or not text[start - 3].isalnum())
+        ):
+            return _Duration("hour", 60, start - 2, end)  # "p.u." and "p.h.": per hour
         return None
     word, begin, _ = previous
     value: Decimal | None = None
