@@ -166,22 +166,6 @@ class SafeFetcher:
         self.settings = settings
         self.guard = guard or AddressGuard()
 
-    async def fetch(
-        self,
-        url: str,
-        policy: HostPolicy,
-        *,
-        headers: dict[str, str] | None = None,
-        method: str = "GET",
-        form: dict[str, str] | None = None,
-        max_bytes: int | None = None,
-        client: httpx.AsyncClient | None = None,
-    ) -> Response:
-        """`send` with the request given field by field."""
-        return await self.send(
-            Request(url, policy, headers=headers, method=method, form=form, max_bytes=max_bytes, client=client)
-        )
-
     async def send(self, request: Request) -> Response:
         """One request with its redirects."""
         limit = request.max_bytes or self.settings.max_response_bytes

@@ -380,14 +380,14 @@ def _find_in(view: Normalized, patterns: _Patterns, begin: int, stop: int, found
     # "Natasha 20, Bianca 22 en Elena 19": several names each with an adult-like number make a list of ages
     listed = sum(_plausible_title_age(_first_number(match), match.group("name")) for match in candidates) >= 2
     for match in candidates:
-        name = match.group("name")
-        plausible = _plausible_title_age(_first_number(match), name)
+        name, first = match.group("name"), _first_number(match)
+        plausible = _plausible_title_age(first, name)
         at_line_end = _LINE_END.match(text, match.end())
         if (
             strong
             or match.group("comma")
             or (listed and plausible)
-            or (name in _PERSON_NOUNS and _plausible_title_age(_first_number(match), name, 79))
+            or (name in _PERSON_NOUNS and _plausible_title_age(first, name, 79))
             or ((at_line_end or name in first_names()) and plausible)
         ):
             _add_ages(view, match, found, check_after=False)

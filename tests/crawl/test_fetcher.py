@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 import pytest
 
-from scanner.crawl.fetcher import AddressGuard, HostPolicy, SafeFetcher, make_client
+from scanner.crawl.fetcher import AddressGuard, HostPolicy, Request, SafeFetcher, make_client
 from scanner.crawl.politeness import Downloader, HostState, RequestCounters, RobotsDisallowed, retry_after_seconds
 from scanner.errors import FetchError, UnsafeResponseError
 from scanner.settings import CrawlSettings
@@ -53,7 +53,7 @@ def hostile() -> Iterator[FakeSite]:
 async def _fetch(url: str, policy: HostPolicy = LOCAL, settings: CrawlSettings | None = None) -> tuple[int, bytes]:
     settings = settings or limits()
     async with make_client(settings, "scanner-test (+http://127.0.0.1/contact)", concurrency=4) as client:
-        response = await SafeFetcher(client, settings).fetch(url, policy)
+        response = await SafeFetcher(client, settings).send(Request(url, policy))
         return response.status, response.body
 
 
@@ -277,7 +277,7 @@ def test_mock_transport_reports_status_codes() -> None:
 
     async def go() -> int:
         async with httpx.AsyncClient(transport=httpx.MockTransport(handler)) as client:
-            response = await SafeFetcher(client, settings).fetch("http://127.0.0.1/x", LOCAL)
+            response = await SafeFetcher(client, settings).send(Request("http://127.0.0.1/x", LOCAL))
             return response.status
 
     assert asyncio.run(go()) == 404

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from click.testing import Result
+
 from scanner.db.session import open_database
 from scanner.settings import load_settings
 from tests.conftest import CliRun
@@ -28,18 +30,15 @@ def write_jsonl(path: Path, seed: int) -> Path:
     return path
 
 
+def train(run_cli: CliRun, tmp_path: Path, model_path: Path) -> Result:
+    """`scanner model train` on a seeded JSON lines file, with two folds to stay quick."""
+    training = str(write_jsonl(tmp_path / "a.jsonl", 5))
+    return run_cli("model", "train", "--jsonl", training, "--output", str(model_path), "--folds", "2")
+
+
 def test_train_evaluate_show(run_cli: CliRun, tmp_path: Path) -> None:
     model_path = tmp_path / "models" / "local.skops"
-    trained = run_cli(
-        "model",
-        "train",
-        "--jsonl",
-        str(write_jsonl(tmp_path / "a.jsonl", 5)),
-        "--output",
-        str(model_path),
-        "--folds",
-        "2",
-    )
+    trained = train(run_cli, tmp_path, model_path)
     assert trained.exit_code == 0, trained.output
     assert "PR-AUC" in trained.output and model_path.exists()
     assert (tmp_path / "models" / "local.card.json").exists() and (tmp_path / "models" / "local.card.md").exists()
@@ -69,19 +68,7 @@ def test_train_evaluate_show(run_cli: CliRun, tmp_path: Path) -> None:
 
 def test_a_tampered_model_is_refused_in_one_line(run_cli: CliRun, tmp_path: Path) -> None:
     model_path = tmp_path / "local.skops"
-    assert (
-        run_cli(
-            "model",
-            "train",
-            "--jsonl",
-            str(write_jsonl(tmp_path / "a.jsonl", 5)),
-            "--output",
-            str(model_path),
-            "--folds",
-            "2",
-        ).exit_code
-        == 0
-    )
+    assert train(run_cli, tmp_path, model_path).exit_code == 0
     with model_path.open("ab") as handle:
         handle.write(b"x")
     shown = run_cli("model", "show", "--model", str(model_path))
