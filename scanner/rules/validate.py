@@ -4,6 +4,9 @@
 parse problems of `loader.py` (R001 unknown key, R002 missing key, R003 bad value, Y001 YAML syntax),
 then the checks below per rule, per list, and over the whole pack. `scanner rules validate` prints
 them; `RuleSet.load` refuses a pack with any error.
+
+A problem is reported where its cause is: a rule or list file that does not load is reported at its
+own mistake, and the rules that name it (under `related:` or `lists:`) are not blamed for it.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ import re
 import string
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar
 
@@ -30,6 +33,8 @@ GROUP_PLACEHOLDERS = ("count", "at_least", "within_days", "by", "values")
 class PackContext:
     lists: dict[str, WordList]
     rule_ids: set[str]
+    broken_rules: set[str] = field(default_factory=set)  # exist, but have problems of their own
+    broken_lists: set[str] = field(default_factory=set)
 
 
 def problem_at(
@@ -99,7 +104,9 @@ class MatchOrGroup(RuleCheck):
 
 class KnownLists(RuleCheck):
     code = "R012"
-    description = "Every list a rule names exists under rules/lists/."
+    description = (
+        "Every list a rule names exists under rules/lists/ (a list file with problems of its own is reported there)."
+    )
 
     def check(self, rule: Rule, document: LocatedYAML, context: PackContext) -> Iterator[Problem]:
         for name, selection in (rule.match or {}).items():
@@ -110,7 +117,7 @@ class KnownLists(RuleCheck):
             if selection.near:
                 references += [(("match", name, "near", "lists", i), v) for i, v in enumerate(selection.near.lists)]
             for where, list_id in references:
-                if list_id not in context.lists:
+                if list_id not in context.lists and list_id not in context.broken_lists:
                     yield self.problem(
                         document,
                         where,
@@ -336,11 +343,11 @@ class ContraryEvidenceWeighsLittle(RuleCheck):
 
 class RelatedRulesExist(RuleCheck):
     code = "R020"
-    description = "related: names rules that exist in the pack."
+    description = "related: names rules that exist in the pack (a rule file with problems is reported there)."
 
     def check(self, rule: Rule, document: LocatedYAML, context: PackContext) -> Iterator[Problem]:
         for index, related in enumerate(rule.related):
-            if related.id not in context.rule_ids:
+            if related.id not in context.rule_ids and related.id not in context.broken_rules:
                 yield self.problem(
                     document,
                     ("related", index, "id"),
@@ -433,13 +440,16 @@ def check_pack(pack: Pack) -> Iterator[Problem]:
                 f"rules use negation but rules/lists/{required}.yaml is missing",
                 "add the list, or set negation: false in every selection",
             )
-    used = {NEGATION_BEFORE, NEGATION_AFTER}
+    used = {NEGATION_BEFORE, NEGATION_AFTER} | pack.lists_named_by_broken_rules()
     for rule, _document in pack.valid_rules():
         for selection in (rule.match or {}).values():
             used.update(selection.lists, selection.except_lists, selection.near.lists if selection.near else ())
+    unreadable = any(item.document is None for item in pack.rules)
     for list_id, loaded in pack.lists.items():
-        if pack.single_file:
-            break  # one rule file uses only a few lists; the rest belong to its siblings
+        if pack.single_file or unreadable:
+            # One rule file uses only a few lists (the rest belong to its siblings); and while a rule file
+            # cannot be read at all, which lists it names is unknown: its syntax error is the problem to fix.
+            break
         if list_id in lists and list_id not in used and loaded.document is not None:
             yield problem_at(
                 loaded.document,
@@ -454,7 +464,12 @@ def check_pack(pack: Pack) -> Iterator[Problem]:
 def validate_pack(pack: Pack) -> list[Problem]:
     problems = pack.problems()
     lists = pack.valid_lists()
-    context = PackContext(lists=lists, rule_ids={rule.id for rule, _ in pack.valid_rules()} | pack.sibling_ids)
+    context = PackContext(
+        lists=lists,
+        rule_ids={rule.id for rule, _ in pack.valid_rules()} | pack.sibling_ids,
+        broken_rules=pack.broken_rule_ids(),
+        broken_lists=pack.broken_list_ids(),
+    )
     for loaded in pack.lists.values():
         if loaded.model and loaded.document:
             problems.extend(check_list(loaded.model, loaded.document))
