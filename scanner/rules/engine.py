@@ -288,6 +288,16 @@ class CompiledRule:
         assert self.condition is not None
         return evaluate(self.condition, matched), cache
 
+    def member_results(self, context: AdContext) -> dict[str, CheckResult] | None:
+        """For a group rule's member filter: what each selection found when the ad counts, else None.
+
+        Licensed businesses are judged on the whole group (`crossad.is_licensed`), not per member.
+        """
+        if self.gate is not None and context.found.keys().isdisjoint(self.gate):
+            return None
+        fired, results = self._run(context)
+        return results if fired else None
+
     def evaluate(self, context: AdContext) -> Hit | None:
         if context.licensed and self.rule.licensed_factor == 0:
             return None
@@ -322,12 +332,21 @@ class CompiledRule:
         )
 
     def explain(self, context: AdContext) -> Explanation:
+        """Why the rule fires on the ad or not; for a group rule, whether its member filter counts the ad.
+
+        A member is not a hit: `fired` then means "counted", and no hit is made (the group makes it).
+        """
         results = {name: selection.match(context) for name, selection in self.selections.items()}
         condition = self.condition
         assert condition is not None
         fired = evaluate(condition, lambda name: results[name].matched)
         reports = [SelectionReport(n, r.matched, r.values, r.reason) for n, r in results.items()]
         reason = f"condition {describe(condition)} is {'true' if fired else 'false'}"
+        if self.rule.group is not None:
+            reason += ": the ad is counted in its groups" if fired else ": the ad is not counted in its groups"
+            if not self.enabled:
+                reason = f"{self.disabled_reason}; {reason}"
+            return Explanation(self.rule.id, self.rule.title, fired, self.enabled, reason, reports)
         if fired and context.licensed and self.rule.licensed_factor == 0:
             fired, reason = False, f"{reason}, but the ad shows a licence number and licensed_factor is 0"
         if not self.enabled:

@@ -112,8 +112,11 @@ class Group(_Strict):
 
 
 class GroupAdExample(_Strict):
-    """One ad of a group example: what it shares and when it was seen."""
+    """One ad of a group example: what it shares, when it was seen and, for a member filter, what it says."""
 
+    title: str = ""
+    text: str = Field(default="", description="The ad's text, read by the rule's match: (its member filter).")
+    features: dict[str, Any] = Field(default_factory=dict, description="Extracted features; replace computed ones.")
     name: str | None = None
     city: str | None = None
     phone: str | None = None
@@ -184,7 +187,10 @@ class Rule(_Strict):
         default=False, description="Uses nationality, ethnicity or language: off unless a deployment enables it."
     )
     tags: list[str] = Field(default_factory=list)
-    match: dict[str, Selection] | None = Field(default=None, description="Named selections on one ad.")
+    match: dict[str, Selection] | None = Field(
+        default=None,
+        description="Named selections on one ad. With group: the member filter: only ads that match are counted.",
+    )
     condition: str | dict[str, Any] | None = Field(
         default=None,
         description="How selections combine: a name, or {all: [...]}, {any: [...]}, {not: ...}. "
@@ -200,6 +206,16 @@ class Rule(_Strict):
     @property
     def is_group(self) -> bool:
         return self.group is not None
+
+    @property
+    def is_per_ad(self) -> bool:
+        """A rule on one ad at a time (match: without group:)."""
+        return self.group is None and self.match is not None
+
+    @property
+    def has_member_filter(self) -> bool:
+        """A group rule that counts only the ads its match: selections (and condition:) accept."""
+        return self.group is not None and bool(self.match)
 
 
 class WordList(_Strict):

@@ -23,7 +23,7 @@ from typing import ClassVar
 from scanner.rules.condition import ConditionParser, names
 from scanner.rules.loader import Pack, read_pack
 from scanner.rules.matchers import NEGATION_AFTER, NEGATION_BEFORE, PhraseIndex
-from scanner.rules.model import LANGUAGES, RUNS_AT_NIGHT, Rule, WordList
+from scanner.rules.model import LANGUAGES, RUNS_AT_NIGHT, GroupAdExample, Rule, WordList
 from scanner.yamlfile import LocatedYAML, PathKey, Problem
 
 GROUP_PLACEHOLDERS = ("count", "at_least", "within_days", "by", "values")
@@ -89,17 +89,26 @@ class IdMatchesFileName(RuleCheck):
 
 class MatchOrGroup(RuleCheck):
     code = "R018"
-    description = "A rule has either match: (one ad) or group: (several ads), not both and not neither."
+    description = (
+        "A rule has match: (one ad), group: (several ads), or both (a group that counts only the ads that match)."
+    )
 
     def check(self, rule: Rule, document: LocatedYAML, context: PackContext) -> Iterator[Problem]:
-        if rule.match and rule.group:
+        if not rule.match and not rule.group:
             yield self.problem(
-                document, ("group",), "a rule cannot have both match: and group:", "split it in two rules"
+                document,
+                ("id",),
+                "the rule matches nothing",
+                "add match: (what one ad must say) or group: (what several ads share); "
+                "with both, the group counts only the ads that match",
             )
-        elif not rule.match and not rule.group:
-            yield self.problem(document, ("id",), "the rule matches nothing", "add a match: or a group: section")
-        if rule.group is None and rule.condition is not None and not rule.match:
-            yield self.problem(document, ("condition",), "condition: without match:", "add selections under match:")
+        if rule.condition is not None and not rule.match:
+            yield self.problem(
+                document,
+                ("condition",),
+                "condition: without match:",
+                "add the selections it combines under match: (in a group rule they choose which ads are counted)",
+            )
 
 
 class KnownLists(RuleCheck):
@@ -210,10 +219,10 @@ class RegexCompiles(RuleCheck):
 
 class ExplanationPlaceholders(RuleCheck):
     code = "R016"
-    description = "The explanation template names only selections (or count, at_least, ... for group rules)."
+    description = "The explanation template names only selections (and count, at_least, ... for group rules)."
 
     def check(self, rule: Rule, document: LocatedYAML, context: PackContext) -> Iterator[Problem]:
-        allowed = list(rule.match or {}) if rule.match else list(GROUP_PLACEHOLDERS)
+        allowed = list(rule.match or {}) + (list(GROUP_PLACEHOLDERS) if rule.group else [])
         try:
             fields = [name for _, name, _, _ in string.Formatter().parse(rule.explanation) if name is not None]
         except ValueError as exc:
@@ -253,7 +262,10 @@ class ExamplesRequired(RuleCheck):
 
 class ExampleShape(RuleCheck):
     code = "R023"
-    description = "Examples of group rules list ads:; examples of ad rules have text: or features:."
+    description = (
+        "Examples of group rules list ads: (with text: when the rule filters its members); "
+        "examples of ad rules have text: or features:."
+    )
 
     def check(self, rule: Rule, document: LocatedYAML, context: PackContext) -> Iterator[Problem]:
         for kind in ("match", "no_match"):
@@ -266,13 +278,33 @@ class ExampleShape(RuleCheck):
                         "an example of a group rule lists its ads under ads:",
                         "add ads: [{name: Anna, phone: A, day: 1}, ...]",
                     )
-                if rule.match and not (example.text or example.title or example.features or example.fields):
+                if rule.is_per_ad and not (example.text or example.title or example.features or example.fields):
                     yield self.problem(
                         document,
                         where,
                         "an example of an ad rule needs text: or features:",
                         "add the ad text under text:",
                     )
+                yield from self._group_ads(rule, document, where, example.ads, kind)
+
+    def _group_ads(
+        self, rule: Rule, document: LocatedYAML, where: PathKey, ads: list[GroupAdExample], kind: str
+    ) -> Iterator[Problem]:
+        said = [i for i, ad in enumerate(ads) if ad.text or ad.title or ad.features]
+        if rule.group and not rule.match and said:
+            yield self.problem(
+                document,
+                (*where, "ads", said[0]),
+                "this ad has text: or features:, but the rule has no match: to read them",
+                "add match: selections (then only the ads that match are counted) or delete text:",
+            )
+        if rule.has_member_filter and kind == "match" and ads and not said:
+            yield self.problem(
+                document,
+                (*where, "ads"),
+                "the rule counts only ads that match, but no ad of this example has text: or features:",
+                "give the ads the text: that makes them count, e.g. {name: Anna, phone: A, day: 1, text: '...'}",
+            )
 
 
 class SensitiveMarked(RuleCheck):
