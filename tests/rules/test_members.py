@@ -232,3 +232,58 @@ def test_the_worked_example_leaves_the_rule_set_hash_and_so_every_score_unchange
     enabled = Settings()
     enabled.rules.overrides[RULE] = RuleOverride(enabled=True)
     assert RuleSet.load(PACK, enabled).hash != without.hash  # switched on, every ad is evaluated again
+
+
+CHEAP_GROUP = """\
+id: cheap-on-one-phone
+title: Cheap ads on one phone
+description: Ads below the region's price median, for two names on one phone.
+version: 1
+status: experimental
+author: tests
+date: 2026-12-03
+references: ["tests"]
+evidence: consensus
+category: trafficking
+severity: low
+confidence: low
+weight: 1
+group: {by: phone, count: names, at_least: 2, within_days: 30}
+match:
+  cheap: {price_below_percentile: 50, min_prices_in_region: 4}
+explanation: "{count} names on one phone, each cheap ({cheap}): {values}"
+false_positives: ["none known"]
+"""
+
+
+def test_a_member_filter_compares_prices_with_the_region_as_a_per_ad_rule_does(
+    db: Database, settings: Settings, tmp_path: Path
+) -> None:
+    import shutil
+
+    pack = tmp_path / "rules"
+    shutil.copytree(PACK / "lists", pack / "lists")
+    (pack / "cheap-on-one-phone.yaml").write_text(CHEAP_GROUP, encoding="utf-8")
+    ads: dict[str, int] = {}
+    with db.session() as session:
+        session.add(Source(id=1, name="test", base_url="http://127.0.0.1/", created_at=DAY0))
+        shared = Identifier(kind="phone", value="+31612345678", created_at=DAY0)
+        session.add(shared)
+        session.flush()
+        for key, price, phone in [
+            ("anna", 50, shared),
+            ("bella", 60, shared),
+            ("cleo", 200, shared),
+            ("dana", 150, None),
+            ("eva", 180, None),
+            ("fay", 250, None),
+        ]:
+            ads[key] = add_ad(session, key, key.title(), f"Ontvangst, {price} euro per uur", 1, phone)
+    settings.paths.rules_dir = str(pack)
+    settings.rules.overrides["cheap-on-one-phone"] = RuleOverride(enabled=True)
+    stats = apply_rules(db, settings, now=DAY0 + timedelta(days=5))
+    assert stats.member_checks == 3
+    with db.session() as session:
+        hits = {hit.ad_id: hit.explanation for hit in session.scalars(select(IndicatorHit))}
+    assert set(hits) == {ads["anna"], ads["bella"]}  # the median of the six prices is 165: Cleo's 200 is not cheap
+    assert "€50 per hour, below €165 (p50 of 6 prices in Haarlem)" in hits[ads["anna"]]
