@@ -30,7 +30,7 @@ STATUS_MEANING: dict[str, str] = {
     "deprecated": "kept for history; never runs unless a deployment enables it",
 }
 EVIDENCE_MEANING: dict[str, str] = {
-    "study": "a study that compared trafficking ads with other ads found it predictive (▲ in INDICATORS.md)",
+    "study": "a study that compared trafficking ads with other ads found it predictive (▲ in docs/indicators.md)",
     "consensus": "named by practitioners or published lists, not tested against known negatives (●)",
     "contrary": "a study found it not predictive or pointing the other way (▼): weigh little or nothing",
 }
@@ -171,7 +171,9 @@ class Rule(_Strict):
     modified: dt.date | None = Field(default=None, description="Last changed on (YYYY-MM-DD).")
     references: list[str] = Field(min_length=1, description="Published sources of the indicator.")
     evidence: EvidenceGrade
-    indicator: str | None = Field(default=None, description="Row of INDICATORS.md, e.g. 3, N1, L1.")
+    indicator: str | None = Field(
+        default=None, description="Id of the indicator in docs/indicators.md, e.g. 3, N1, L1."
+    )
     category: Category
     severity: Severity
     confidence: Confidence
