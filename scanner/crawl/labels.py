@@ -13,9 +13,10 @@ text is the label and reads the value that belongs to it:
 - and, when no element holds the label alone, a line of text `Leeftijd: 24` → the text after the
   colon (the colon is required here, so prose that starts with the word is not read).
 
-Labels are compared as a reader compares them: case, accents, spacing and a trailing colon do not
-matter ("LEEFTIJD :", "leeftijd", "Leeftijd:"). A selector may give several labels for one value
-(`label: [Leeftijd, Age]`). A label the page does not show is an absent optional row: no value.
+Labels are compared as a reader compares them: case, accents, spacing, a trailing colon and the
+bullets or icons around a label do not matter ("LEEFTIJD :", "leeftijd", "• Leeftijd:",
+"🎂 Leeftijd"). A selector may give several labels for one value (`label: [Leeftijd, Age]`). A label
+the page does not show is an absent optional row: no value.
 """
 
 from __future__ import annotations
@@ -36,14 +37,16 @@ INLINE = frozenset(
 )
 CELLS = frozenset({"td", "th"})
 SKIPPED = frozenset({"html", "head", "body", "script", "style", "noscript", "template", "select", "option"})
+_ENDS = re.compile(r"^[\W_]+|[\W_]+$")
 _COLON_LINE = re.compile(r"^(?P<label>[^:：]{1,80}?)\s*[:：]\s*(?P<value>.*)$")
 
 
 def normalize_label(text: str) -> str:
-    """A label as a reader sees it: no accents, case, extra spaces or trailing colon."""
+    """A label as a reader sees it: no accents, case or extra spaces, and nothing but letters and digits
+    at its ends (a trailing colon, a bullet or an emoji before it, an asterisk after it)."""
     decomposed = unicodedata.normalize("NFKD", text)
     plain = "".join(char for char in decomposed if not unicodedata.combining(char))
-    return " ".join(plain.casefold().split()).rstrip(" :：").strip()
+    return _ENDS.sub("", " ".join(plain.casefold().split()))
 
 
 class LabelIndex:

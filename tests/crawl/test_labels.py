@@ -84,7 +84,16 @@ def test_a_required_label_the_page_does_not_show_names_the_label_and_the_url() -
 
 @pytest.mark.parametrize(
     ("written", "label"),
-    [("Leeftijd", "leeftijd"), ("LEEFTIJD :", "leeftijd"), ("  Leef\u00a0tijd:", "leef tijd"), ("Âge", "age")],
+    [
+        ("Leeftijd", "leeftijd"),
+        ("LEEFTIJD :", "leeftijd"),
+        ("  Leef\u00a0tijd:", "leef tijd"),
+        ("Âge", "age"),
+        ("• Leeftijd:", "leeftijd"),
+        ("🎂 Leeftijd", "leeftijd"),
+        ("Naam*", "naam"),
+        ("Prijs (€)", "prijs"),
+    ],
 )
 def test_labels_are_compared_as_a_reader_compares_them(written: str, label: str) -> None:
     assert normalize_label(written) == label
