@@ -97,6 +97,10 @@ class Selection(_Strict):
         default=None, description="Languages offered are listed and do not include this one (e.g. nl)."
     )
     phones_at_least: int | None = Field(default=None, ge=2, description="At least this many phone numbers in one ad.")
+    fired: list[str] = Field(
+        default_factory=list,
+        description="In a group rule's member filter: one of these per-ad rules fires on the ad (run at night or not).",
+    )
 
 
 class Group(_Strict):

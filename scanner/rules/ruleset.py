@@ -113,6 +113,7 @@ class RuleSet:
         ]
         for rule in compiled:
             rule.enabled, rule.disabled_reason = enabled_state(rule, settings)
+        link_fired_rules(compiled)
         compiled.sort(key=lambda r: r.id)
         return cls(compiled, lists, index, pack_hash(compiled, lists, settings), pack.root)
 
@@ -165,6 +166,14 @@ class RuleSet:
         """Every group rule with a member filter, enabled or not, with whether it counts the ad and why."""
         context = AdContext(ad, self.index, explain=True)
         return [rule.explain(context) for rule in self.rules if rule.rule.has_member_filter]
+
+
+def link_fired_rules(rules: list[CompiledRule]) -> None:
+    """Give each selection with `fired:` the compiled per-ad rules it names (the validator checked them)."""
+    by_id = {rule.id: rule for rule in rules}
+    for rule in rules:
+        for selection in rule.selections.values():
+            selection.fired_rules = [by_id[rule_id] for rule_id in selection.selection.fired if rule_id in by_id]
 
 
 def license_pattern(settings: Settings) -> re.Pattern[str]:

@@ -35,6 +35,9 @@ class PackContext:
     rule_ids: set[str]
     broken_rules: set[str] = field(default_factory=set)  # exist, but have problems of their own
     broken_lists: set[str] = field(default_factory=set)
+    per_ad_rules: set[str] = field(default_factory=set)
+    group_rules: set[str] = field(default_factory=set)
+    sensitive_rules: set[str] = field(default_factory=set)
 
 
 def problem_at(
@@ -153,6 +156,7 @@ class EmptySelection(RuleCheck):
         "third_person_share_at_least",
         "languages_offered_without",
         "phones_at_least",
+        "fired",
     )
 
     def check(self, rule: Rule, document: LocatedYAML, context: PackContext) -> Iterator[Problem]:
@@ -309,7 +313,10 @@ class ExampleShape(RuleCheck):
 
 class SensitiveMarked(RuleCheck):
     code = "R019"
-    description = "A rule that uses a sensitive list (nationality, ethnicity, language) is marked sensitive: true."
+    description = (
+        "A rule that uses a sensitive list (nationality, ethnicity, language), a language check or a sensitive "
+        "rule (fired:) is marked sensitive: true."
+    )
 
     def check(self, rule: Rule, document: LocatedYAML, context: PackContext) -> Iterator[Problem]:
         if rule.sensitive:
@@ -331,6 +338,14 @@ class SensitiveMarked(RuleCheck):
                     "a check on languages makes the rule sensitive",
                     "add 'sensitive: true'",
                 )
+            for index, rule_id in enumerate(selection.fired):
+                if rule_id in context.sensitive_rules:
+                    yield self.problem(
+                        document,
+                        ("match", name, "fired", index),
+                        f"rule '{rule_id}' is sensitive but this rule, which counts on it, is not marked sensitive",
+                        "add 'sensitive: true' to the rule (it then stays off unless enabled)",
+                    )
 
 
 class KnownLanguages(RuleCheck):
@@ -388,6 +403,33 @@ class RelatedRulesExist(RuleCheck):
                 )
 
 
+class FiredRules(RuleCheck):
+    code = "R032"
+    description = "fired: is used in a group rule's member filter and names per-ad rules of the pack."
+
+    def check(self, rule: Rule, document: LocatedYAML, context: PackContext) -> Iterator[Problem]:
+        for name, selection in (rule.match or {}).items():
+            if selection.fired and not rule.group:
+                yield self.problem(
+                    document,
+                    ("match", name, "fired"),
+                    "fired: works only in the member filter of a group rule",
+                    "write the other rule's checks in this rule's selections",
+                )
+                continue
+            for index, rule_id in enumerate(selection.fired):
+                where = ("match", name, "fired", index)
+                unread = rule_id in context.rule_ids and rule_id not in context.per_ad_rules | context.group_rules
+                if unread or (rule_id in context.broken_rules and rule_id not in context.per_ad_rules):
+                    continue  # a sibling of the one file validated, or a file whose own problems are reported
+                if rule_id not in context.per_ad_rules:
+                    known = context.rule_ids - context.group_rules
+                    what = "a group rule, not a rule on one ad" if rule_id in context.group_rules else "no such rule"
+                    yield self.problem(
+                        document, where, f"fired: '{rule_id}': {what}", did_you_mean(rule_id, known, "rules")
+                    )
+
+
 RULE_CHECKS: tuple[RuleCheck, ...] = (
     IdMatchesFileName(),
     MatchOrGroup(),
@@ -404,6 +446,7 @@ RULE_CHECKS: tuple[RuleCheck, ...] = (
     DatesInOrder(),
     ContraryEvidenceWeighsLittle(),
     RelatedRulesExist(),
+    FiredRules(),
 )
 
 
@@ -501,6 +544,9 @@ def validate_pack(pack: Pack) -> list[Problem]:
         rule_ids={rule.id for rule, _ in pack.valid_rules()} | pack.sibling_ids,
         broken_rules=pack.broken_rule_ids(),
         broken_lists=pack.broken_list_ids(),
+        per_ad_rules={rule.id for rule, _ in pack.valid_rules() if rule.is_per_ad},
+        group_rules={rule.id for rule, _ in pack.valid_rules() if rule.group},
+        sensitive_rules={rule.id for rule, _ in pack.valid_rules() if rule.sensitive},
     )
     for loaded in pack.lists.values():
         if loaded.model and loaded.document:

@@ -287,3 +287,84 @@ def test_a_member_filter_compares_prices_with_the_region_as_a_per_ad_rule_does(
         hits = {hit.ad_id: hit.explanation for hit in session.scalars(select(IndicatorHit))}
     assert set(hits) == {ads["anna"], ads["bella"]}  # the median of the six prices is 165: Cleo's 200 is not cheap
     assert "€50 per hour, below €165 (p50 of 6 prices in Haarlem)" in hits[ads["anna"]]
+
+
+BY_RULES = """\
+id: newcomers-by-rules
+title: Per-ad rules as a member filter
+description: The worked example written with the pack's own per-ad rules instead of terms.
+version: 1
+status: experimental
+author: tests
+date: 2026-12-03
+references: ["tests"]
+evidence: consensus
+category: trafficking
+severity: low
+confidence: low
+weight: 1
+group: {by: phone, count: names, at_least: 2, within_days: 7}
+match:
+  hotel: {fired: [hidden-location]}
+  new_in_town: {fired: [movement-language]}
+explanation: "{count} names on one phone ({hotel}; {new_in_town}): {values}"
+false_positives: ["none known"]
+"""
+
+
+def pack_with(tmp_path: Path, name: str, text: str) -> Path:
+    import shutil
+
+    pack = tmp_path / "rules"
+    shutil.copytree(PACK, pack)
+    (pack / f"{name}.yaml").write_text(text, encoding="utf-8")
+    return pack
+
+
+def test_a_member_filter_can_count_on_per_ad_rules_whether_or_not_they_run(tmp_path: Path) -> None:
+    settings = Settings()
+    settings.rules.overrides["movement-language"] = RuleOverride(enabled=False)  # it need not run at night
+    ruleset = RuleSet.load(pack_with(tmp_path, "newcomers-by-rules", BY_RULES), settings)
+    rule = ruleset.get("newcomers-by-rules")
+    hotel_room = [ad("Anna", 1, "Nieuw in Haarlem, ontvangst in mijn hotelkamer"), ad("Bella", 3, ALSO_HOTEL_NEW)]
+    members = example_members(ruleset, rule, hotel_room, default_extractor())
+    assert members is not None and set(members) == {0, 1}
+    [hit] = evaluate_example(rule, hotel_room, members)
+    assert "hidden-location (Hotel, holiday park, car or hidden address: 'hotelkamer')" in hit.explanation
+    assert "movement-language (Movement language (weak, contrary evidence): 'Nieuw in')" in hit.explanation
+    assert {span["text"] for span in members[0].evidence} == {"Nieuw in", "hotelkamer"}
+    refused = [ad("Anna", 1, HOTEL_NEW), ad("Bella", 3, "Nieuw in Leiden, geen hotelkamer maar een eigen werkkamer")]
+    members = example_members(ruleset, rule, refused, default_extractor())
+    assert members is not None and set(members) == {0}  # hidden-location's own negation applies
+    assert evaluate_example(rule, refused, members) == []
+
+
+def test_counting_on_a_sensitive_rule_makes_a_rule_sensitive(tmp_path: Path) -> None:
+    from scanner.rules.validate import validate_rules
+
+    text = BY_RULES.replace("fired: [hidden-location]", "fired: [nationality]")
+    problems = validate_rules(pack_with(tmp_path, "newcomers-by-rules", text))
+    assert [(p.code, p.message) for p in problems] == [
+        ("R019", "rule 'nationality' is sensitive but this rule, which counts on it, is not marked sensitive")
+    ]
+    assert validate_rules(pack_with(tmp_path / "ok", "newcomers-by-rules", text + "sensitive: true\n")) == []
+
+
+def test_the_nightly_run_counts_on_per_ad_rules_too(db: Database, settings: Settings, tmp_path: Path) -> None:
+    ads: dict[str, int] = {}
+    with db.session() as session:
+        session.add(Source(id=1, name="test", base_url="http://127.0.0.1/", created_at=DAY0))
+        shared = Identifier(kind="phone", value="+31612345678", created_at=DAY0)
+        session.add(shared)
+        session.flush()
+        ads["anna"] = add_ad(session, "anna", "Anna", HOTEL_NEW, 1, shared)
+        ads["bella"] = add_ad(session, "bella", "Bella", ALSO_HOTEL_NEW, 4, shared)
+        ads["cleo"] = add_ad(session, "cleo", "Cleo", "Nieuw in Leiden, geen hotelkamer", 5, shared)
+    settings.paths.rules_dir = str(pack_with(tmp_path, "newcomers-by-rules", BY_RULES))
+    settings.rules.overrides["newcomers-by-rules"] = RuleOverride(enabled=True)
+    stats = apply_rules(db, settings, now=DAY0 + timedelta(days=10))
+    assert stats.member_checks == 3
+    with db.session() as session:
+        hits = session.scalars(select(IndicatorHit).where(IndicatorHit.rule_id == "newcomers-by-rules")).all()
+        assert {hit.ad_id for hit in hits} == {ads["anna"], ads["bella"]}
+        assert all(hit.explanation.endswith(": Anna, Bella") for hit in hits)
