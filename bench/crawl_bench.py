@@ -63,6 +63,7 @@ def run_scanner(photos: bool, concurrency: int) -> None:
     from scanner.crawl import load_sources, run_crawl
     from scanner.db.models import Base
     from scanner.db.session import make_engine, open_database
+    from scanner.demo.server import SOURCES_DIR
     from scanner.settings import load_settings
 
     folder = tempfile.mkdtemp(prefix="crawl-bench-")
@@ -82,7 +83,7 @@ def run_scanner(photos: bool, concurrency: int) -> None:
         environ={},
     ).settings
     db = open_database(settings, check=False)
-    sources = load_sources(ROOT / "sources")
+    sources = load_sources(SOURCES_DIR)
     started = time.perf_counter()
     stats = run_crawl(db, settings, sources=sources)
     seconds = time.perf_counter() - started

@@ -2,6 +2,7 @@
 
     python bench/rules_bench.py                      # 5,000 synthetic ads, 100,000 stored ads
     python bench/rules_bench.py --ads 20000 --db-ads 20000
+    python bench/rules_bench.py --enable hotel-newcomers-one-phone   # with a rule that is off by default
 
 Part 1 evaluates every enabled per-ad rule of rules/ on synthetic ads (text assembled from benign and
 indicator phrases, 400-1,500 characters, features from `scanner.extract.extract` computed beforehand
@@ -43,7 +44,7 @@ from scanner.db.models import (  # noqa: E402
 from scanner.db.session import make_engine, open_database  # noqa: E402
 from scanner.extract import extract  # noqa: E402
 from scanner.rules import AdInput, RuleSet, apply_rules  # noqa: E402
-from scanner.settings import load_settings  # noqa: E402
+from scanner.settings import RuleOverride, Settings, load_settings  # noqa: E402
 
 BENIGN = [
     "Hoi, ik ben {name}, {age} jaar, en ik ontvang je graag in mijn eigen werkkamer in {city}.",
@@ -220,7 +221,7 @@ def fill_database(url: str, count: int, seed: int) -> None:
     engine.dispose()
 
 
-def bench_database(count: int, seed: int) -> None:
+def bench_database(count: int, seed: int, enable: list[str]) -> None:
     with tempfile.TemporaryDirectory() as folder:
         url = f"sqlite:///{folder}/bench.db"
         started = time.perf_counter()
@@ -230,6 +231,7 @@ def bench_database(count: int, seed: int) -> None:
             f"{time.perf_counter() - started:.1f} s"
         )
         settings = load_settings(cli={"database.url": url, "paths.rules_dir": str(ROOT / "rules")}, environ={}).settings
+        enabled(settings, enable)
         database = open_database(settings, check=False)
         ruleset = RuleSet.load(ROOT / "rules", settings)
         cpu = time.process_time()
@@ -239,7 +241,8 @@ def bench_database(count: int, seed: int) -> None:
             f"apply_rules, first run: per-ad pass {stats.ads_evaluated:,} ads in {stats.seconds_per_ad:.1f} s "
             f"({stats.ads_evaluated / max(stats.seconds_per_ad, 1e-9):,.0f} ads/s incl. database), "
             f"{stats.ad_hits:,} hits; cross-ad {len(ruleset.group_rules)} rules in {stats.seconds_cross_ad:.1f} s, "
-            f"{stats.group_hits:,} ad hits; {first_cpu:.1f} s of CPU time in all"
+            f"{stats.group_hits:,} ad hits, {stats.member_checks:,} ads judged by member filters; "
+            f"{first_cpu:.1f} s of CPU time in all"
         )
         cpu = time.process_time()
         again = apply_rules(database, settings, ruleset=ruleset, now=datetime(2026, 3, 2))
@@ -251,17 +254,25 @@ def bench_database(count: int, seed: int) -> None:
         database.dispose()
 
 
+def enabled(settings: Settings, rule_ids: list[str]) -> Settings:
+    """The settings with these rules switched on, as `rules.overrides.<id>.enabled = true` does."""
+    for rule_id in rule_ids:
+        settings.rules.overrides[rule_id] = RuleOverride(enabled=True)
+    return settings
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--ads", type=int, default=5000, help="synthetic ads for the per-ad benchmark")
     parser.add_argument("--db-ads", type=int, default=100_000, help="stored ads for the database benchmark (0: skip)")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--enable", action="append", default=[], metavar="RULE", help="switch a rule on (repeatable)")
     args = parser.parse_args()
-    settings = load_settings(environ={}).settings
+    settings = enabled(load_settings(environ={}).settings, args.enable)
     ruleset = RuleSet.load(ROOT / "rules", settings)
     bench_per_ad(ruleset, args.ads, args.seed)
     if args.db_ads:
-        bench_database(args.db_ads, args.seed)
+        bench_database(args.db_ads, args.seed, args.enable)
 
 
 if __name__ == "__main__":

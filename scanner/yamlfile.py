@@ -20,6 +20,8 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError
 
+from scanner.yamlerrors import GENERIC_FIX, explain_syntax_error
+
 PathKey = tuple[str | int, ...]
 
 
@@ -122,25 +124,22 @@ def load_yaml(path: Path | str, text: str | None = None) -> LocatedYAML:
     try:
         node = yaml.load(text)
     except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else 1
-        column = mark.column + 1 if mark else 1
+        explained = explain_syntax_error(exc, text)
         lines = text.splitlines()
+        line = explained.line
         raise YAMLSyntaxError(
             Problem(
                 "Y001",
-                f"YAML syntax: {exc.problem or exc.context}",
+                f"YAML syntax: {explained.message}",
                 str(path),
                 line,
-                column,
-                snippet=lines[line - 1] if 0 < line <= len(lines) else "",
-                fix="check indentation, colons and quotes on this line and the one before",
+                explained.column,
+                snippet=lines[line - 1].rstrip() if 0 < line <= len(lines) else "",
+                fix=explained.fix,
             )
         ) from None
     except Exception as exc:  # ruamel raises a few non-Marked errors (duplicate keys, bad unicode)
-        raise YAMLSyntaxError(
-            Problem("Y001", f"YAML syntax: {exc}", str(path), 1, 1, fix="check the file's syntax")
-        ) from None
+        raise YAMLSyntaxError(Problem("Y001", f"YAML syntax: {exc}", str(path), 1, 1, fix=GENERIC_FIX)) from None
     positions: dict[PathKey, Position] = {}
     data = _plain(node, (), positions)
     return LocatedYAML(path=path, data=data, positions=positions, lines=text.splitlines())
@@ -170,12 +169,36 @@ def _unwrap(annotation: Any) -> Any:
     return annotation
 
 
+def _misspelt_required_keys(items: Sequence[Any]) -> dict[tuple[Any, ...], tuple[Any, ...]]:
+    """Unknown keys that are typos of a missing required key of the same section: unknown loc -> missing loc."""
+    missing = [tuple(item["loc"]) for item in items if item["type"] == "missing"]
+    found: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+    for item in items:
+        if item["type"] != "extra_forbidden":
+            continue
+        loc = tuple(item["loc"])
+        candidates = [m for m in missing if m[:-1] == loc[:-1] and m not in found.values()]
+        close = difflib.get_close_matches(str(loc[-1]), [str(m[-1]) for m in candidates], n=1)
+        if close:
+            found[loc] = next(m for m in candidates if str(m[-1]) == close[0])
+    return found
+
+
 def locate_validation_error(
     error: ValidationError, document: LocatedYAML, model: type[BaseModel], code_prefix: str = "V"
 ) -> list[Problem]:
-    """Every pydantic error as a Problem at its file:line:column, with a fix."""
+    """Every pydantic error as a Problem at its file:line:column, with a fix.
+
+    A misspelt required key gives pydantic two errors: an unknown key where the typo is, and the
+    missing key at the top of its section. Only the first is reported, with the fix that names the
+    required key, so the problem is shown where it is and once.
+    """
+    items = error.errors()
+    misspelt = _misspelt_required_keys(items)
     problems = []
-    for item in error.errors():
+    for item in items:
+        if item["type"] == "missing" and tuple(item["loc"]) in misspelt.values():
+            continue
         raw_loc = list(item["loc"])
         # pydantic puts union member names and validator names into loc; keep real keys and indexes
         keys = document.known_keys()
@@ -189,6 +212,9 @@ def locate_validation_error(
             options = list(owner.model_fields) if owner else []
             close = difflib.get_close_matches(name, options, n=1)
             fix = f"did you mean '{close[0]}'?" if close else (f"allowed keys: {', '.join(options)}" if options else "")
+            required = misspelt.get(tuple(raw_loc))
+            if required is not None:
+                fix = f"did you mean '{required[-1]}'? ('{required[-1]}' is required)"
             message = f"unknown key '{name}'"
             code = f"{code_prefix}001"
         elif kind == "missing":

@@ -55,15 +55,16 @@ def demo(ctx: click.Context, seed: int, days: int) -> None:
 def serve(seed: int, day: int, days: int, hostile: bool, crawl_delay: float) -> None:
     """Serve the demo sites on 127.0.0.1 until Ctrl-C; prints their URLs and environment variables.
 
-    The sources/*.yaml files of the demo sites read their base URLs from DEMO_ROZEWERELD_URL and
-    DEMO_NACHTLICHT_URL: export the printed lines in another shell, then crawl.
+    The source files of the demo sites (scanner/demo/sources/, apart from your own sources/ folder)
+    read their base URLs from DEMO_ROZEWERELD_URL and DEMO_NACHTLICHT_URL: export the printed lines in
+    another shell, then crawl with the printed --set paths.sources_dir=... .
 
     \b
     Example:
       scanner demo serve --seed 7 --day 1
       scanner demo serve --hostile
     """
-    from scanner.demo.server import DemoServer
+    from scanner.demo.server import SOURCES_DIR, DemoServer
 
     world = _world(seed, max(days, day))
     with DemoServer(world, day=day, hostile=hostile, crawl_delay=crawl_delay) as server:
@@ -71,6 +72,7 @@ def serve(seed: int, day: int, days: int, hostile: bool, crawl_delay: float) -> 
             click.echo(f"{site}: {url}")
         for name, url in server.environ().items():
             click.echo(f"export {name}={url}")
+        click.echo(f"then: scanner --set paths.sources_dir={SOURCES_DIR} crawl")
         click.echo(f"serving day {day} of seed {seed}; press Ctrl-C to stop", err=True)
         try:
             threading.Event().wait()

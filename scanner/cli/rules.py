@@ -217,6 +217,8 @@ def show(app: App, rule_id: str, rules_dir: Path | None) -> None:
     if rule.group:
         g = rule.group
         lines.append(f"group       ads sharing a {g.by}: {g.count} >= {g.at_least} within {g.within_days} days")
+        if rule.match:
+            lines.append("members     only the ads that match the selections above are counted")
     lines += ["", "references:", *[f"  - {r}" for r in rule.references]]
     lines += ["false positives:", *[f"  - {f}" for f in rule.false_positives]]
     lines.append(
@@ -257,6 +259,7 @@ def explain(app: App, ad: str | None, text: str | None, show_all: bool, as_json:
     else:
         raise InputError("give an ad id or --text", context="rules explain", hint="e.g. scanner rules explain 42")
     explanations = ruleset.explain_ad(ad_input)
+    members = ruleset.explain_members(ad_input)
     if as_json:
         click.echo(
             json.dumps(
@@ -264,6 +267,7 @@ def explain(app: App, ad: str | None, text: str | None, show_all: bool, as_json:
                     "ruleset_hash": ruleset.hash,
                     "rules": [_explanation_json(e) for e in explanations],
                     "cross_ad_hits": stored,
+                    "member_filters": [_explanation_json(e) for e in members],
                 },
                 indent=2,
                 ensure_ascii=False,
@@ -296,6 +300,15 @@ def explain(app: App, ad: str | None, text: str | None, show_all: bool, as_json:
                 click.echo(f"      {mark} {selection.name}: {detail}")
     else:
         click.echo(f"{len(explanations) - len(fired)} rule(s) do not fire (show why with --all)")
+    if members:
+        click.secho("group rules that count only the ads they match:", bold=True)
+        for item in members:
+            state = "" if item.enabled else "  [does not run]"
+            click.echo(f"  {item.rule_id}: {'counted' if item.fired else 'not counted'}{state}")
+            for selection in item.selections:
+                mark = "+" if selection.matched else "-"
+                detail = ", ".join(selection.values) if selection.matched else selection.reason
+                click.echo(f"      {mark} {selection.name}: {detail}")
 
 
 def _explanation_json(item: Explanation) -> dict[str, Any]:

@@ -103,6 +103,8 @@ def check(app: App, name: str) -> None:
         if len(shown) > SHOWN_CHARS:
             shown = shown[:SHOWN_CHARS] + "…"
         click.echo(f"  {mark:7} {result.name:12} {result.selector:30} {shown}")
+    for url, reason in report.follow_failures:
+        click.echo(f"  failed  {reason}: {url}")
     if report.broken:
         names = ", ".join(f"{result.name} ({result.selector})" for result in report.broken)
         from scanner.errors import SelectorError

@@ -4,6 +4,9 @@ sourcefile   the schema of sources/<name>.yaml, `load_sources`
 fetcher      one safe HTTP request (size, deadline, redirects, addresses)
 politeness   robots.txt, per-host delays and concurrency, retries
 parse        charset detection, listings and ads through selectors or an adapter
+labels       values found by the label shown beside them (`label: Leeftijd`)
+attributes   attribute fallbacks (lazy images: data-src, data-lazy-src, srcset, src)
+follow       values behind a link of the ad page (`ad.follow`), fetched like every request
 store        batched writes: ads, versions, sightings, photos, frontier, http cache
 crawler      `run_crawl`: the workers, the writer, resume
 imagehashes  photo fingerprints

@@ -10,11 +10,12 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass, field
 
-from scanner.crawl.fetcher import AddressGuard, HostPolicy, SafeFetcher, make_client
+from scanner.crawl.fetcher import AddressGuard, HostPolicy, Response, SafeFetcher, make_client
+from scanner.crawl.follow import fetch_linked_values
 from scanner.crawl.gate import pass_gate
 from scanner.crawl.parse import AdLink, ListingPage, Page, SelectorAdapter, make_adapter
 from scanner.crawl.politeness import Downloader, RequestCounters
-from scanner.crawl.sourcefile import SourceConfig
+from scanner.crawl.sourcefile import Follow, SourceConfig
 from scanner.errors import FetchError, SelectorError
 from scanner.settings import Settings
 
@@ -37,6 +38,7 @@ class CheckReport:
     listing: ListingPage = field(default_factory=ListingPage)
     ad_url: str = ""
     fields: list[SelectorResult] = field(default_factory=list)
+    follow_failures: list[tuple[str, str]] = field(default_factory=list)  # (url, reason) of ad.follow links
 
     @property
     def broken(self) -> list[SelectorResult]:
@@ -66,7 +68,7 @@ async def _check(config: SourceConfig, settings: Settings) -> CheckReport:
         listing_page = await _fetch(downloader, config, report.listing_url, settings)
         report.listing = adapter.parse_listing(listing_page)
         if not report.listing.ad_links:
-            what = config.listing.ad_links.css if config.listing and config.listing.ad_links else "the adapter"
+            what = config.listing.ad_links.describe() if config.listing and config.listing.ad_links else "the adapter"
             raise SelectorError(
                 f"no ad links found on the listing (ad_links: {what})",
                 context=f"{config.name}: {report.listing_url}",
@@ -81,13 +83,40 @@ async def _check(config: SourceConfig, settings: Settings) -> CheckReport:
             for name, values in found.items():
                 selector = config.ad.selector(name)
                 assert selector is not None
-                shown = selector.css + (f" @{selector.attribute}" if selector.attribute else "")
-                report.fields.append(SelectorResult(name, shown, values, config.ad.is_required(name)))
+                report.fields.append(SelectorResult(name, selector.describe(), values, config.ad.is_required(name)))
+            await _follow(downloader, config, settings, ad_page, report)
         else:
             record = adapter.parse_ad(ad_page, AdLink(link.url, link.external_id, link.marker))
             for name, value in (("external_id", record.external_id), ("title", record.title), ("text", record.text)):
                 report.fields.append(SelectorResult(name, "adapter", [value] if value else [], True))
     return report
+
+
+async def _follow(
+    downloader: Downloader, config: SourceConfig, settings: Settings, page: Page, report: CheckReport
+) -> None:
+    """The values behind the ad page's links (`ad.follow`), fetched as the crawl fetches them."""
+    assert config.ad is not None
+    if not config.ad.follow:
+        return
+    policy = HostPolicy(config.hosts, config.allow_private_addresses)
+
+    async def fetch(url: str, spec: Follow) -> Response:
+        return await downloader.get(
+            url,
+            policy,
+            RequestCounters(),
+            obey_robots=_obeys(config, settings),
+            headers={"Referer": page.url},
+            method=spec.method,
+        )
+
+    followed = await fetch_linked_values(config, page, fetch)
+    for name, spec in config.ad.follow.items():
+        value = followed.values.get(name)
+        described = f"follow {spec.link.describe()}"
+        report.fields.append(SelectorResult(name, described, [value] if value else [], spec.required))
+    report.follow_failures = followed.failures
 
 
 def check_source(config: SourceConfig, settings: Settings) -> CheckReport:

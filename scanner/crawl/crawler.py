@@ -30,13 +30,14 @@ import httpx
 from selectolax.lexbor import LexborHTMLParser
 
 from scanner.clock import utcnow
-from scanner.crawl.fetcher import AddressGuard, HostPolicy, SafeFetcher, make_client
+from scanner.crawl.fetcher import AddressGuard, HostPolicy, Response, SafeFetcher, make_client
+from scanner.crawl.follow import follow_links
 from scanner.crawl.gate import pass_gate
 from scanner.crawl.imagehashes import hash_image
-from scanner.crawl.parse import Adapter, AdLink, ListingPage, Page, make_adapter
+from scanner.crawl.parse import Adapter, AdLink, AdRecord, ListingPage, Page, make_adapter
 from scanner.crawl.politeness import Downloader, RequestCounters, RobotsDisallowed
 from scanner.crawl.region import RegionFilter
-from scanner.crawl.sourcefile import SourceConfig, load_sources
+from scanner.crawl.sourcefile import Follow, SourceConfig, load_sources
 from scanner.crawl.stats import CrawlStats
 from scanner.crawl.store import CacheRecord, CrawlStore, Outcome, SourceState, WorkItem
 from scanner.db import Database
@@ -282,10 +283,32 @@ class Crawl:
             except SelectorError:
                 self._check_gate(state.config, page)  # the better explanation, when it applies
                 raise
+            await self._follow(item, client, page, ad)
             record.meta = {"external_id": ad.external_id, "marker": link.marker}
             outcome = Outcome(item, ad=ad)
         outcome.cache = (item.url, record)
         return outcome
+
+    async def _follow(self, item: WorkItem, client: httpx.AsyncClient, page: Page, ad: AdRecord) -> None:
+        """Values behind links of the ad page (`ad.follow`), fetched with the same politeness and checks."""
+        config = self.store.sources[item.source].config
+        if config.ad is None or not config.ad.follow:
+            return
+
+        async def fetch(url: str, spec: Follow) -> Response:
+            return await self.downloader.get(
+                url,
+                self.policies[item.source],
+                self.counters[item.source],
+                obey_robots=self._obey_robots(config),
+                headers={"Referer": page.url},
+                method=spec.method,
+                client=client,
+            )
+
+        for url, reason in await follow_links(ad, page, config, fetch):
+            self.stats.source(item.source).add_error(url, reason)
+            log.warning("crawl error source=%s url=%s reason=%s", item.source, url, reason)
 
     def _conditional_headers(self, item: WorkItem, state: SourceState, cached: CacheRecord | None) -> dict[str, str]:
         if cached is None or item.kind == "photo" or not self._reusable(item, state, cached):

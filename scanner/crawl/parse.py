@@ -22,6 +22,8 @@ from urllib.parse import urldefrag, urljoin
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from scanner.crawl.attributes import read_attribute
+from scanner.crawl.labels import LabelIndex
 from scanner.crawl.sourcefile import AD_FIELDS, JsonListing, Selector, SourceConfig
 from scanner.errors import SelectorError, SourceError
 
@@ -169,11 +171,29 @@ class Adapter(Protocol):
     def parse_ad(self, page: Page, link: AdLink) -> AdRecord: ...
 
 
-def _values(root: LexborHTMLParser | LexborNode, selector: Selector, *, lines: bool = False) -> list[str]:
+def _raw_values(root: LexborHTMLParser | LexborNode, selector: Selector, labels: LabelIndex | None) -> list[str | None]:
+    if selector.label:
+        if selector.css is None:
+            index = labels or LabelIndex(root)
+            return list(index.values(selector.label, selector.attributes, every=selector.all))
+        found: list[str | None] = []
+        for scope in root.css(selector.css):  # labels looked for inside each element the css finds
+            found += LabelIndex(scope).values(selector.label, selector.attributes, every=selector.all)
+            if found and not selector.all:
+                break
+        return found
+    assert selector.css is not None
     nodes = root.css(selector.css) if selector.all else [node] if (node := root.css_first(selector.css)) else []
+    attributes = selector.attributes
+    return [read_attribute(node, attributes) if attributes else node.text(separator="") for node in nodes]
+
+
+def selector_values(
+    root: LexborHTMLParser | LexborNode, selector: Selector, *, lines: bool = False, labels: LabelIndex | None = None
+) -> list[str]:
+    """What `selector` finds under `root`, cleaned (`lines`: keep line breaks) and cut by its regex."""
     values = []
-    for node in nodes:
-        raw = node.attributes.get(selector.attribute) if selector.attribute else node.text(separator="")
+    for raw in _raw_values(root, selector, labels):
         if raw is None:
             continue
         value = clean_lines(raw) if lines else clean(raw)
@@ -187,11 +207,11 @@ def _values(root: LexborHTMLParser | LexborNode, selector: Selector, *, lines: b
     return values
 
 
-def _canonical(base: str, href: str) -> str:
+def canonical_url(base: str, href: str) -> str:
     return urldefrag(urljoin(base, href.strip()))[0]
 
 
-def _json_path(document: Any, path: str) -> Any:
+def json_path_value(document: Any, path: str) -> Any:
     current = document
     for part in path.split("."):
         if isinstance(current, dict):
@@ -227,25 +247,29 @@ class SelectorAdapter:
         seen: set[str] = set()
         assert self.listing.ad_links is not None
         link_selector = self.listing.ad_links
+        assert link_selector.css is not None
         for node in tree.css(link_selector.css):
-            href = node.attributes.get(link_selector.attribute or "href")
+            href = read_attribute(node, link_selector.attributes or ("href",))
             if not href:
                 continue
-            url = _canonical(page.url, href)
+            url = canonical_url(page.url, href)
             if url in seen:
                 continue
             seen.add(url)
             marker = None
             if self.listing.marker is not None:
-                found = _values(node, self.listing.marker) or _values(node.parent or node, self.listing.marker)
+                found = selector_values(node, self.listing.marker) or selector_values(
+                    node.parent or node, self.listing.marker
+                )
                 marker = found[0] if found else None
             result.ad_links.append(AdLink(url, self.external_id_from_url(url), marker))
         if self.listing.next_page is not None:
             next_selector = self.listing.next_page
+            assert next_selector.css is not None
             for node in tree.css(next_selector.css):
-                href = node.attributes.get(next_selector.attribute or "href")
+                href = read_attribute(node, next_selector.attributes or ("href",))
                 if href:
-                    result.next_pages.append(_canonical(page.url, href))
+                    result.next_pages.append(canonical_url(page.url, href))
         return result
 
     def _json_listing(self, page: Page, spec: JsonListing) -> ListingPage:
@@ -255,7 +279,7 @@ class SelectorAdapter:
             raise SelectorError(
                 f"listing is not JSON: {exc.msg}", context=page.url, hint="check listing.json and the start URL"
             ) from None
-        items = _json_path(document, spec.items_path)
+        items = json_path_value(document, spec.items_path)
         if not isinstance(items, list):
             raise SelectorError(
                 f"json path '{spec.items_path}' found no list",
@@ -266,29 +290,30 @@ class SelectorAdapter:
         for item in items:
             if not isinstance(item, dict) or not isinstance(item.get(spec.url_key), str):
                 continue
-            url = _canonical(page.url, item[spec.url_key])
+            url = canonical_url(page.url, item[spec.url_key])
             external = str(item[spec.id_key]) if spec.id_key and item.get(spec.id_key) is not None else None
             marker = str(item[spec.marker_key]) if spec.marker_key and item.get(spec.marker_key) is not None else None
             result.ad_links.append(AdLink(url, external or self.external_id_from_url(url), marker))
-        if spec.next_path and isinstance(next_url := _json_path(document, spec.next_path), str) and next_url:
-            result.next_pages.append(_canonical(page.url, next_url))
+        if spec.next_path and isinstance(next_url := json_path_value(document, spec.next_path), str) and next_url:
+            result.next_pages.append(canonical_url(page.url, next_url))
         return result
 
     def read_fields(self, page: Page) -> dict[str, list[str]]:
         """Every selector's values on an ad page, for `scanner sources check` and for parse_ad."""
         tree = html_tree(page.text)
+        labels = LabelIndex(tree)  # built on first use, shared by every label selector of the page
         found: dict[str, list[str]] = {}
         for name in (*AD_FIELDS, *self.ad.fields):
             selector = self.ad.selector(name)
             if selector is not None:
-                found[name] = _values(tree, selector, lines=name == "text")
+                found[name] = selector_values(tree, selector, lines=name == "text", labels=labels)
         return found
 
     def parse_ad(self, page: Page, link: AdLink) -> AdRecord:
         found = self.read_fields(page)
         missing = [name for name, values in found.items() if not values and self.ad.is_required(name)]
         if missing:
-            css = ", ".join(f"{name} ({self.ad.selector(name).css})" for name in missing)  # type: ignore[union-attr]
+            css = ", ".join(f"{name} ({self.ad.selector(name).describe()})" for name in missing)  # type: ignore[union-attr]
             raise SelectorError(
                 f"required selector found nothing: {css}",
                 context=f"{self.config.name}: {page.url}",
@@ -309,7 +334,7 @@ class SelectorAdapter:
             selector = self.ad.selector(name)
             # every configured field is present, None when the page does not show it: a stable shape
             fields[name] = values if selector is not None and selector.all else (values[0] if values else None)
-        photos = [_canonical(page.url, url) for url in found.get("photos", [])]
+        photos = [canonical_url(page.url, url) for url in found.get("photos", [])]
         return AdRecord(
             external_id=external_id,
             url=page.url,

@@ -6,8 +6,11 @@ that it names an adapter class instead of selectors. Every problem in a file is 
 `${ENV_VAR}`; an unset variable is an error at the line that uses it.
 
 Selectors are CSS, written either as a string (`"h1.title"`, text of the first match, or
-`"img.photo @src"`, an attribute) or as a mapping with `css`, `attribute`, `regex`, `all` and
-`required`. See docs/sources.md for a complete example.
+`"img.photo @src"`, an attribute, `"img @data-src|src"`, the first attribute the element has) or as
+a mapping with `css`, `label`, `attribute`, `regex`, `all` and `required`. `label: Leeftijd` reads
+the value the page shows beside that label (`labels.py`). `ad.follow` fetches values that sit behind
+a link of the ad page, such as a phone number behind "show number" (`follow.py`). See
+docs/sources.md for a complete example.
 """
 
 from __future__ import annotations
@@ -27,7 +30,10 @@ from scanner.errors import SourceError
 from scanner.yamlfile import LocatedYAML, PathKey, Problem, YAMLSyntaxError, load_yaml, locate_validation_error
 
 _ENV_REFERENCE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
-_SHORT_SELECTOR = re.compile(r"^(?P<css>.*?)\s*@(?P<attribute>[A-Za-z_][\w:-]*)$")
+_SHORT_SELECTOR = re.compile(r"^(?P<css>.*?)\s*@(?P<attribute>[A-Za-z_][\w:-]*(?:\|[A-Za-z_][\w:-]*)*)$")
+# Where lazy-loading pages keep a photo's real address, in the order they are tried; `src` last, as it
+# often holds a placeholder until a script swaps the image in.
+LAZY_IMAGE_ATTRIBUTES = ("data-src", "data-lazy-src", "srcset", "src")
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,60}$")
 
 
@@ -36,10 +42,19 @@ class _Strict(BaseModel):
 
 
 class Selector(_Strict):
-    """Where one value is on a page: a CSS selector, the attribute to read (text when empty), a regex."""
+    """Where one value is on a page: CSS and/or the label beside it, the attribute to read (text when
+    empty; a list: the first one the element has), a regex."""
 
-    css: str = Field(min_length=1)
-    attribute: str | None = None
+    css: str | None = Field(
+        default=None, min_length=1, description="CSS of the element (with label: where to look for the label)."
+    )
+    label: list[str] | None = Field(
+        default=None,
+        description="The value shown beside this label (or one of these): dt/dd, th/td, 'Label: value'.",
+    )
+    attribute: str | list[str] | None = Field(
+        default=None, description="Attribute to read instead of the text; a list: the first one present."
+    )
     regex: str | None = None
     all: bool = False
     required: bool | None = None
@@ -50,9 +65,39 @@ class Selector(_Strict):
         if isinstance(value, str):
             match = _SHORT_SELECTOR.match(value.strip())
             if match and match.group("css").count("[") == match.group("css").count("]"):
-                return {"css": match.group("css") or "*", "attribute": match.group("attribute")}
+                names = match.group("attribute").split("|")
+                return {"css": match.group("css") or "*", "attribute": names[0] if len(names) == 1 else names}
             return {"css": value.strip()}
+        if isinstance(value, dict) and isinstance(value.get("label"), str):
+            return {**value, "label": [value["label"]]}
         return value
+
+    @model_validator(mode="after")
+    def _css_or_label(self) -> Selector:
+        if self.css is None and not self.label:
+            raise ValueError("give css (where the value is) or label (the word shown beside it)")
+        if self.label is not None and not all(text.strip() for text in self.label):
+            raise ValueError("a label is the word shown beside the value, e.g. label: Leeftijd")
+        if isinstance(self.attribute, list) and not self.attribute:
+            raise ValueError("attribute: give at least one attribute name")
+        return self
+
+    @property
+    def attributes(self) -> tuple[str, ...]:
+        """The attributes to try in order; empty: read the text."""
+        if self.attribute is None:
+            return ()
+        return (self.attribute,) if isinstance(self.attribute, str) else tuple(self.attribute)
+
+    def describe(self) -> str:
+        """The selector as a source author wrote it, for messages: `dd.leeftijd`, `label 'Leeftijd'`."""
+        parts = []
+        if self.label:
+            parts.append("label " + " or ".join(f"'{text}'" for text in self.label))
+        if self.css is not None:
+            parts.append(f"in {self.css}" if self.label else self.css)
+        text = " ".join(parts)
+        return text + (f" @{'|'.join(self.attributes)}" if self.attributes else "")
 
     @field_validator("regex")
     @classmethod
@@ -66,9 +111,11 @@ class Selector(_Strict):
 
     @field_validator("css")
     @classmethod
-    def _css_parses(cls, value: str) -> str:
+    def _css_parses(cls, value: str | None) -> str | None:
         from selectolax.lexbor import LexborHTMLParser
 
+        if value is None:
+            return value
         try:
             LexborHTMLParser("<p></p>").css(value)
         except Exception as exc:  # selectolax raises plain ValueError/SelectolaxError on bad CSS
@@ -128,11 +175,44 @@ class Listing(_Strict):
             raise ValueError("give ad_links (a CSS selector for links to ads) or json (a JSON endpoint)")
         if self.json_listing is not None and (self.ad_links or self.next_page):
             raise ValueError("use either json or the CSS selectors ad_links/next_page, not both")
+        if any(link is not None and link.css is None for link in (self.ad_links, self.next_page)):
+            raise ValueError("ad_links and next_page are links: find them with css, not with a label")
         return self
 
 
 AD_FIELDS = ("external_id", "title", "text", "city", "age", "phone", "posted", "photos", "license")
 REQUIRED_AD_FIELDS = frozenset({"title", "text"})
+NOT_FOLLOWED = frozenset({"external_id", "title", "text", "photos"})
+
+
+class Follow(_Strict):
+    """A value behind a link of the ad page (a phone behind "show number"): one more request per ad."""
+
+    link: Selector = Field(
+        description="The link on the ad page: a selector giving its URL (default: href, data-url, data-href)."
+    )
+    value: Selector | None = Field(default=None, description="Where the value is on the linked page (HTML).")
+    json_path: str | None = Field(
+        default=None, alias="json", description="Dotted path to the value when the link answers JSON."
+    )
+    regex: str | None = Field(default=None, description="Keep what this finds in the value (group 1 if any).")
+    method: Literal["GET", "POST"] = "GET"
+    required: bool = Field(
+        default=False, description="true: an ad whose value cannot be fetched is an error; false: stored without it."
+    )
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    @model_validator(mode="after")
+    def _one_reader(self) -> Follow:
+        if self.value is not None and self.json_path is not None:
+            raise ValueError("give value (a selector on an HTML page) or json (a path in a JSON answer), not both")
+        if self.regex is not None:
+            try:
+                re.compile(self.regex)
+            except re.error as exc:
+                raise ValueError(f"regex does not compile: {exc}") from None
+        return self
 
 
 class AdSelectors(_Strict):
@@ -149,6 +229,10 @@ class AdSelectors(_Strict):
     photos: Selector | None = None
     license: Selector | None = None
     fields: dict[str, Selector] = Field(default_factory=dict)
+    follow: dict[str, Follow] = Field(
+        default_factory=dict,
+        description="Field name -> a value behind a link of the ad page, fetched with one more request.",
+    )
 
     @field_validator("external_id_pattern")
     @classmethod
@@ -166,7 +250,16 @@ class AdSelectors(_Strict):
     def _has_id(self) -> AdSelectors:
         if self.external_id is None and self.external_id_pattern is None:
             raise ValueError("give external_id (a selector) or external_id_pattern (a regex on the ad URL)")
+        refused = sorted(NOT_FOLLOWED & set(self.follow))
+        if refused:
+            raise ValueError(f"follow: {', '.join(refused)} is read from the ad page itself, not behind a link")
         return self
+
+    def photo_selector(self) -> Selector | None:
+        """The photos selector; without an attribute it reads the lazy-loading attributes, then src."""
+        if self.photos is None or self.photos.attribute is not None:
+            return self.photos
+        return self.photos.model_copy(update={"attribute": list(LAZY_IMAGE_ATTRIBUTES)})
 
     def is_required(self, name: str) -> bool:
         selector = self.selector(name)
@@ -175,6 +268,8 @@ class AdSelectors(_Strict):
         return name in REQUIRED_AD_FIELDS or (name == "external_id" and self.external_id_pattern is None)
 
     def selector(self, name: str) -> Selector | None:
+        if name == "photos":
+            return self.photo_selector()
         if name in AD_FIELDS:
             value = getattr(self, name)
             return value if isinstance(value, Selector) else None

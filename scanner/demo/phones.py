@@ -3,7 +3,7 @@
 Each writing style is a pure function of the number and a generator (`random.Random` or `Habit`), so
 the extraction stage can use them in property tests: `write_phone(e164, style, rng)` must always be
 read back as `e164`. Belgian numbers always keep their country code (+32 or 0032), see `dialable`.
-Styles are grouped by obscurity level, as in /work/shared/domain/PHONES.md §7.3:
+Styles are grouped by the extractor's obscurity levels (docs/phone-formats.md):
 
     0 plain        0612345678, +31612345678
     1 separators   06-12 34 56 78, +31 (0)6 1234 5678, 0031 6..., wa.me/316...

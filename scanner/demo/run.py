@@ -1,7 +1,8 @@
 """`scanner demo` end to end: serve the synthetic world, scan it night after night, print the report.
 
-`run_demo(app, seed=7, days=4)` starts the demo sites on 127.0.0.1, points sources/*.yaml at them
-(DEMO_ROZEWERELD_URL, DEMO_NACHTLICHT_URL), and runs the real nightly scan once per simulated day on
+`run_demo(app, seed=7, days=4)` starts the demo sites on 127.0.0.1, points their source files
+(`scanner/demo/sources/`, never the deployment's `paths.sources_dir`) at them (DEMO_ROZEWERELD_URL,
+DEMO_NACHTLICHT_URL), and runs the real nightly scan once per simulated day on
 a fresh SQLite database (unless the user named a database), then prints the morning report. The
 politeness limits (delay, jitter, one request at a time per site) are relaxed for the demo only:
 the sites are local and synthetic, so waiting between requests protects nobody. Every other setting
@@ -21,7 +22,7 @@ import click
 from scanner.cli.context import App
 from scanner.clock import demo_day
 from scanner.db.session import open_database, upgrade
-from scanner.demo.server import DemoServer
+from scanner.demo.server import SOURCES_DIR, DemoServer
 from scanner.demo.world import World, WorldConfig
 from scanner.report.render import Output
 from scanner.report.report import ReportFilter, build_report, render_text, report_ad_ids
@@ -48,7 +49,8 @@ def _existing(configured: str) -> str:
 
 
 def demo_settings(app: App, database_dir: Path | None) -> Settings:
-    """The user's settings with the demo's overrides: a fresh database, no delays, demo privacy values."""
+    """The user's settings with the demo's overrides: a fresh database, no delays, demo privacy values,
+    and the demo sites' source files."""
     settings = app.settings.model_copy(deep=True)
     if app.loaded.origins["database.url"][0] == "default":
         directory = database_dir or Path(tempfile.mkdtemp(prefix="scanner-demo-"))
@@ -59,7 +61,7 @@ def demo_settings(app: App, database_dir: Path | None) -> Settings:
     for name, value in DEMO_PRIVACY.items():
         if not getattr(settings.privacy, name):
             setattr(settings.privacy, name, value)
-    settings.paths.sources_dir = _existing(settings.paths.sources_dir)
+    settings.paths.sources_dir = str(SOURCES_DIR)  # the demo sites only, whatever the deployment's sources are
     settings.paths.rules_dir = _existing(settings.paths.rules_dir)
     settings.paths.models_dir = _existing(settings.paths.models_dir)
     settings.model.path = _existing(settings.model.path)

@@ -2,7 +2,7 @@
 
     with DemoServer(world, day=1) as server:
         server.urls            # {"rozewereld": "http://127.0.0.1:PORT", "nachtlicht": ..., ["hostile": ...]}
-        server.environ()       # {"DEMO_ROZEWERELD_URL": ..., "DEMO_NACHTLICHT_URL": ...}
+        server.environ()       # {"DEMO_ROZEWERELD_URL": ..., "DEMO_NACHTLICHT_URL": ...}, read by SOURCES_DIR
         server.set_day(2)      # the next nightly scan sees day 2
         server.request_log     # every path requested, in order (for robots.txt tests)
 
@@ -21,6 +21,7 @@ from datetime import UTC
 from email.utils import format_datetime, parsedate_to_datetime
 from http.cookies import CookieError, SimpleCookie
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from types import TracebackType
 from urllib.parse import parse_qsl, urlsplit
 
@@ -32,6 +33,9 @@ from scanner.demo.sites.common import DayIndex, Request, Response
 from scanner.demo.world import World
 
 ENV_NAMES = {"rozewereld": "DEMO_ROZEWERELD_URL", "nachtlicht": "DEMO_NACHTLICHT_URL", "hostile": "DEMO_HOSTILE_URL"}
+# The source files of the demo sites, apart from a deployment's own sources/ folder: they need the
+# DEMO_*_URL variables above, which only a running DemoServer sets.
+SOURCES_DIR = Path(__file__).with_name("sources")
 PHOTO_PREFIX = {"rozewereld": "/media/", "nachtlicht": "/img/"}
 BLANK_GIF = bytes.fromhex("47494638396101000100800000000000ffffff21f90401000000002c00000000010001000002024401003b")
 COMPRESSIBLE = ("text/", "application/json")

@@ -11,8 +11,9 @@ number, the test the linking stage uses for `looks_licensed`) weighs the rule's 
 its weight, or gives no hit when that is 0: an escort agency with one phone for several workers is
 what the municipality licensed, not a sign of control.
 
-The same function runs the examples of `scanner rules test` (in memory) and the nightly run over
-the database (rows fetched in batched SQL queries by `store.py`).
+The same functions run the examples of `scanner rules test` (in memory, `members.evaluate_example`)
+and the nightly run over the database (rows fetched in batched SQL queries by `store.py`). A group
+rule with a member filter counts only the ads its `match:` accepts (`members.py`).
 """
 
 from __future__ import annotations
@@ -135,11 +136,15 @@ def rate_findings(
     return rated
 
 
-def group_hit(rule: CompiledRule, finding: GroupFinding, *, licensed: bool = False) -> Hit:
+def group_hit(
+    rule: CompiledRule, finding: GroupFinding, *, licensed: bool = False, found: Mapping[str, str] | None = None
+) -> Hit:
+    """The hit of one finding; `found` fills the placeholders of a member filter's selections."""
     group = rule.rule.group
     assert group is not None
     values = describe_values(group, finding.values)
     filled = {
+        **(found or {}),
         "count": str(finding.count),
         "at_least": str(group.at_least),
         "within_days": str(group.within_days),
@@ -183,13 +188,3 @@ def example_memberships(group: Group, ads: list[GroupAdExample]) -> list[Members
         end = EXAMPLE_EPOCH + timedelta(days=ad.last_day if ad.last_day is not None else ad.day)
         rows.append(Membership(key, index, str(value), start, end))
     return rows
-
-
-def evaluate_example(rule: CompiledRule, ads: list[GroupAdExample]) -> list[Hit]:
-    group = rule.rule.group
-    assert group is not None
-    findings = find_groups(example_memberships(group, ads), group)
-    licensed_ads = {index for index, ad in enumerate(ads) if ad.licence}
-    return [
-        group_hit(rule, finding, licensed=licensed) for finding, licensed in rate_findings(rule, findings, licensed_ads)
-    ]

@@ -71,6 +71,7 @@ class AdContext:
         self._negation: NegationMarks | None = None
         self._starts: list[int] | None = None
         self._ends: list[int] = []
+        self.fired: dict[str, Hit | None] = {}  # per-ad rules asked about by member filters (`fired:`)
         self.view = FeatureView(ad.text, ad.features, ad.region_prices, ad.region or (ad.city or ""), explain)
 
     @property
@@ -122,6 +123,7 @@ class CompiledSelection:
     near_keys: list[str]
     regex: re.Pattern[str] | None
     checks: list[FeatureCheck]
+    fired_rules: list[CompiledRule] = field(default_factory=list)  # linked by RuleSet.load after compiling
 
     def match(self, context: AdContext) -> CheckResult:
         """All checks of the selection must match; values and evidence are gathered from each."""
@@ -199,6 +201,17 @@ class CompiledSelection:
             return CheckResult(False, reason="; ".join(["the regular expression found nothing", *dropped]))
         return CheckResult(True, values, evidence)
 
+    def _fired(self, context: AdContext) -> CheckResult:
+        """One of the per-ad rules named under `fired:` fires on the ad; its words are the evidence."""
+        for rule in self.fired_rules:
+            if rule.id not in context.fired:
+                context.fired[rule.id] = rule.fires_on(context)
+            hit = context.fired[rule.id]
+            if hit is not None:
+                return CheckResult(True, [f"{rule.id} ({hit.explanation})"], list(hit.evidence))
+        names = " or ".join(f"'{rule.id}'" for rule in self.fired_rules) or "the named rules"
+        return CheckResult(False, reason=f"rule {names} does not fire")
+
     def __post_init__(self) -> None:
         sources = [f"list '{name}'" for name in self.selection.lists]
         if self.selection.terms:
@@ -212,6 +225,8 @@ class CompiledSelection:
         if self.regex is not None:
             self._parts.append(self._regex)
         self._parts += [partial(_feature, check) for check in self.checks]
+        if self.selection.fired:
+            self._parts.append(self._fired)
 
 
 def _feature(check: FeatureCheck, context: AdContext) -> CheckResult:
@@ -288,6 +303,21 @@ class CompiledRule:
         assert self.condition is not None
         return evaluate(self.condition, matched), cache
 
+    def fires_on(self, context: AdContext) -> Hit | None:
+        """The hit the rule's selections make on the ad, whether or not a licence number is shown."""
+        fired, results = self._run(context)
+        return self.hit(results) if fired else None
+
+    def member_results(self, context: AdContext) -> dict[str, CheckResult] | None:
+        """For a group rule's member filter: what each selection found when the ad counts, else None.
+
+        Licensed businesses are judged on the whole group (`crossad.is_licensed`), not per member.
+        """
+        if self.gate is not None and context.found.keys().isdisjoint(self.gate):
+            return None
+        fired, results = self._run(context)
+        return results if fired else None
+
     def evaluate(self, context: AdContext) -> Hit | None:
         if context.licensed and self.rule.licensed_factor == 0:
             return None
@@ -322,12 +352,21 @@ class CompiledRule:
         )
 
     def explain(self, context: AdContext) -> Explanation:
+        """Why the rule fires on the ad or not; for a group rule, whether its member filter counts the ad.
+
+        A member is not a hit: `fired` then means "counted", and no hit is made (the group makes it).
+        """
         results = {name: selection.match(context) for name, selection in self.selections.items()}
         condition = self.condition
         assert condition is not None
         fired = evaluate(condition, lambda name: results[name].matched)
         reports = [SelectionReport(n, r.matched, r.values, r.reason) for n, r in results.items()]
         reason = f"condition {describe(condition)} is {'true' if fired else 'false'}"
+        if self.rule.group is not None:
+            reason += ": the ad is counted in its groups" if fired else ": the ad is not counted in its groups"
+            if not self.enabled:
+                reason = f"{self.disabled_reason}; {reason}"
+            return Explanation(self.rule.id, self.rule.title, fired, self.enabled, reason, reports)
         if fired and context.licensed and self.rule.licensed_factor == 0:
             fired, reason = False, f"{reason}, but the ad shows a licence number and licensed_factor is 0"
         if not self.enabled:

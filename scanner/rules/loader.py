@@ -52,6 +52,42 @@ class Pack:
     def valid_lists(self) -> dict[str, WordList]:
         return {name: item.model for name, item in self.lists.items() if item.model}
 
+    def broken_rule_ids(self) -> set[str]:
+        """Ids of rule files that exist but did not load: their file name and the id written in them.
+
+        Another rule that names one (under `related:`) is not wrong; the broken file's own problems
+        are the ones to report, so a typo in one file is not shown as a mistake of its neighbours.
+        """
+        broken: set[str] = set()
+        for item in self.rules:
+            if item.model is None:
+                broken.add(item.path.stem)
+                data = item.document.data if item.document else None
+                written = data.get("id") if isinstance(data, dict) else None
+                if isinstance(written, str):
+                    broken.add(written)
+        return broken
+
+    def broken_list_ids(self) -> set[str]:
+        """Word lists whose file exists but did not load (their own problems say why)."""
+        return {name for name, item in self.lists.items() if item.model is None}
+
+    def lists_named_by_broken_rules(self) -> set[str]:
+        """The lists a rule that did not load names, read from its raw text as far as it can be read."""
+        named: set[str] = set()
+        for item in self.rules:
+            if item.model is not None or item.document is None or not isinstance(item.document.data, dict):
+                continue
+            match = item.document.data.get("match")
+            for selection in match.values() if isinstance(match, dict) else ():
+                if not isinstance(selection, dict):
+                    continue
+                near = selection.get("near")
+                for value in (selection.get("lists"), selection.get("except_lists"), (near or {}).get("lists")):
+                    if isinstance(value, list):
+                        named.update(str(name) for name in value)
+        return named
+
 
 def load_file(path: Path, model: type[Model]) -> Loaded[Model]:
     try:

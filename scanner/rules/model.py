@@ -30,7 +30,7 @@ STATUS_MEANING: dict[str, str] = {
     "deprecated": "kept for history; never runs unless a deployment enables it",
 }
 EVIDENCE_MEANING: dict[str, str] = {
-    "study": "a study that compared trafficking ads with other ads found it predictive (▲ in INDICATORS.md)",
+    "study": "a study that compared trafficking ads with other ads found it predictive (▲ in docs/indicators.md)",
     "consensus": "named by practitioners or published lists, not tested against known negatives (●)",
     "contrary": "a study found it not predictive or pointing the other way (▼): weigh little or nothing",
 }
@@ -97,6 +97,10 @@ class Selection(_Strict):
         default=None, description="Languages offered are listed and do not include this one (e.g. nl)."
     )
     phones_at_least: int | None = Field(default=None, ge=2, description="At least this many phone numbers in one ad.")
+    fired: list[str] = Field(
+        default_factory=list,
+        description="In a group rule's member filter: one of these per-ad rules fires on the ad (run at night or not).",
+    )
 
 
 class Group(_Strict):
@@ -112,8 +116,11 @@ class Group(_Strict):
 
 
 class GroupAdExample(_Strict):
-    """One ad of a group example: what it shares and when it was seen."""
+    """One ad of a group example: what it shares, when it was seen and, for a member filter, what it says."""
 
+    title: str = ""
+    text: str = Field(default="", description="The ad's text, read by the rule's match: (its member filter).")
+    features: dict[str, Any] = Field(default_factory=dict, description="Extracted features; replace computed ones.")
     name: str | None = None
     city: str | None = None
     phone: str | None = None
@@ -168,7 +175,9 @@ class Rule(_Strict):
     modified: dt.date | None = Field(default=None, description="Last changed on (YYYY-MM-DD).")
     references: list[str] = Field(min_length=1, description="Published sources of the indicator.")
     evidence: EvidenceGrade
-    indicator: str | None = Field(default=None, description="Row of INDICATORS.md, e.g. 3, N1, L1.")
+    indicator: str | None = Field(
+        default=None, description="Id of the indicator in docs/indicators.md, e.g. 3, N1, L1."
+    )
     category: Category
     severity: Severity
     confidence: Confidence
@@ -184,7 +193,10 @@ class Rule(_Strict):
         default=False, description="Uses nationality, ethnicity or language: off unless a deployment enables it."
     )
     tags: list[str] = Field(default_factory=list)
-    match: dict[str, Selection] | None = Field(default=None, description="Named selections on one ad.")
+    match: dict[str, Selection] | None = Field(
+        default=None,
+        description="Named selections on one ad. With group: the member filter: only ads that match are counted.",
+    )
     condition: str | dict[str, Any] | None = Field(
         default=None,
         description="How selections combine: a name, or {all: [...]}, {any: [...]}, {not: ...}. "
@@ -200,6 +212,16 @@ class Rule(_Strict):
     @property
     def is_group(self) -> bool:
         return self.group is not None
+
+    @property
+    def is_per_ad(self) -> bool:
+        """A rule on one ad at a time (match: without group:)."""
+        return self.group is None and self.match is not None
+
+    @property
+    def has_member_filter(self) -> bool:
+        """A group rule that counts only the ads its match: selections (and condition:) accept."""
+        return self.group is not None and bool(self.match)
 
 
 class WordList(_Strict):

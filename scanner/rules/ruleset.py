@@ -6,9 +6,10 @@
 
 Which rules run: status test or stable, unless `rules.overrides.<id>.enabled` says otherwise;
 sensitive rules only when `rules.sensitive_enabled` names them with a reason. Weights and numeric
-thresholds (`<selection>.<setting>` or `group.<setting>`) come from the overrides without editing a
-file. The hash covers everything that changes what a rule finds: the enabled rules after overrides,
-their word lists, and the municipality settings the rules read.
+thresholds (`<selection>.<setting>`, and `group.<setting>` of group rules, whose selections are their
+member filter) come from the overrides without editing a file. The hash covers everything that
+changes what a rule finds: the enabled rules after overrides, their word lists, and the municipality
+settings the rules read.
 """
 
 from __future__ import annotations
@@ -112,6 +113,7 @@ class RuleSet:
         ]
         for rule in compiled:
             rule.enabled, rule.disabled_reason = enabled_state(rule, settings)
+        link_fired_rules(compiled)
         compiled.sort(key=lambda r: r.id)
         return cls(compiled, lists, index, pack_hash(compiled, lists, settings), pack.root)
 
@@ -121,7 +123,7 @@ class RuleSet:
 
     @cached_property
     def ad_rules(self) -> list[CompiledRule]:
-        return [rule for rule in self.enabled if rule.rule.match]
+        return [rule for rule in self.enabled if rule.rule.is_per_ad]
 
     @property
     def group_rules(self) -> list[CompiledRule]:
@@ -158,7 +160,20 @@ class RuleSet:
     def explain_ad(self, ad: AdInput) -> list[Explanation]:
         """Every per-ad rule, enabled or not, with whether it fired and why."""
         context = AdContext(ad, self.index, explain=True)
-        return [rule.explain(context) for rule in self.rules if rule.rule.match]
+        return [rule.explain(context) for rule in self.rules if rule.rule.is_per_ad]
+
+    def explain_members(self, ad: AdInput) -> list[Explanation]:
+        """Every group rule with a member filter, enabled or not, with whether it counts the ad and why."""
+        context = AdContext(ad, self.index, explain=True)
+        return [rule.explain(context) for rule in self.rules if rule.rule.has_member_filter]
+
+
+def link_fired_rules(rules: list[CompiledRule]) -> None:
+    """Give each selection with `fired:` the compiled per-ad rules it names (the validator checked them)."""
+    by_id = {rule.id: rule for rule in rules}
+    for rule in rules:
+        for selection in rule.selections.values():
+            selection.fired_rules = [by_id[rule_id] for rule_id in selection.selection.fired if rule_id in by_id]
 
 
 def license_pattern(settings: Settings) -> re.Pattern[str]:
@@ -237,11 +252,8 @@ def apply_overrides(rules: list[Rule], settings: Settings) -> list[Rule]:
 
 def _set_threshold(rule: Rule, data: dict[str, Any], key: str, value: float) -> None:
     where = f"rules.overrides.{rule.id}.thresholds"
-    options = (
-        [f"group.{name}" for name in GROUP_THRESHOLDS]
-        if rule.group
-        else [f"{selection}.{name}" for selection in rule.match or {} for name in SELECTION_THRESHOLDS]
-    )
+    options = [f"group.{name}" for name in GROUP_THRESHOLDS] if rule.group else []
+    options += [f"{selection}.{name}" for selection in rule.match or {} for name in SELECTION_THRESHOLDS]
     if key not in options:
         raise ConfigError(
             f"{where}: unknown threshold '{key}'", context="settings", hint=did_you_mean(key, options, "thresholds")

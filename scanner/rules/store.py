@@ -4,9 +4,11 @@ Per-ad rules run on each ad's current version when the version or the rule-set h
 the last evaluation (`rule_evaluations`), in batches with one transaction each, so a killed run loses
 at most one batch. Cross-ad rules are recomputed over every group at each run: the members and values
 of all groups come from a handful of set-based queries, and `crossad.find_groups` counts them in one
-sweep per group; only hits that changed are deleted or inserted, so a night without news writes almost
-nothing. An ad's hits of a rule are replaced when it is evaluated again; network rules write
-network-level hits (ad_id empty, network_id set).
+sweep per group (a group rule with a member filter first drops the ads its `match:` does not accept,
+judging only the ads of groups that could reach its threshold: `MemberJudge`); only hits that
+changed are deleted or inserted, so a night without news writes almost nothing. An ad's hits of a
+rule are replaced when it is evaluated again; network rules write network-level hits (ad_id empty,
+network_id set).
 """
 
 from __future__ import annotations
@@ -14,8 +16,8 @@ from __future__ import annotations
 import logging
 import time
 from collections import defaultdict
-from collections.abc import Collection, Hashable, Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Collection, Hashable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -40,8 +42,9 @@ from scanner.db.models import (
 )
 from scanner.db.session import Database
 from scanner.rules.crossad import GroupFinding, Membership, find_in_groups, group_hit, rate_findings
-from scanner.rules.engine import AdInput, CompiledRule, Hit
+from scanner.rules.engine import AdContext, AdInput, CompiledRule, Hit
 from scanner.rules.features import hourly_prices
+from scanner.rules.members import Member, candidate_ads, found_in, judge, only_members
 from scanner.rules.model import Group
 from scanner.rules.ruleset import RuleSet
 from scanner.settings import Settings
@@ -59,6 +62,7 @@ class RuleStats:
     ad_hits: int = 0
     group_hits: int = 0
     network_hits: int = 0
+    member_checks: int = 0  # ads judged against a group rule's member filter
     hits_by_rule: dict[str, int] = field(default_factory=dict)
     seconds_per_ad: float = 0.0
     seconds_cross_ad: float = 0.0
@@ -83,7 +87,7 @@ def apply_rules(
     started = time.perf_counter()
     with db.session() as session:
         pending = _pending_ads(session, ruleset.hash, ad_ids)
-        needed = _prices_needed(ruleset)
+        needed = _prices_needed(ruleset.ad_rules)
         prices = RegionPrices.load(session, needed) if pending and needed else RegionPrices()
     group_ids = {rule.id for rule in ruleset.rules if rule.rule.group}
     for batch in _chunks(pending, BATCH):
@@ -129,11 +133,11 @@ def _pending_ads(session: Session, ruleset_hash: str, ad_ids: Collection[int] | 
     return list(session.scalars(query))
 
 
-def _prices_needed(ruleset: RuleSet) -> int:
-    """How many prices a region needs for the price rules (0: no enabled rule compares prices)."""
+def _prices_needed(rules: Iterable[CompiledRule]) -> int:
+    """How many prices a region needs for the price checks of `rules` (0: none of them compares prices)."""
     needed = [
         s.selection.min_prices_in_region
-        for r in ruleset.ad_rules
+        for r in rules
         for s in r.selections.values()
         if s.selection.price_below_percentile is not None
     ]
@@ -201,14 +205,9 @@ def _evaluate_batch(
     now: datetime,
     stats: RuleStats,
 ) -> None:
-    rows = session.execute(
-        select(Ad.id, Ad.city, AdVersion.id, AdVersion.title, AdVersion.text, AdVersion.fields, AdVersion.features)
-        .join(AdVersion, AdVersion.id == Ad.current_version_id)
-        .where(Ad.id.in_(batch))
-    ).all()
-    evaluated = [row for row in rows if row[6] is not None]
-    stats.ads_skipped += len(rows) - len(evaluated)
-    ids = [row[0] for row in evaluated]
+    evaluated, skipped = _ad_inputs(session, batch, prices)
+    stats.ads_skipped += skipped
+    ids = [ad_id for ad_id, _, _ in evaluated]
     if not ids:
         return
     session.execute(
@@ -219,7 +218,37 @@ def _evaluate_batch(
     )
     session.execute(delete(RuleEvaluation).where(RuleEvaluation.ad_id.in_(ids)))
     hit_rows: list[dict[str, Any]] = []
-    for ad_id, city, version_id, title, text, fields, features in evaluated:
+    for ad_id, version_id, ad in evaluated:
+        for hit in ruleset.evaluate_ad(ad):
+            hit_rows.append(_hit_row(hit, ruleset.hash, scan_run_id, now, ad_id=ad_id, version_id=version_id))
+            stats.count(hit.rule_id)
+    if hit_rows:
+        session.connection().execute(insert(IndicatorHit), hit_rows)
+    session.connection().execute(
+        insert(RuleEvaluation),
+        [
+            {"ad_id": ad_id, "ad_version_id": version_id, "ruleset_hash": ruleset.hash, "evaluated_at": now}
+            for ad_id, version_id, _ in evaluated
+        ],
+    )
+    stats.ads_evaluated += len(evaluated)
+    stats.ad_hits += len(hit_rows)
+
+
+def _ad_inputs(
+    session: Session, ad_ids: Sequence[int], prices: RegionPrices
+) -> tuple[list[tuple[int, int, AdInput]], int]:
+    """(ad id, version id, the ad as rules read it) of each ad's current version with features, and how
+    many of `ad_ids` have no features yet."""
+    rows = session.execute(
+        select(Ad.id, Ad.city, AdVersion.id, AdVersion.title, AdVersion.text, AdVersion.fields, AdVersion.features)
+        .join(AdVersion, AdVersion.id == Ad.current_version_id)
+        .where(Ad.id.in_(ad_ids))
+    ).all()
+    inputs = []
+    for ad_id, city, version_id, title, text, fields, features in rows:
+        if features is None:
+            continue
         region, region_prices = prices.for_ad(city, features)
         ad = AdInput.from_version(
             title or "",
@@ -230,17 +259,41 @@ def _evaluate_batch(
             region_prices=region_prices,
             region=region,
         )
-        for hit in ruleset.evaluate_ad(ad):
-            hit_rows.append(_hit_row(hit, ruleset.hash, scan_run_id, now, ad_id=ad_id, version_id=version_id))
-            stats.count(hit.rule_id)
-    if hit_rows:
-        session.connection().execute(insert(IndicatorHit), hit_rows)
-    session.connection().execute(
-        insert(RuleEvaluation),
-        [{"ad_id": r[0], "ad_version_id": r[2], "ruleset_hash": ruleset.hash, "evaluated_at": now} for r in evaluated],
-    )
-    stats.ads_evaluated += len(evaluated)
-    stats.ad_hits += len(hit_rows)
+        inputs.append((int(ad_id), int(version_id), ad))
+    return inputs, len(rows) - len(inputs)
+
+
+class MemberJudge:
+    """Judges ads against the member filters of group rules, loading each ad once per run.
+
+    Only the ads asked about are loaded (the candidates of `members.candidate_ads`), in batches, and
+    each ad's text is tokenised once for every rule that asks about it.
+    """
+
+    def __init__(self, session: Session, ruleset: RuleSet, rules: list[CompiledRule], stats: RuleStats) -> None:
+        self.session = session
+        self.ruleset = ruleset
+        self.stats = stats
+        needed = _prices_needed(rules)
+        self.prices = RegionPrices.load(session, needed) if needed else RegionPrices()
+        self.contexts: dict[int, AdContext | None] = {}
+
+    def members(self, rule: CompiledRule, ad_ids: Collection[int]) -> dict[int, Member]:
+        missing = sorted(set(ad_ids) - self.contexts.keys())
+        for batch in _chunks(missing, BATCH):
+            self.contexts.update(dict.fromkeys(batch))  # ads without features stay None: never members
+            inputs, _ = _ad_inputs(self.session, batch, self.prices)
+            self.contexts.update((ad_id, self.ruleset.context(ad)) for ad_id, _, ad in inputs)
+        found = {}
+        for ad_id in ad_ids:
+            context = self.contexts[ad_id]
+            if context is None:
+                continue
+            self.stats.member_checks += 1
+            member = judge(rule, context)
+            if member is not None:
+                found[ad_id] = member
+        return found
 
 
 def _hit_row(
@@ -410,12 +463,19 @@ def _evaluate_groups(
         data = GroupData(session, settings)
         versions: dict[int, int | None] = dict(data.rows(select(Ad.id, Ad.current_version_id)))
         licensed_ads, licensed_networks = data.licensed_ads(), data.licensed_networks()
+        filtering = [rule for rule in ruleset.group_rules if rule.rule.has_member_filter]
+        judge_members = MemberJudge(session, ruleset, filtering, stats) if filtering else None
         for rule in ruleset.group_rules:
             group = rule.rule.group
             assert group is not None
-            findings = find_in_groups(data.memberships(group), group)
+            by_group = data.memberships(group)
+            members = None
+            if judge_members is not None and rule.rule.has_member_filter:
+                members = judge_members.members(rule, candidate_ads(by_group, group))
+                by_group = only_members(by_group, members)
+            findings = find_in_groups(by_group, group)
             rated = rate_findings(rule, findings, licensed_ads, licensed_networks if group.by == "network" else set())
-            rows += _group_rows(rule, rated, versions, ruleset.hash, scan_run_id, now, stats)
+            rows += _group_rows(rule, rated, versions, ruleset.hash, scan_run_id, now, stats, members)
     if all_group_ids:
         _replace_changed(session, all_group_ids, rows)
 
@@ -459,13 +519,24 @@ def _group_rows(
     scan_run_id: int | None,
     now: datetime,
     stats: RuleStats,
+    members: Mapping[int, Member] | None = None,
 ) -> list[dict[str, Any]]:
+    """Hit rows of a group rule's findings: one per network, else one per ad in its busiest finding.
+
+    With a member filter, the explanation shows what the members said, and each ad's hit carries the
+    spans of its own text that made it a member after the group's evidence.
+    """
     assert rule.rule.group is not None
+
+    def hit_of(finding: GroupFinding, licensed: bool) -> Hit:
+        found = found_in(finding.ad_ids, members) if members is not None else None
+        return group_hit(rule, finding, licensed=licensed, found=found)
+
     if rule.rule.group.by == "network":
         stats.network_hits += len(findings)
         stats.count(rule.id, len(findings))
         return [
-            _hit_row(group_hit(rule, f, licensed=lic), ruleset_hash, scan_run_id, now, network_id=int(str(f.group)))
+            _hit_row(hit_of(f, lic), ruleset_hash, scan_run_id, now, network_id=int(str(f.group)))
             for f, lic in findings
         ]
     best: dict[int, tuple[GroupFinding, bool]] = {}
@@ -477,8 +548,10 @@ def _group_rows(
     rows = []
     for ad_id, (finding, licensed) in sorted(best.items()):
         if id(finding) not in hits:
-            hits[id(finding)] = group_hit(rule, finding, licensed=licensed)
+            hits[id(finding)] = hit_of(finding, licensed)
         hit = hits[id(finding)]
+        if members is not None and ad_id in members:
+            hit = replace(hit, evidence=[*hit.evidence, *members[ad_id].evidence])
         rows.append(_hit_row(hit, ruleset_hash, scan_run_id, now, ad_id=ad_id, version_id=versions.get(ad_id)))
     stats.group_hits += len(rows)
     stats.count(rule.id, len(rows))

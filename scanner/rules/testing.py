@@ -21,10 +21,10 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from scanner.errors import RuleError
-from scanner.rules.crossad import evaluate_example
 from scanner.rules.engine import AdContext, AdInput, CompiledRule
 from scanner.rules.loader import locate_validation_errors
-from scanner.rules.model import Example
+from scanner.rules.members import Member, evaluate_example, judge
+from scanner.rules.model import Example, GroupAdExample
 from scanner.rules.ruleset import RulePackError, RuleSet
 from scanner.settings import Settings
 from scanner.yamlfile import YAMLSyntaxError, load_yaml
@@ -123,9 +123,29 @@ def example_input(example: Example, extractor: Extractor | None) -> AdInput:
     )
 
 
+def group_ad_input(ad: GroupAdExample, extractor: Extractor | None) -> AdInput:
+    """One ad of a group example as the member filter reads it: its text, extracted features and city."""
+    return example_input(Example(title=ad.title, text=ad.text, features=ad.features, city=ad.city), extractor)
+
+
+def example_members(
+    ruleset: RuleSet, rule: CompiledRule, ads: list[GroupAdExample], extractor: Extractor | None
+) -> dict[int, Member] | None:
+    """The ads of a group example that pass the rule's member filter (None: the rule has no filter)."""
+    if not rule.rule.has_member_filter:
+        return None
+    members = {}
+    for index, ad in enumerate(ads):
+        member = judge(rule, AdContext(group_ad_input(ad, extractor), ruleset.index))
+        if member is not None:
+            members[index] = member
+    return members
+
+
 def example_fires(ruleset: RuleSet, rule: CompiledRule, example: Example, extractor: Extractor | None) -> bool:
     if rule.rule.group is not None:
-        return bool(evaluate_example(rule, example.ads))
+        members = example_members(ruleset, rule, example.ads, extractor)
+        return bool(evaluate_example(rule, example.ads, members))
     return rule.evaluate(AdContext(example_input(example, extractor), ruleset.index)) is not None
 
 
@@ -175,7 +195,17 @@ def check_rule(ruleset: RuleSet, rule: CompiledRule, extractor: Extractor | None
 
 def _why_not(ruleset: RuleSet, rule: CompiledRule, example: Example, extractor: Extractor | None) -> str:
     if rule.rule.group is not None:
-        return "no group reached the threshold"
+        members = example_members(ruleset, rule, example.ads, extractor)
+        if members is None or len(members) == len(example.ads):
+            return "no group reached the threshold"
+        reasons = []
+        for index, ad in enumerate(example.ads):
+            if index in members:
+                continue
+            explained = rule.explain(AdContext(group_ad_input(ad, extractor), ruleset.index, explain=True))
+            missing = "; ".join(f"{s.name}: {s.reason}" for s in explained.selections if not s.matched)
+            reasons.append(f"ad {index + 1} is not counted ({missing or explained.reason})")
+        return "no group of counted ads reached the threshold; " + "; ".join(reasons)
     explanation = rule.explain(AdContext(example_input(example, extractor), ruleset.index, explain=True))
     return "; ".join(f"{s.name}: {s.reason}" for s in explanation.selections if not s.matched)
 
@@ -197,7 +227,7 @@ def run_baseline(ruleset: RuleSet, baseline: Baseline, extractor: Extractor | No
     checked = [
         r
         for r in ruleset.rules
-        if r.rule.match and r.rule.category != "licensing" and (r.weight > 0 or r.rule.category == "underage")
+        if r.rule.is_per_ad and r.rule.category != "licensing" and (r.weight > 0 or r.rule.category == "underage")
     ]
     for ad in baseline.ads:
         example = Example(title=ad.title, text=ad.text, features=ad.features)

@@ -4,6 +4,9 @@
 parse problems of `loader.py` (R001 unknown key, R002 missing key, R003 bad value, Y001 YAML syntax),
 then the checks below per rule, per list, and over the whole pack. `scanner rules validate` prints
 them; `RuleSet.load` refuses a pack with any error.
+
+A problem is reported where its cause is: a rule or list file that does not load is reported at its
+own mistake, and the rules that name it (under `related:` or `lists:`) are not blamed for it.
 """
 
 from __future__ import annotations
@@ -13,14 +16,14 @@ import re
 import string
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar
 
 from scanner.rules.condition import ConditionParser, names
 from scanner.rules.loader import Pack, read_pack
 from scanner.rules.matchers import NEGATION_AFTER, NEGATION_BEFORE, PhraseIndex
-from scanner.rules.model import LANGUAGES, RUNS_AT_NIGHT, Rule, WordList
+from scanner.rules.model import LANGUAGES, RUNS_AT_NIGHT, GroupAdExample, Rule, WordList
 from scanner.yamlfile import LocatedYAML, PathKey, Problem
 
 GROUP_PLACEHOLDERS = ("count", "at_least", "within_days", "by", "values")
@@ -30,6 +33,11 @@ GROUP_PLACEHOLDERS = ("count", "at_least", "within_days", "by", "values")
 class PackContext:
     lists: dict[str, WordList]
     rule_ids: set[str]
+    broken_rules: set[str] = field(default_factory=set)  # exist, but have problems of their own
+    broken_lists: set[str] = field(default_factory=set)
+    per_ad_rules: set[str] = field(default_factory=set)
+    group_rules: set[str] = field(default_factory=set)
+    sensitive_rules: set[str] = field(default_factory=set)
 
 
 def problem_at(
@@ -84,22 +92,33 @@ class IdMatchesFileName(RuleCheck):
 
 class MatchOrGroup(RuleCheck):
     code = "R018"
-    description = "A rule has either match: (one ad) or group: (several ads), not both and not neither."
+    description = (
+        "A rule has match: (one ad), group: (several ads), or both (a group that counts only the ads that match)."
+    )
 
     def check(self, rule: Rule, document: LocatedYAML, context: PackContext) -> Iterator[Problem]:
-        if rule.match and rule.group:
+        if not rule.match and not rule.group:
             yield self.problem(
-                document, ("group",), "a rule cannot have both match: and group:", "split it in two rules"
+                document,
+                ("id",),
+                "the rule matches nothing",
+                "add match: (what one ad must say) or group: (what several ads share); "
+                "with both, the group counts only the ads that match",
             )
-        elif not rule.match and not rule.group:
-            yield self.problem(document, ("id",), "the rule matches nothing", "add a match: or a group: section")
-        if rule.group is None and rule.condition is not None and not rule.match:
-            yield self.problem(document, ("condition",), "condition: without match:", "add selections under match:")
+        if rule.condition is not None and not rule.match:
+            yield self.problem(
+                document,
+                ("condition",),
+                "condition: without match:",
+                "add the selections it combines under match: (in a group rule they choose which ads are counted)",
+            )
 
 
 class KnownLists(RuleCheck):
     code = "R012"
-    description = "Every list a rule names exists under rules/lists/."
+    description = (
+        "Every list a rule names exists under rules/lists/ (a list file with problems of its own is reported there)."
+    )
 
     def check(self, rule: Rule, document: LocatedYAML, context: PackContext) -> Iterator[Problem]:
         for name, selection in (rule.match or {}).items():
@@ -110,7 +129,7 @@ class KnownLists(RuleCheck):
             if selection.near:
                 references += [(("match", name, "near", "lists", i), v) for i, v in enumerate(selection.near.lists)]
             for where, list_id in references:
-                if list_id not in context.lists:
+                if list_id not in context.lists and list_id not in context.broken_lists:
                     yield self.problem(
                         document,
                         where,
@@ -137,6 +156,7 @@ class EmptySelection(RuleCheck):
         "third_person_share_at_least",
         "languages_offered_without",
         "phones_at_least",
+        "fired",
     )
 
     def check(self, rule: Rule, document: LocatedYAML, context: PackContext) -> Iterator[Problem]:
@@ -203,10 +223,10 @@ class RegexCompiles(RuleCheck):
 
 class ExplanationPlaceholders(RuleCheck):
     code = "R016"
-    description = "The explanation template names only selections (or count, at_least, ... for group rules)."
+    description = "The explanation template names only selections (and count, at_least, ... for group rules)."
 
     def check(self, rule: Rule, document: LocatedYAML, context: PackContext) -> Iterator[Problem]:
-        allowed = list(rule.match or {}) if rule.match else list(GROUP_PLACEHOLDERS)
+        allowed = list(rule.match or {}) + (list(GROUP_PLACEHOLDERS) if rule.group else [])
         try:
             fields = [name for _, name, _, _ in string.Formatter().parse(rule.explanation) if name is not None]
         except ValueError as exc:
@@ -246,7 +266,10 @@ class ExamplesRequired(RuleCheck):
 
 class ExampleShape(RuleCheck):
     code = "R023"
-    description = "Examples of group rules list ads:; examples of ad rules have text: or features:."
+    description = (
+        "Examples of group rules list ads: (with text: when the rule filters its members); "
+        "examples of ad rules have text: or features:."
+    )
 
     def check(self, rule: Rule, document: LocatedYAML, context: PackContext) -> Iterator[Problem]:
         for kind in ("match", "no_match"):
@@ -259,18 +282,41 @@ class ExampleShape(RuleCheck):
                         "an example of a group rule lists its ads under ads:",
                         "add ads: [{name: Anna, phone: A, day: 1}, ...]",
                     )
-                if rule.match and not (example.text or example.title or example.features or example.fields):
+                if rule.is_per_ad and not (example.text or example.title or example.features or example.fields):
                     yield self.problem(
                         document,
                         where,
                         "an example of an ad rule needs text: or features:",
                         "add the ad text under text:",
                     )
+                yield from self._group_ads(rule, document, where, example.ads, kind)
+
+    def _group_ads(
+        self, rule: Rule, document: LocatedYAML, where: PathKey, ads: list[GroupAdExample], kind: str
+    ) -> Iterator[Problem]:
+        said = [i for i, ad in enumerate(ads) if ad.text or ad.title or ad.features]
+        if rule.group and not rule.match and said:
+            yield self.problem(
+                document,
+                (*where, "ads", said[0]),
+                "this ad has text: or features:, but the rule has no match: to read them",
+                "add match: selections (then only the ads that match are counted) or delete text:",
+            )
+        if rule.has_member_filter and kind == "match" and ads and not said:
+            yield self.problem(
+                document,
+                (*where, "ads"),
+                "the rule counts only ads that match, but no ad of this example has text: or features:",
+                "give the ads the text: that makes them count, e.g. {name: Anna, phone: A, day: 1, text: '...'}",
+            )
 
 
 class SensitiveMarked(RuleCheck):
     code = "R019"
-    description = "A rule that uses a sensitive list (nationality, ethnicity, language) is marked sensitive: true."
+    description = (
+        "A rule that uses a sensitive list (nationality, ethnicity, language), a language check or a sensitive "
+        "rule (fired:) is marked sensitive: true."
+    )
 
     def check(self, rule: Rule, document: LocatedYAML, context: PackContext) -> Iterator[Problem]:
         if rule.sensitive:
@@ -292,6 +338,14 @@ class SensitiveMarked(RuleCheck):
                     "a check on languages makes the rule sensitive",
                     "add 'sensitive: true'",
                 )
+            for index, rule_id in enumerate(selection.fired):
+                if rule_id in context.sensitive_rules:
+                    yield self.problem(
+                        document,
+                        ("match", name, "fired", index),
+                        f"rule '{rule_id}' is sensitive but this rule, which counts on it, is not marked sensitive",
+                        "add 'sensitive: true' to the rule (it then stays off unless enabled)",
+                    )
 
 
 class KnownLanguages(RuleCheck):
@@ -336,17 +390,44 @@ class ContraryEvidenceWeighsLittle(RuleCheck):
 
 class RelatedRulesExist(RuleCheck):
     code = "R020"
-    description = "related: names rules that exist in the pack."
+    description = "related: names rules that exist in the pack (a rule file with problems is reported there)."
 
     def check(self, rule: Rule, document: LocatedYAML, context: PackContext) -> Iterator[Problem]:
         for index, related in enumerate(rule.related):
-            if related.id not in context.rule_ids:
+            if related.id not in context.rule_ids and related.id not in context.broken_rules:
                 yield self.problem(
                     document,
                     ("related", index, "id"),
                     f"no rule with id '{related.id}'",
                     did_you_mean(related.id, context.rule_ids, "rules"),
                 )
+
+
+class FiredRules(RuleCheck):
+    code = "R032"
+    description = "fired: is used in a group rule's member filter and names per-ad rules of the pack."
+
+    def check(self, rule: Rule, document: LocatedYAML, context: PackContext) -> Iterator[Problem]:
+        for name, selection in (rule.match or {}).items():
+            if selection.fired and not rule.group:
+                yield self.problem(
+                    document,
+                    ("match", name, "fired"),
+                    "fired: works only in the member filter of a group rule",
+                    "write the other rule's checks in this rule's selections",
+                )
+                continue
+            for index, rule_id in enumerate(selection.fired):
+                where = ("match", name, "fired", index)
+                unread = rule_id in context.rule_ids and rule_id not in context.per_ad_rules | context.group_rules
+                if unread or (rule_id in context.broken_rules and rule_id not in context.per_ad_rules):
+                    continue  # a sibling of the one file validated, or a file whose own problems are reported
+                if rule_id not in context.per_ad_rules:
+                    known = context.rule_ids - context.group_rules
+                    what = "a group rule, not a rule on one ad" if rule_id in context.group_rules else "no such rule"
+                    yield self.problem(
+                        document, where, f"fired: '{rule_id}': {what}", did_you_mean(rule_id, known, "rules")
+                    )
 
 
 RULE_CHECKS: tuple[RuleCheck, ...] = (
@@ -365,6 +446,7 @@ RULE_CHECKS: tuple[RuleCheck, ...] = (
     DatesInOrder(),
     ContraryEvidenceWeighsLittle(),
     RelatedRulesExist(),
+    FiredRules(),
 )
 
 
@@ -433,13 +515,16 @@ def check_pack(pack: Pack) -> Iterator[Problem]:
                 f"rules use negation but rules/lists/{required}.yaml is missing",
                 "add the list, or set negation: false in every selection",
             )
-    used = {NEGATION_BEFORE, NEGATION_AFTER}
+    used = {NEGATION_BEFORE, NEGATION_AFTER} | pack.lists_named_by_broken_rules()
     for rule, _document in pack.valid_rules():
         for selection in (rule.match or {}).values():
             used.update(selection.lists, selection.except_lists, selection.near.lists if selection.near else ())
+    unreadable = any(item.document is None for item in pack.rules)
     for list_id, loaded in pack.lists.items():
-        if pack.single_file:
-            break  # one rule file uses only a few lists; the rest belong to its siblings
+        if pack.single_file or unreadable:
+            # One rule file uses only a few lists (the rest belong to its siblings); and while a rule file
+            # cannot be read at all, which lists it names is unknown: its syntax error is the problem to fix.
+            break
         if list_id in lists and list_id not in used and loaded.document is not None:
             yield problem_at(
                 loaded.document,
@@ -454,7 +539,15 @@ def check_pack(pack: Pack) -> Iterator[Problem]:
 def validate_pack(pack: Pack) -> list[Problem]:
     problems = pack.problems()
     lists = pack.valid_lists()
-    context = PackContext(lists=lists, rule_ids={rule.id for rule, _ in pack.valid_rules()} | pack.sibling_ids)
+    context = PackContext(
+        lists=lists,
+        rule_ids={rule.id for rule, _ in pack.valid_rules()} | pack.sibling_ids,
+        broken_rules=pack.broken_rule_ids(),
+        broken_lists=pack.broken_list_ids(),
+        per_ad_rules={rule.id for rule, _ in pack.valid_rules() if rule.is_per_ad},
+        group_rules={rule.id for rule, _ in pack.valid_rules() if rule.group},
+        sensitive_rules={rule.id for rule, _ in pack.valid_rules() if rule.sensitive},
+    )
     for loaded in pack.lists.values():
         if loaded.model and loaded.document:
             problems.extend(check_list(loaded.model, loaded.document))

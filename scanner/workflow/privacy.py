@@ -2,7 +2,7 @@
 
 The municipality must name the controller, the purpose, the legal basis and the reference of its
 data protection impact assessment (settings `privacy.*`) before a scan may collect personal data;
-see docs/deploy.md and ../shared/domain/LEGAL_AND_PRIVACY.md §5.2-5.3.
+see docs/deploy.md and docs/legal-and-privacy.md (why the legal basis and the DPIA come first).
 """
 
 from __future__ import annotations

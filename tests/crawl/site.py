@@ -44,6 +44,7 @@ class FakeSite:
     extra: dict[str, Handler] = field(default_factory=dict)
     listing_extra: str = ""  # extra HTML put into every listing page (links to hostile pages)
     requests: list[str] = field(default_factory=list)
+    started: list[float] = field(default_factory=list)  # time.monotonic() of each request, as requests
     url: str = ""
     latency: float = 0.0  # seconds each answer takes, to make a crawl last long enough to be killed
 
@@ -103,6 +104,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:
         self.site.requests.append("POST " + self.path)
+        self.site.started.append(time.monotonic())
         length = int(self.headers.get("Content-Length", "0"))
         self.rfile.read(length)
         if self.path == "/gate":
@@ -113,6 +115,7 @@ class _Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         site = self.site
         site.requests.append(self.path)
+        site.started.append(time.monotonic())
         time.sleep(site.latency)
         path, _, query = self.path.partition("?")
         if self.path in site.extra:

@@ -7,7 +7,6 @@ import os
 import socketserver
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -18,12 +17,12 @@ from scanner.crawl.parse import clean_lines
 from scanner.db import Database
 from scanner.db.models import Ad, AdVersion, Photo, Source
 from scanner.demo.hostile import HOSTILE_PATHS
-from scanner.demo.server import DemoServer
+from scanner.demo.server import SOURCES_DIR, DemoServer
 from scanner.demo.world import World, WorldConfig
 from scanner.settings import Settings
 from tests.crawl.conftest import DATA
 
-SOURCES = Path(__file__).resolve().parents[2] / "sources"
+SOURCES = SOURCES_DIR
 DISALLOWED = ("/account/", "/admin/", "/zoeken", "/members/", "/api/private/")
 
 

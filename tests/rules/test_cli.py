@@ -58,6 +58,20 @@ def test_explain_text_shows_fired_and_not_fired_rules(run_cli: CliRun) -> None:
     assert "'24/7' is negated by 'geen'" in result.output
 
 
+def test_explain_says_whether_a_group_rule_counts_the_ad_and_why(run_cli: CliRun) -> None:
+    counted = run_cli("rules", "explain", "--text", "Nieuw in Haarlem, in mijn hotelkamer", "--rules-dir", str(PACK))
+    assert counted.exit_code == 0, counted.output
+    tail = counted.output.split("group rules that count only the ads they match:")[1]
+    assert "hotel-newcomers-one-phone: counted  [does not run]" in tail
+    assert "+ hotel: 'hotelkamer'" in tail and "+ new_in_town: 'Nieuw in'" in tail
+    assert "hotel-newcomers-one-phone (" not in counted.output  # a member is no hit of its own
+    refused = run_cli("rules", "explain", "--text", "Nieuw in Haarlem, geen hotel", "--json", "--rules-dir", str(PACK))
+    [member] = json.loads(refused.stdout)["member_filters"]
+    assert member["rule_id"] == "hotel-newcomers-one-phone" and member["fired"] is False and member["hit"] is None
+    hotel = next(s for s in member["selections"] if s["name"] == "hotel")
+    assert "'hotel' is negated by 'geen'" in hotel["reason"]
+
+
 def test_a_broken_pack_is_one_error_line_with_a_hint(run_cli: CliRun, tmp_path: Path) -> None:
     shutil.copytree(PACK / "lists", tmp_path / "lists")
     shutil.copy(INVALID / "missing-list.yaml", tmp_path)

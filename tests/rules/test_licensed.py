@@ -8,8 +8,8 @@ import pytest
 
 from scanner.extract import extract
 from scanner.rules import AdInput, RuleSet
-from scanner.rules.crossad import evaluate_example
 from scanner.rules.engine import CompiledRule
+from scanner.rules.members import evaluate_example
 from scanner.rules.model import GroupAdExample
 from scanner.settings import Settings
 

@@ -11,7 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from scanner.rules.ruleset import RulePackError, RuleSet
 from scanner.rules.validate import RULE_CHECKS, validate_rules
+from scanner.settings import Settings
 from scanner.yamlfile import Problem
 
 DATA = Path(__file__).parent / "data" / "invalid"
@@ -86,3 +88,82 @@ def test_checks_have_unique_codes_and_descriptions() -> None:
 def test_one_file_of_the_pack_validates_alone() -> None:
     # underage.yaml names a sibling rule under related:, which must not count as broken
     assert validate_rules(PACK / "underage.yaml") == []
+
+
+# A mistake in one file is reported there, and first; the files that name it are not blamed for it.
+# (file to change, text in it, replacement, the problems expected as (code, file, line), nothing else)
+CAUSES = [
+    (
+        "typo-in-a-key-of-a-rule-named-by-another",
+        "obscured-phone.yaml",
+        "status: stable",
+        "statsu: stable",
+        [("R001", "obscured-phone.yaml", 9)],
+    ),
+    (
+        "typo-in-the-id-key",
+        "obscured-phone.yaml",
+        "id: obscured-phone",
+        "idd: obscured-phone",
+        [("R001", "obscured-phone.yaml", 1)],
+    ),
+    (
+        "tab-in-a-rule-named-by-another",
+        "obscured-phone.yaml",
+        "  hidden_number:",
+        "\thidden_number:",
+        [("Y001", "obscured-phone.yaml", 23)],
+    ),
+    (
+        "typo-in-a-key-of-a-word-list",
+        "lists/hidden-location.yaml",
+        "terms:",
+        "term:",
+        [("R001", "hidden-location.yaml", 10)],
+    ),
+    (
+        "typo-in-a-rule-that-alone-uses-a-list",
+        "hidden-location.yaml",
+        "weight: 1.5",
+        "wieght: 1.5",
+        [("R001", "hidden-location.yaml", 20)],
+    ),
+    (
+        "syntax-error-in-a-rule-that-alone-uses-a-list",
+        "hidden-location.yaml",
+        "weight: 1.5",
+        "weight 1.5",
+        [("Y001", "hidden-location.yaml", 20)],
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("changed", "old", "new", "expected"), [case[1:] for case in CAUSES], ids=[case[0] for case in CAUSES]
+)
+def test_a_mistake_is_reported_at_its_cause_and_nowhere_else(
+    tmp_path: Path, changed: str, old: str, new: str, expected: list[tuple[str, str, int]]
+) -> None:
+    pack = tmp_path / "rules"
+    shutil.copytree(PACK, pack)
+    path = pack / changed
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    problems = validate_rules(pack)
+    assert sorted((p.code, Path(p.file).name, p.line) for p in problems) == sorted(expected), [str(p) for p in problems]
+    if problems[0].code == "R001":  # the misspelt key is named, and that it is required, once
+        assert "is required" in problems[0].fix and "did you mean '" in problems[0].fix
+    with pytest.raises(RulePackError) as caught:
+        RuleSet.load(pack, Settings())
+    first = min(expected, key=lambda problem: problem[2])
+    assert caught.value.context is not None and caught.value.context.startswith(f"{path}:{first[2]}:")
+
+
+def test_a_rule_that_names_a_rule_nobody_wrote_is_still_reported(tmp_path: Path) -> None:
+    pack = tmp_path / "rules"
+    shutil.copytree(PACK, pack)
+    path = pack / "app-only-contact.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("id: obscured-phone", "id: obscure-phone"))
+    problems = validate_rules(pack)
+    assert [(p.code, p.fix) for p in problems] == [("R020", "did you mean 'obscured-phone'?")]

@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from scanner.demo.server import DemoServer
+from scanner.demo.server import SOURCES_DIR, DemoServer
 from scanner.demo.world import World, WorldConfig
 
 REPOSITORY = Path(__file__).resolve().parent.parent.parent
@@ -27,7 +27,7 @@ def served(config: WorldConfig = SMALL) -> Iterator[Served]:
     with DemoServer(world, day=1) as server:
         env = {
             **server.environ(),
-            "SCANNER_PATHS_SOURCES_DIR": str(REPOSITORY / "sources"),
+            "SCANNER_PATHS_SOURCES_DIR": str(SOURCES_DIR),
             "SCANNER_PATHS_RULES_DIR": str(REPOSITORY / "rules"),
             "SCANNER_MODEL_PATH": "",
         }
