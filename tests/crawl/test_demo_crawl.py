@@ -83,7 +83,7 @@ def test_both_demo_sites_are_crawled_completely_and_incrementally(
 def test_changed_ads_get_new_versions_and_missing_ads_are_removed(
     db: Database, crawl_settings: Settings, demo: DemoServer, world: World
 ) -> None:
-    crawl_settings.crawl.removed_after_scans = 1
+    crawl_settings.crawl.removed_after_days = 1
     sources = load_sources(SOURCES)
     run_crawl(db, crawl_settings, sources=sources, now=demo_day(1))
     demo.set_day(2)
