@@ -87,8 +87,8 @@ def _exit_for(summary: ScanSummary) -> None:
         raise SourceFailedError(
             f"{len(failed)} source{'' if len(failed) == 1 else 's'} failed ({', '.join(failed)}): {first}",
             context=f"scan run {summary.run_id}",
-            hint="the other sources were scanned and nothing of a failed source was removed; see the summary, "
-            "fix the source file or wait for the site, and the next scan catches up",
+            hint="nothing of a failed source was removed and every other source was scanned; fix what the reasons "
+            "above name (a source file, the network) or wait for the site: the next scan catches up",
         )
 
 

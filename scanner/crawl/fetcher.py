@@ -98,7 +98,7 @@ def _refused(exc: BaseException) -> bool:
     """Whether a transport error is a refused connection (the port is closed), through its chain of causes."""
     seen: BaseException | None = exc
     while seen is not None:
-        if isinstance(seen, ConnectionRefusedError) or "connection refused" in str(seen).lower():
+        if isinstance(seen, ConnectionRefusedError):
             return True
         seen = seen.__cause__ or seen.__context__
     return False
@@ -269,8 +269,9 @@ class SafeFetcher:
         except httpx.DecodingError as exc:
             raise UnsafeResponseError(f"cannot decode the response: {exc}", url=url) from None
         except (httpx.TransportError, httpx.InvalidURL, httpx.UnsupportedProtocol) as exc:
-            kind = "connection_refused" if _refused(exc) else "network"
-            raise NetworkError(f"network error: {type(exc).__name__}: {exc}", url=url, kind=kind) from None
+            if _refused(exc):
+                raise NetworkError("connection refused", url=url, kind="connection_refused") from None
+            raise NetworkError(f"network error: {type(exc).__name__}: {exc}", url=url) from None
 
 
 def make_client(

@@ -115,7 +115,14 @@ def assess(facts: CrawlFacts) -> SourceHealth:
 
     health = SourceHealth("ok", errors_by_class=errors)
     listings = facts.listings
-    if listings.done == 0:
+    if listings.done == 0 and set(listings.failed) == {"selectors"}:
+        health.state = "failed"
+        message = (
+            f"selectors no longer match this site: listing {facts.listing_selector} found nothing on "
+            f"{_plural(listings.failed_total, 'page')}: removed nothing"
+        )
+        health.reasons.append(Reason("selectors", message, listings.failed_total))
+    elif listings.done == 0:
         health.state = "failed"
         why = f" ({breakdown(listings.failed)})" if listings.failed else ""
         message = f"no listing page could be read{why}: removed nothing"

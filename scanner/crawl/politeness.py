@@ -172,7 +172,7 @@ class Downloader:
             response = await self._with_retries(Request(robots_url, policy), state, counters)
         except FetchError as exc:
             state.robots_problem = RobotsUnreachable(
-                f"robots.txt unreachable ({exc.message})", url=robots_url, cause=classify(exc)
+                f"{robots_url} unreachable ({exc.message})", url=robots_url, cause=classify(exc)
             )
             return
         if 200 <= response.status < 300:
@@ -184,7 +184,7 @@ class Downloader:
         elif response.status >= 500 or response.status == 429 or response.status < 400:
             # 5xx and 429: the server cannot or will not answer now; a 1xx or 3xx left over is no robots.txt either.
             state.robots_problem = RobotsUnreachable(
-                f"robots.txt answered HTTP {response.status}", url=robots_url, cause=status_class(response.status)
+                f"{robots_url} answered HTTP {response.status}", url=robots_url, cause=status_class(response.status)
             )
         # any other 4xx: the site has no robots.txt, so nothing is disallowed (RFC 9309, 2.3.1.3)
 

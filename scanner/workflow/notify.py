@@ -88,7 +88,7 @@ def build_message(db: Database, settings: Settings, summary: ScanSummary) -> Mes
     with db.session() as session:
         run = session.get(ScanRun, summary.run_id)
         assert run is not None
-        urls = dict(session.execute(select(Source.name, Source.base_url)).tuples())
+        urls = {name: url for name, url in session.execute(select(Source.name, Source.base_url))}
         started, finished, error, host = run.started_at, run.finished_at, run.error, run.host
     if "source_failed" in wanted:
         for name in summary.sources_in("failed"):
