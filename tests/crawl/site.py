@@ -6,6 +6,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import io
+import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -46,6 +47,7 @@ class FakeSite:
     requests: list[str] = field(default_factory=list)
     url: str = ""
     latency: float = 0.0  # seconds each answer takes, to make a crawl last long enough to be killed
+    outage: int | None = None  # a status every request but robots.txt answers (the site is down)
 
     def listing(self, page: int) -> str:
         ids = sorted(self.ads)
@@ -118,6 +120,9 @@ class _Handler(BaseHTTPRequestHandler):
         if self.path in site.extra:
             site.extra[self.path](self)
             return
+        if site.outage is not None and path != "/robots.txt":
+            self.send(site.outage, b"down for maintenance", "text/plain")
+            return
         if path == "/robots.txt":
             self.send(200, b"User-agent: *\nDisallow: /private/\n", "text/plain")
             return
@@ -134,6 +139,14 @@ class _Handler(BaseHTTPRequestHandler):
             self.page(site._ad_html(int(path[4:])).encode())
         else:
             self.send(404, b"not found")
+
+
+def closed_port() -> str:
+    """A URL of 127.0.0.1 on a port nobody listens on: connecting is refused."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    return f"http://127.0.0.1:{port}"
 
 
 @contextmanager
