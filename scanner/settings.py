@@ -245,14 +245,20 @@ class MonitoringSettings(_Section):
     )
 
 
-NotifyEvent = Literal["source_failed", "scan_interrupted", "possible_minor", "watchlist_hit"]
-NOTIFY_EVENTS: tuple[NotifyEvent, ...] = ("source_failed", "scan_interrupted", "possible_minor", "watchlist_hit")
+NotifyEvent = Literal["source_failed", "source_degraded", "scan_interrupted", "possible_minor", "watchlist_hit"]
+DEFAULT_NOTIFY_EVENTS: tuple[NotifyEvent, ...] = (
+    "source_failed",
+    "scan_interrupted",
+    "possible_minor",
+    "watchlist_hit",
+)
 
 
 class NotifySettings(_Section):
     events: list[NotifyEvent] = Field(
-        default_factory=lambda: list(NOTIFY_EVENTS),
-        description="What sends a message: source_failed, scan_interrupted, possible_minor, watchlist_hit.",
+        default_factory=lambda: list(DEFAULT_NOTIFY_EVENTS),
+        description="What sends a message: source_failed, scan_interrupted, possible_minor, watchlist_hit, and "
+        "source_degraded (off by default: a degraded source is in the report and the metrics).",
     )
     email_to: list[str] = Field(default_factory=list, description="Addresses that get the message; empty sends none.")
     email_from: str = Field(default="scanner@localhost", description="Sender address of the messages.")

@@ -1,5 +1,5 @@
 """A message to people when a scan needs them: a failed source, an interrupted scan, a possible minor,
-a watchlist hit (`notify.events`).
+a watchlist hit, and if asked a degraded source (`notify.events`).
 
 One message per scan, sent at its end by e-mail over SMTP (`notify.email_to`) and/or given as JSON on
 stdin to a command (`notify.command`, run without a shell). It names ids, source names, page URLs
@@ -12,6 +12,7 @@ The JSON document:
     {"scanner": "scan", "run_id": 14, "status": "completed", "health": "failed", "host": "...",
      "started_at": "...", "finished_at": "...", "municipality": "Haarlem",
      "events": [{"kind": "source_failed", "source": "rozewereld", "url": "https://...", "reasons": ["..."]},
+                {"kind": "source_degraded", "source": "nachtlicht", "url": "https://...", "reasons": ["..."]},
                 {"kind": "scan_interrupted", "status": "interrupted", "error": "KeyboardInterrupt in a stage"},
                 {"kind": "possible_minor", "ads": [{"id": 123, "link": "...", "command": "scanner show ad 123"}]},
                 {"kind": "watchlist_hit", "ads": [...], "entries": [3]}]}
@@ -90,10 +91,12 @@ def build_message(db: Database, settings: Settings, summary: ScanSummary) -> Mes
         assert run is not None
         urls = {name: url for name, url in session.execute(select(Source.name, Source.base_url))}
         started, finished, error, host = run.started_at, run.finished_at, run.error, run.host
-    if "source_failed" in wanted:
-        for name in summary.sources_in("failed"):
+    for state in ("failed", "degraded"):
+        if f"source_{state}" not in wanted:
+            continue
+        for name in summary.sources_in(state):
             reasons = [reason["message"] for reason in summary.sources[name].get("reasons", [])]
-            events.append({"kind": "source_failed", "source": name, "url": urls.get(name), "reasons": reasons})
+            events.append({"kind": f"source_{state}", "source": name, "url": urls.get(name), "reasons": reasons})
     if "scan_interrupted" in wanted and summary.status in INCOMPLETE:
         events.append({"kind": "scan_interrupted", "status": summary.status, "error": error})
     if "possible_minor" in wanted and summary.possible_minor_ads:
@@ -122,8 +125,8 @@ def _subject(settings: Settings, summary: ScanSummary, events: list[dict[str, An
     parts = []
     for event in events:
         kind = event["kind"]
-        if kind == "source_failed":
-            parts.append(f"source {event['source']} failed")
+        if kind in ("source_failed", "source_degraded"):
+            parts.append(f"source {event['source']} {kind.removeprefix('source_')}")
         elif kind == "scan_interrupted":
             parts.append(f"scan {event['status']}")
         else:
@@ -143,8 +146,8 @@ def _text(document: dict[str, Any]) -> str:
     ]
     for event in document["events"]:
         kind = event["kind"]
-        if kind == "source_failed":
-            lines.append(f"Source failed: {event['source']} ({event['url'] or 'no URL'})")
+        if kind in ("source_failed", "source_degraded"):
+            lines.append(f"Source {kind.removeprefix('source_')}: {event['source']} ({event['url'] or 'no URL'})")
             lines.extend(f"  {reason}" for reason in event["reasons"])
         elif kind == "scan_interrupted":
             lines.append(f"Scan {event['status']}: {event['error'] or 'no error recorded'}")
