@@ -3,8 +3,12 @@
 sourcefile   the schema of sources/<name>.yaml, `load_sources`
 fetcher      one safe HTTP request (size, deadline, redirects, addresses)
 politeness   robots.txt, per-host delays and concurrency, retries
+gate         passing a site's age or consent gate
 parse        charset detection, listings and ads through selectors or an adapter
 store        batched writes: ads, versions, sightings, photos, frontier, http cache
+failures     why a page could not be read, as a class (http_5xx, timeout, selectors, ...)
+health       a source's verdict at the end of its crawl: ok, degraded or failed, with reasons
+removal      the end of a source's crawl: its health, missing and removed ads (on proof only), the guard
 crawler      `run_crawl`: the workers, the writer, resume
 imagehashes  photo fingerprints
 """

@@ -236,7 +236,7 @@ def run_scan(
             stats={"summary": summary.as_dict()},
         )
         _tell_the_world(db, settings, summary)
-        log.info("scan run %s completed: %s", run_id, "; ".join(summary.lines()[:1]))
+        log.info("%s", summary.lines()[0])
         for state in ("failed", "degraded"):
             for name in summary.sources_in(state):
                 reasons = "; ".join(reason["message"] for reason in summary.sources[name]["reasons"])
