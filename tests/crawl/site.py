@@ -3,6 +3,7 @@ and hostile pages (gzip bomb, drip, redirect loops, huge bodies, 429/503) on dem
 
 from __future__ import annotations
 
+import functools
 import gzip
 import hashlib
 import io
@@ -167,8 +168,14 @@ def serve(site: FakeSite) -> Iterator[FakeSite]:
 # ---- hostile behaviours --------------------------------------------------------------------
 
 
+@functools.cache
+def _bomb() -> bytes:
+    """30 MB that compress to 30 KB: made once, as compressing takes longer than a client waits on a busy machine."""
+    return gzip.compress(b"<p>" + b"a" * 30_000_000)
+
+
 def gzip_bomb(handler: BaseHTTPRequestHandler) -> None:
-    body = gzip.compress(b"<p>" + b"a" * 30_000_000)
+    body = _bomb()
     handler.send_response(200)
     handler.send_header("Content-Type", "text/html")
     handler.send_header("Content-Encoding", "gzip")
