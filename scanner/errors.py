@@ -18,7 +18,8 @@ that escapes is a bug and is shown with its traceback.
     ├── ModelError                    exit 8   a model file is missing, untrusted, tampered or incompatible
     ├── InputError                    exit 9   input data given to a command is unreadable
     ├── NotFoundError                 exit 10  an ad, network, phone or rule id that is not in the database
-    └── PrivacyError                  exit 11  a privacy precondition is not met (legal basis, purpose)
+    ├── PrivacyError                  exit 11  a privacy precondition is not met (legal basis, purpose)
+    └── SourceFailedError             exit 12  a scan ran to its end, but a source failed (nothing of it removed)
 
 Exit code 2 is Click's own: a command line that does not parse. Exit code 0 is success. Commands that
 check things (`scanner rules validate`, `scanner rules test`) exit 1 when they find problems.
@@ -99,6 +100,12 @@ class PrivacyError(ScannerError):
     exit_code = 11
 
 
+class SourceFailedError(ScannerError):
+    """Raised by `scanner scan` after its summary, once every other source and stage has run."""
+
+    exit_code = 12
+
+
 EXIT_CODES: dict[int, str] = {
     0: "success",
     1: "a check found problems, or an unexpected failure",
@@ -112,4 +119,5 @@ EXIT_CODES: dict[int, str] = {
     9: "unreadable input",
     10: "the requested ad, network, phone or rule does not exist",
     11: "a privacy precondition is not met",
+    12: "a scan ran to its end, but at least one source failed (its ads were kept, not removed)",
 }

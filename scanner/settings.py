@@ -96,10 +96,23 @@ class CrawlSettings(_Section):
     backoff_max: float = Field(default=60.0, ge=0.0, description="Longest wait between retries.")
     keep_image_bytes: bool = Field(default=False, description="Store photo bytes (off: only hashes are kept).")
     fetch_photos: bool = Field(default=True, description="Fetch and hash ad photos (off: only pages are collected).")
-    removed_after_scans: int = Field(
+    removed_after_days: int = Field(
         default=2,
         ge=1,
-        description="Scans an ad may be missing from its listings before it is marked removed.",
+        description="Different days an ad must be missing from its source's complete listings before it is "
+        "marked removed (two scans on one day count once). An ad page answering 404 or 410 is removed at once.",
+    )
+    removal_guard_share: float = Field(
+        default=0.2,
+        gt=0.0,
+        le=1.0,
+        description="Hold every removal of a source whose ads listed fell by more than this share since its "
+        "last complete crawl (1 switches the guard off for a run, e.g. after a site really shrank).",
+    )
+    removal_guard_min_ads: int = Field(
+        default=5,
+        ge=1,
+        description="A fall of fewer ads than this never trips the removal guard (small sites).",
     )
     max_pages_per_source: int = Field(default=10_000, ge=1, description="Safety cap on pages per source per run.")
 
@@ -218,6 +231,58 @@ class ReportSettings(_Section):
     snippet_chars: int = Field(default=60, ge=10, le=400, description="Context characters around evidence.")
 
 
+class MonitoringSettings(_Section):
+    textfile: str = Field(
+        default="",
+        description="Prometheus metrics file written after every scan, for node-exporter's textfile collector "
+        "(e.g. /var/lib/prometheus/node-exporter/scanner.prom); empty writes none.",
+    )
+    progress_interval: float = Field(
+        default=60.0,
+        ge=1.0,
+        le=3600.0,
+        description="Seconds between progress log lines when a scan runs without a terminal (cron, systemd).",
+    )
+
+
+NotifyEvent = Literal["source_failed", "source_degraded", "scan_interrupted", "possible_minor", "watchlist_hit"]
+DEFAULT_NOTIFY_EVENTS: tuple[NotifyEvent, ...] = (
+    "source_failed",
+    "scan_interrupted",
+    "possible_minor",
+    "watchlist_hit",
+)
+
+
+class NotifySettings(_Section):
+    events: list[NotifyEvent] = Field(
+        default_factory=lambda: list(DEFAULT_NOTIFY_EVENTS),
+        description="What sends a message: source_failed, scan_interrupted, possible_minor, watchlist_hit, and "
+        "source_degraded (off by default: a degraded source is in the report and the metrics).",
+    )
+    email_to: list[str] = Field(default_factory=list, description="Addresses that get the message; empty sends none.")
+    email_from: str = Field(default="scanner@localhost", description="Sender address of the messages.")
+    smtp_host: str = Field(default="localhost", description="SMTP server that delivers the messages.")
+    smtp_port: int = Field(default=25, ge=1, le=65535, description="Its port (587 for starttls, 465 for tls).")
+    smtp_security: Literal["none", "starttls", "tls"] = Field(
+        default="none", description="none (a local mail server), starttls, or tls (implicit TLS)."
+    )
+    smtp_user: str = Field(default="", description="Login name on the SMTP server; empty sends without login.")
+    smtp_password: str = Field(default="", description="Password of smtp_user.", json_schema_extra={"secret": True})
+    smtp_timeout: float = Field(default=20.0, gt=0.0, le=300.0, description="Seconds to wait for the SMTP server.")
+    command: list[str] = Field(
+        default_factory=list,
+        description='A program and its arguments, run with the message as JSON on stdin (e.g. ["/usr/local/bin/'
+        'notify-team"]); no shell. Empty runs none.',
+    )
+    command_timeout: float = Field(default=30.0, gt=0.0, le=600.0, description="Seconds the command may take.")
+    link_base: str = Field(
+        default="",
+        description="Base URL of your scanner web pages; messages then link to {link_base}/ads/ID. Empty: the "
+        "messages name the scanner command to run instead.",
+    )
+
+
 class Settings(_Section):
     database: DatabaseSettings = Field(default_factory=DatabaseSettings)
     paths: PathSettings = Field(default_factory=PathSettings)
@@ -231,6 +296,8 @@ class Settings(_Section):
     retention: RetentionSettings = Field(default_factory=RetentionSettings)
     privacy: PrivacySettings = Field(default_factory=PrivacySettings)
     report: ReportSettings = Field(default_factory=ReportSettings)
+    monitoring: MonitoringSettings = Field(default_factory=MonitoringSettings)
+    notify: NotifySettings = Field(default_factory=NotifySettings)
 
     @property
     def data_dir(self) -> Path:

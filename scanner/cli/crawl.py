@@ -56,7 +56,14 @@ def crawl(app: App, names: tuple[str, ...], fresh: bool, as_json: bool) -> None:
                 purpose=app.purpose or settings.privacy.purpose,
                 details={"sources": [source.name for source in sources], "resumed_run": resume_id},
             )
-        stats = run_crawl(db, settings, sources=sources, scan_run_id=resume_id, progress=is_terminal())
+        stats = run_crawl(
+            db,
+            settings,
+            sources=sources,
+            scan_run_id=resume_id,
+            progress=is_terminal(),
+            log_interval=None if is_terminal() else settings.monitoring.progress_interval,
+        )
         if resume_id is not None:
             with db.session() as session:
                 run = session.get(ScanRun, resume_id)

@@ -1,7 +1,8 @@
 """The crawl of one run: workers fetch frontier entries, one writer stores their outcomes in batches.
 
-`run_crawl` seeds (or resumes) the run's frontier with the sources' start URLs, passes each source's
-age gate, then fetches listing, ad and photo entries. Each origin (scheme, host, port) has its own
+`run_crawl` seeds (or resumes) the run's frontier with the sources' start URLs, reads each source's
+robots.txt (one that cannot be read now means the source is not crawled at all: RFC 9309), passes
+its age gate, then fetches listing, ad and photo entries. Each origin (scheme, host, port) has its own
 queue and as many workers as its per-host concurrency, so a slow or hostile host holds up only its
 own work; crawl.global_concurrency bounds the requests in flight over all hosts. Workers fetch
 through the politeness layer and parse; the writer applies outcomes in batches in a thread, so the
@@ -12,7 +13,10 @@ event loop keeps fetching while the database commits. Incremental behaviour:
 - a known ad whose listing marker is unchanged is sighted without fetching its page;
 - a photo URL is fetched once, ever.
 
-Every failure is an error for that URL in the statistics; the run goes on.
+Every failure is an error for that URL in the statistics, with its class (`scanner.crawl.failures`);
+the run goes on. At the end each source is judged `ok`, `degraded` or `failed` and its missing ads
+are counted, on proof only (`scanner.crawl.removal`). Without a terminal the crawl logs a progress
+line per source every `log_interval` seconds.
 """
 
 from __future__ import annotations
@@ -30,12 +34,13 @@ import httpx
 from selectolax.lexbor import LexborHTMLParser
 
 from scanner.clock import utcnow
+from scanner.crawl.failures import GateNotPassed, RobotsDisallowed, RobotsUnreachable, classify, status_class
 from scanner.crawl.fetcher import AddressGuard, HostPolicy, Response, SafeFetcher, make_client
 from scanner.crawl.follow import follow_links
 from scanner.crawl.gate import pass_gate
 from scanner.crawl.imagehashes import hash_image
 from scanner.crawl.parse import Adapter, AdLink, AdRecord, ListingPage, Page, make_adapter
-from scanner.crawl.politeness import Downloader, RequestCounters, RobotsDisallowed
+from scanner.crawl.politeness import Downloader, RequestCounters
 from scanner.crawl.region import RegionFilter
 from scanner.crawl.sourcefile import Follow, SourceConfig, load_sources
 from scanner.crawl.stats import CrawlStats
@@ -48,6 +53,7 @@ log = logging.getLogger("scanner.crawl")
 BATCH_LIMIT = 400
 STATS_INTERVAL = 2.0
 PAGE_TYPES = frozenset({"application/xhtml+xml", "application/json", "application/ld+json"})
+GONE_STATUSES = frozenset({404, 410})  # an ad page answering these proves the ad was taken down
 
 
 def _sha256(body: bytes) -> str:
@@ -64,12 +70,13 @@ class Crawl:
         stats: CrawlStats,
         now: datetime,
         progress: Callable[[str, int, int], None] | None = None,
+        log_interval: float | None = None,
     ) -> None:
         self.settings = settings
         self.crawl_settings = settings.crawl
         self.configs = sources
         self.stats = stats
-        self.store = CrawlStore(db, run_id, now, settings.crawl.removed_after_scans, settings.crawl.fetch_photos)
+        self.store = CrawlStore(db, run_id, now, settings.crawl)
         self.adapters: dict[str, Adapter] = {}
         self.policies: dict[str, HostPolicy] = {}
         self.counters: dict[str, RequestCounters] = {}
@@ -79,7 +86,9 @@ class Crawl:
         self.open_items = 0
         self.done = asyncio.Event()
         self.progress = progress
+        self.log_interval = log_interval
         self.completed = 0
+        self.queued: dict[str, int] = {}  # per source: entries enqueued and not yet applied
         self.started = time.monotonic()
         self.source_started: dict[str, float] = {}
 
@@ -112,9 +121,12 @@ class Crawl:
             for config in self.configs:
                 self.source_started[config.name] = time.monotonic()
                 self._configure_host(config)
-                await self._pass_gate(client, config)
-            self._enqueue(items)
+            opening = [config for config in self.configs if not self.stats.source(config.name).finalized]
+            await asyncio.gather(*(self._open_source(client, config) for config in opening))
+            closed = {config.name for config in opening if self.stats.source(config.name).robots is not None}
+            self._enqueue([item for item in items if item.source not in closed])
             writer = asyncio.create_task(self._writer())
+            ticker = asyncio.create_task(self._log_progress(self.log_interval)) if self.log_interval else None
             if self.open_items == 0:
                 self.done.set()
             finished = asyncio.create_task(self.done.wait())
@@ -125,9 +137,10 @@ class Crawl:
                     writer.result()
             finally:
                 finished.cancel()
-                for task in self.workers:
+                helpers = [*self.workers, *([ticker] if ticker is not None else [])]
+                for task in helpers:
                     task.cancel()
-                await asyncio.gather(*self.workers, return_exceptions=True)
+                await asyncio.gather(*helpers, return_exceptions=True)
                 writer.cancel()
                 await asyncio.gather(writer, return_exceptions=True)
         self._merge_counters()
@@ -140,13 +153,34 @@ class Crawl:
                 host, delay=config.politeness.delay, concurrency=config.politeness.per_host_concurrency
             )
 
-    async def _pass_gate(self, client: httpx.AsyncClient, config: SourceConfig) -> None:
+    async def _open_source(self, client: httpx.AsyncClient, config: SourceConfig) -> None:
+        """Read the robots.txt of each host the source starts from, then pass its gate.
+
+        A robots.txt that cannot be read (5xx, 429, timeout, refused) closes the source for this run:
+        nothing of it is fetched, so nothing of it can be taken for gone.
+        """
+        stats = self.stats.source(config.name)
+        stats.robots = stats.robots_cause = stats.gate = None  # judged afresh by every (resumed) attempt
+        if self._obey_robots(config):
+            starts = [config.absolute(start.url) for start in config.start_urls]
+            if config.gate is not None and config.gate.request is not None:
+                starts.append(config.absolute(config.gate.request.url))
+            for url in starts:
+                try:
+                    await self.downloader.check_robots(url, self.policies[config.name], self.counters[config.name])
+                except RobotsUnreachable as exc:
+                    stats.robots, stats.robots_cause = exc.message, exc.cause
+                    stats.add_error(exc.url, exc.message)
+                    log.error("source %s cannot be crawled now: %s", config.name, exc.message)
+                    return
         try:
             await pass_gate(
                 client, self.downloader, config, self.counters[config.name], obey_robots=self._obey_robots(config)
             )
         except FetchError as exc:
-            self.stats.source(config.name).add_error(exc.url, f"gate: {exc.message}")
+            stats.gate = exc.message
+            stats.add_error(exc.url, f"gate: {exc.message}")
+            log.warning("source %s: gate not passed: %s", config.name, exc.message)
 
     def _obey_robots(self, config: SourceConfig) -> bool:
         override = config.politeness.obey_robots
@@ -157,6 +191,7 @@ class Crawl:
     def _enqueue(self, items: list[WorkItem]) -> None:
         for item in items:
             self.open_items += 1
+            self.queued[item.source] = self.queued.get(item.source, 0) + 1
             parts = urlsplit(item.url)
             origin = f"{parts.scheme}://{parts.netloc}".lower()
             queue = self.queues.get(origin)
@@ -178,10 +213,12 @@ class Crawl:
         try:
             outcome = await self._process(item, client)
         except ScannerError as exc:
-            outcome = Outcome(item, status="failed", error=str(exc.message))
+            outcome = Outcome(item, status="failed", error=str(exc.message), error_class=classify(exc))
         except Exception as exc:  # a bug on one page must not lose the run; it is recorded with the URL
             log.exception("unexpected error on %s", item.url)
-            outcome = Outcome(item, status="failed", error=f"internal error: {type(exc).__name__}")
+            outcome = Outcome(
+                item, status="failed", error=f"internal error: {type(exc).__name__}", error_class="internal"
+            )
         if outcome.status == "failed":
             self.stats.source(item.source).add_error(item.url, outcome.error or "failed")
             log.warning("crawl error source=%s url=%s reason=%s", item.source, item.url, outcome.error)
@@ -202,6 +239,8 @@ class Crawl:
                 last_stats = time.monotonic()
             fresh = await asyncio.to_thread(self.store.apply, batch, self.stats, save_stats=with_stats)
             self._count_applied(batch)
+            for outcome in batch:
+                self.queued[outcome.item.source] -= 1
             self._enqueue(fresh)
             self.open_items -= len(batch)
             self.completed += len(batch)
@@ -234,7 +273,8 @@ class Crawl:
         stats = self.stats.source(item.source)
         limit = state.config.politeness.max_pages or self.crawl_settings.max_pages_per_source
         if stats.pages >= limit and item.kind != "photo":
-            return Outcome(item, status="failed", error=f"page limit of {limit} for this source reached")
+            error = f"page limit of {limit} for this source reached"
+            return Outcome(item, status="failed", error=error, error_class="page_limit")
         cached = self.store.cache.get(item.url)
         headers = self._conditional_headers(item, state, cached)
         try:
@@ -249,19 +289,25 @@ class Crawl:
             )
         except RobotsDisallowed:
             stats.robots_disallowed += 1
+            if item.kind == "listing":  # a listing not read: what it lists is unknown
+                return Outcome(item, status="failed", error="disallowed by robots.txt", error_class="robots_disallowed")
             return Outcome(item, status="done", error="disallowed by robots.txt")
         if item.kind != "photo":
             stats.pages += 1
         if response.status == 304 and cached is not None:
             stats.not_modified += 1
             return self._unchanged(item, state, cached)
+        if response.status in GONE_STATUSES and item.kind == "ad":
+            return Outcome(item, status="gone", error=f"HTTP {response.status}")
         if response.status != 200:
-            return Outcome(item, status="failed", error=f"HTTP {response.status}")
+            error_class = status_class(response.status)
+            return Outcome(item, status="failed", error=f"HTTP {response.status}", error_class=error_class)
         page = Page(response.url, response.status, response.body, response.content_type)
         if item.kind == "photo":
             return await self._photo(item, page)
         if not _is_page(page.content_type):
-            return Outcome(item, status="failed", error=f"not a page: content type {page.content_type or 'missing'}")
+            error = f"not a page: content type {page.content_type or 'missing'}"
+            return Outcome(item, status="failed", error=error, error_class="not_a_page")
         digest = _sha256(response.body)
         record = CacheRecord(response.headers.get("etag"), response.headers.get("last-modified"), digest)
         if cached is not None and cached.content_hash == digest and self._reusable(item, state, cached):
@@ -344,7 +390,7 @@ class Crawl:
         if config.gate is None or config.gate.detect is None:
             return
         if LexborHTMLParser(page.text).css_first(config.gate.detect) is not None:
-            raise FetchError(
+            raise GateNotPassed(
                 "the age or consent gate was shown instead of the page",
                 url=page.url,
                 hint=f"check gate in {config.file or config.name}: cookies or the gate request",
@@ -376,6 +422,32 @@ class Crawl:
             if _host(url) in state.config.hosts:
                 outcome.discovered.append(WorkItem(item.source, url, "listing", {"city": city, "depth": depth + 1}))
         return outcome
+
+    # ---- progress without a terminal ------------------------------------------------------
+
+    async def _log_progress(self, interval: float) -> None:
+        while True:
+            await asyncio.sleep(interval)
+            for line in self.progress_lines():
+                log.info(line)
+
+    def progress_lines(self) -> list[str]:
+        """One line per source still crawling: pages, ads, errors, what is queued and for how long."""
+        lines = []
+        for config in self.configs:
+            stats = self.stats.source(config.name)
+            if stats.finalized:
+                continue
+            if stats.robots is not None:
+                lines.append(f"crawl {config.name}: not crawled: {stats.robots}")
+                continue
+            elapsed = time.monotonic() - self.source_started.get(config.name, self.started)
+            lines.append(
+                f"crawl {config.name}: {stats.pages} pages, ads {stats.new_ads} new, {stats.changed_ads} changed, "
+                f"{stats.unchanged_ads} unchanged, {stats.error_count} errors, "
+                f"{self.queued.get(config.name, 0)} queued, {elapsed:.0f} s"
+            )
+        return lines
 
     async def _photo(self, item: WorkItem, page: Page) -> Outcome:
         """Hash a photo; a bad one is stored with its error (so it is not fetched again) and counted."""
@@ -414,15 +486,20 @@ def run_crawl(
     scan_run_id: int | None = None,
     now: datetime | None = None,
     progress: bool = False,
+    log_interval: float | None = None,
 ) -> CrawlStats:
-    """Crawl the sources (default: all of paths.sources_dir) into the database; see the module docstring."""
+    """Crawl the sources (default: all of paths.sources_dir) into the database; see the module docstring.
+
+    `progress` shows a progress bar (on a terminal); `log_interval` logs a progress line per source
+    every so many seconds instead (cron, systemd).
+    """
     configs = sources if sources is not None else load_sources(Path(settings.paths.sources_dir))
     clock = now or utcnow()
     run_id, stats, resumed = CrawlStore.open_run(db, scan_run_id, clock)
     if resumed:
         log.info("resuming crawl run=%s", run_id)
     started = time.monotonic()
-    crawl = Crawl(db, settings, configs, run_id, stats, clock)
+    crawl = Crawl(db, settings, configs, run_id, stats, clock, log_interval=log_interval)
     status, error = "completed", None
     try:
         if progress:

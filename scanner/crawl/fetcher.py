@@ -79,7 +79,29 @@ class Response:
 
 
 class NetworkError(FetchError):
-    """The connection failed or timed out: worth a retry, unlike an unsafe response."""
+    """The connection failed or timed out: worth a retry, unlike an unsafe response.
+
+    `kind` says which, for a source's health: connection_refused, timeout or network (anything else,
+    a name that does not resolve included).
+    """
+
+    def __init__(self, message: str, *, url: str, kind: str = "network", hint: str | None = None) -> None:
+        super().__init__(message, url=url, hint=hint)
+        self.kind = kind
+
+
+class DeadlineExceeded(UnsafeResponseError):
+    """The whole request took longer than crawl.request_deadline (a slow or dripping server)."""
+
+
+def _refused(exc: BaseException) -> bool:
+    """Whether a transport error is a refused connection (the port is closed), through its chain of causes."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, ConnectionRefusedError):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 class AddressGuard:
@@ -174,7 +196,7 @@ class SafeFetcher:
             async with asyncio.timeout(self.settings.request_deadline):
                 return await self._follow(request, request.client or self.client, limit, started)
         except TimeoutError:
-            raise UnsafeResponseError(
+            raise DeadlineExceeded(
                 f"request exceeded its deadline of {self.settings.request_deadline:g} s",
                 url=request.url,
                 hint="the server is too slow or drips its answer; raise crawl.request_deadline if it is just slow",
@@ -243,10 +265,12 @@ class SafeFetcher:
                     chunks.append(chunk)
                 return response.status_code, response.headers, b"".join(chunks), response.num_bytes_downloaded
         except httpx.TimeoutException as exc:
-            raise NetworkError(f"timed out ({type(exc).__name__})", url=url) from None
+            raise NetworkError(f"timed out ({type(exc).__name__})", url=url, kind="timeout") from None
         except httpx.DecodingError as exc:
             raise UnsafeResponseError(f"cannot decode the response: {exc}", url=url) from None
         except (httpx.TransportError, httpx.InvalidURL, httpx.UnsupportedProtocol) as exc:
+            if _refused(exc):
+                raise NetworkError("connection refused", url=url, kind="connection_refused") from None
             raise NetworkError(f"network error: {type(exc).__name__}: {exc}", url=url) from None
 
 

@@ -39,7 +39,6 @@ from scanner.errors import FetchError, SelectorError
 Fetch = Callable[[str, Follow], Awaitable[Response]]
 NOT_LINKS = ("#", "javascript:")  # a button whose script does the work: its data-url is the link
 LINK_ATTRIBUTES = ("href", "data-url", "data-href", "data-link")  # where a link or a button keeps its address
-NOT_LINKS = ("#", "javascript:")  # what a link holds when a script does the work
 READABLE = ("text/", "application/json", "application/ld+json", "application/xhtml+xml")
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import httpx
 
+from scanner.crawl.failures import GateNotPassed
 from scanner.crawl.fetcher import HostPolicy
 from scanner.crawl.politeness import Downloader, RequestCounters
 from scanner.crawl.sourcefile import SourceConfig
-from scanner.errors import FetchError
 
 
 async def pass_gate(
@@ -37,7 +37,7 @@ async def pass_gate(
         form=gate.request.form,
     )
     if response.status >= 400:
-        raise FetchError(
+        raise GateNotPassed(
             f"the gate request answered HTTP {response.status}",
             url=url,
             hint=f"check gate.request in {config.file or config.name}",

@@ -3,7 +3,10 @@
 `Downloader.get` wraps `SafeFetcher.fetch` with, per host:
 
 - robots.txt (protego), fetched once per run; disallowed URLs are never requested and Crawl-delay
-  raises the host's delay (settings: crawl.obey_robots, the source's politeness.obey_robots);
+  raises the host's delay (settings: crawl.obey_robots, the source's politeness.obey_robots). As
+  RFC 9309 says, a robots.txt that answers 4xx means no rules; one that answers 5xx or 429 (after
+  the retries) or cannot be reached means "disallow everything": every URL of that host then fails
+  with `RobotsUnreachable`, so the crawl knows the site could not be crawled now, not that it is empty;
 - a slot: at most crawl.per_host_concurrency requests at once, and crawl.delay seconds (± jitter)
   between their starts; the delay adapts, growing when the server slows down or answers 429 and
   settling back towards the configured value when it recovers;
@@ -26,15 +29,12 @@ from urllib.parse import urlsplit
 import httpx
 from protego import Protego
 
+from scanner.crawl.failures import RobotsDisallowed, RobotsUnreachable, classify, status_class
 from scanner.crawl.fetcher import HostPolicy, NetworkError, Request, Response, SafeFetcher
 from scanner.errors import FetchError, UnsafeResponseError
 from scanner.settings import CrawlSettings
 
 RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504, 507, 509, 520, 521, 522, 523, 524})
-
-
-class RobotsDisallowed(FetchError):
-    """robots.txt forbids this URL: it is skipped, not requested."""
 
 
 @dataclass
@@ -47,6 +47,7 @@ class HostState:
     next_start: float = 0.0
     slots: asyncio.Semaphore = field(init=False)
     robots: Protego | None = None
+    robots_problem: RobotsUnreachable | None = None
     robots_ready: asyncio.Event = field(default_factory=asyncio.Event)
     robots_started: bool = False
 
@@ -140,34 +141,54 @@ class Downloader:
         parts = urlsplit(url)
         host = f"{parts.scheme}://{parts.netloc}".lower()
         state = self.host_state(host)
+        # A URL the source may not fetch is refused before its host's robots.txt is asked for.
+        await self.fetcher.guard.check(url, policy)
         if obey_robots:
-            await self._ensure_robots(host, state, policy, counters)
+            await self.check_robots(url, policy, counters)
             if state.robots is not None and not state.robots.can_fetch(url, self.fetcher.client.headers["User-Agent"]):
                 raise RobotsDisallowed("disallowed by robots.txt", url=url, hint="the site asks not to fetch this path")
         request = Request(url, policy, headers=headers, method=method, form=form, max_bytes=max_bytes, client=client)
         return await self._with_retries(request, state, counters)
 
-    async def _ensure_robots(self, host: str, state: HostState, policy: HostPolicy, counters: RequestCounters) -> None:
+    async def check_robots(self, url: str, policy: HostPolicy, counters: RequestCounters) -> None:
+        """Read the robots.txt of the URL's host once per run; raise `RobotsUnreachable` when it could not be read."""
+        parts = urlsplit(url)
+        host = f"{parts.scheme}://{parts.netloc}".lower()
+        state = self.host_state(host)
         if state.robots_started:
             await state.robots_ready.wait()
-            return
-        state.robots_started = True
+        else:
+            state.robots_started = True
+            try:
+                await self._read_robots(f"{host}/robots.txt", state, policy, counters)
+            finally:
+                state.robots_ready.set()
+        if state.robots_problem is not None:
+            problem = state.robots_problem
+            raise RobotsUnreachable(problem.message, url=url, cause=problem.cause)
+
+    async def _read_robots(
+        self, robots_url: str, state: HostState, policy: HostPolicy, counters: RequestCounters
+    ) -> None:
         try:
-            robots_url = f"{host}/robots.txt"
             response = await self._with_retries(Request(robots_url, policy), state, counters)
-            if response.status == 200:
-                state.robots = Protego.parse(response.body.decode("utf-8", errors="replace"))
-                crawl_delay = state.robots.crawl_delay(self.fetcher.client.headers["User-Agent"])
-                if crawl_delay:
-                    state.base_delay = max(state.base_delay, float(crawl_delay))
-                    state.delay = max(state.delay, state.base_delay)
-            elif response.status >= 500:
-                state.robots = Protego.parse("User-agent: *\nDisallow: /")  # unknown rules: fetch nothing
-        except FetchError:
-            state.robots = Protego.parse("User-agent: *\nDisallow: /")
-            raise
-        finally:
-            state.robots_ready.set()
+        except FetchError as exc:
+            state.robots_problem = RobotsUnreachable(
+                f"{robots_url} unreachable ({exc.message})", url=robots_url, cause=classify(exc)
+            )
+            return
+        if 200 <= response.status < 300:
+            state.robots = Protego.parse(response.body.decode("utf-8", errors="replace"))
+            crawl_delay = state.robots.crawl_delay(self.fetcher.client.headers["User-Agent"])
+            if crawl_delay:
+                state.base_delay = max(state.base_delay, float(crawl_delay))
+                state.delay = max(state.delay, state.base_delay)
+        elif response.status >= 500 or response.status == 429 or response.status < 400:
+            # 5xx and 429: the server cannot or will not answer now; a 1xx or 3xx left over is no robots.txt either.
+            state.robots_problem = RobotsUnreachable(
+                f"{robots_url} answered HTTP {response.status}", url=robots_url, cause=status_class(response.status)
+            )
+        # any other 4xx: the site has no robots.txt, so nothing is disallowed (RFC 9309, 2.3.1.3)
 
     async def _with_retries(self, request: Request, state: HostState, counters: RequestCounters) -> Response:
         attempt = 0

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from scanner.crawl.health import worst
+
 MAX_ERRORS_KEPT = 200
 
 
@@ -26,7 +28,18 @@ class SourceStats:
     errors: list[dict[str, str]] = field(default_factory=list)
     error_count: int = 0
     duration: float = 0.0
+    robots: str | None = None  # why robots.txt could not be read: then nothing of the source was crawled
+    robots_cause: str | None = None  # the failure class of that
+    gate: str | None = None  # why the gate request failed
+    listed_ads: int = 0  # stored ads the listings showed this run (the removal guard compares these)
+    ad_links: int = 0  # distinct ads the listings showed, stored or not
+    health: dict[str, Any] | None = None  # scanner.crawl.health.SourceHealth.to_json(), once finalized
     finalized: bool = False
+
+    @property
+    def state(self) -> str | None:
+        """ok, degraded or failed once the source's crawl ended; None before."""
+        return None if self.health is None else str(self.health["state"])
 
     def add_error(self, url: str, reason: str) -> None:
         self.error_count += 1
@@ -50,9 +63,18 @@ class CrawlStats:
     def total(self, name: str) -> int:
         return sum(int(getattr(stats, name)) for stats in self.sources.values())
 
+    @property
+    def health(self) -> str | None:
+        """The worst state over the sources; None until every source's crawl ended."""
+        states = [stats.state for stats in self.sources.values()]
+        if not states or None in states:
+            return None
+        return worst([state for state in states if state is not None])
+
     def to_json(self) -> dict[str, Any]:
         return {
             "duration": round(self.duration, 3),
+            "health": self.health,
             "sources": {name: asdict(stats) for name, stats in self.sources.items()},
             "totals": {
                 name: self.total(name)
@@ -78,4 +100,7 @@ class CrawlStats:
                 f"outside region {stats.outside_region}; {stats.photos} photos; {stats.error_count} errors; "
                 f"{stats.duration:.1f} s; status {codes or '-'}"
             )
+            if stats.health is not None:
+                lines.append(f"{name}: {stats.health['state']}")
+                lines.extend(f"{name}: {reason['message']}" for reason in stats.health["reasons"])
         return lines

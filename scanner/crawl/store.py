@@ -8,9 +8,9 @@ nothing is skipped.
 
 Ads: one row per (source, external id); a new `ad_versions` row only when the content hash of title,
 text and fields changed (a return to an earlier content points `current_version_id` back at it); a
-sighting per ad per run; an ad that comes back has `removed_at` cleared. At the end of a source's
-crawl, ads not sighted get `missing_scans` + 1 and `removed_at` once it reaches
-crawl.removed_after_scans; they are kept as evidence.
+sighting per ad per run; an ad that comes back has `removed_at` and its missing days cleared. Each
+frontier entry keeps its outcome (done, failed with a failure class, gone), from which the end of a
+source's crawl (`scanner.crawl.removal`) judges its health and which ads are missing or removed.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from scanner.clock import utcnow
 from scanner.crawl.imagehashes import PhotoHashes
 from scanner.crawl.parse import AdRecord
 from scanner.crawl.region import RegionFilter
+from scanner.crawl.removal import finish_source
 from scanner.crawl.sourcefile import SourceConfig
 from scanner.crawl.stats import CrawlStats, SourceStats
 from scanner.db import Database
@@ -42,6 +43,7 @@ from scanner.db.models import (
     Sighting,
     Source,
 )
+from scanner.settings import CrawlSettings
 
 FRONTIER = cast(Table, FrontierEntry.__table__)
 ADS = cast(Table, Ad.__table__)
@@ -80,7 +82,6 @@ class SourceState:
     id: int
     region: RegionFilter
     known_ads: dict[str, KnownAd] = field(default_factory=dict)
-    failed_listings: int = 0
 
 
 @dataclass
@@ -88,8 +89,9 @@ class Outcome:
     """The result of one frontier entry, applied by the writer in one go."""
 
     item: WorkItem
-    status: str = "done"  # done | failed
+    status: str = "done"  # done | failed | gone (an ad page that answered 404 or 410)
     error: str | None = None
+    error_class: str | None = None  # of a failure: scanner.crawl.failures.CLASSES
     discovered: list[WorkItem] = field(default_factory=list)
     cache: tuple[str, CacheRecord] | None = None
     seen: list[tuple[str, str, str | None]] = field(default_factory=list)  # (external id, listing url, city)
@@ -118,12 +120,12 @@ class _BatchWrites:
 
 
 class CrawlStore:
-    def __init__(self, db: Database, run_id: int, now: datetime, removed_after: int, fetch_photos: bool = True) -> None:
+    def __init__(self, db: Database, run_id: int, now: datetime, settings: CrawlSettings) -> None:
         self.db = db
-        self.fetch_photos = fetch_photos
+        self.settings = settings
+        self.fetch_photos = settings.fetch_photos
         self.run_id = run_id
         self.now = now
-        self.removed_after = removed_after
         self.sources: dict[str, SourceState] = {}
         self.cache: dict[str, CacheRecord] = {}
         self.frontier_urls: set[str] = set()
@@ -174,19 +176,6 @@ class CrawlStore:
                 .where(Ad.source_id == source.id)
             )
             state.known_ads = {external: KnownAd(ad_id, digest, city) for ad_id, external, digest, city in rows}
-            state.failed_listings = (
-                session.scalar(
-                    select(FrontierEntry.id)
-                    .where(
-                        FrontierEntry.scan_run_id == self.run_id,
-                        FrontierEntry.source_id == source.id,
-                        FrontierEntry.kind == "listing",
-                        FrontierEntry.status == "failed",
-                    )
-                    .limit(1)
-                )
-                is not None
-            )
         self.sources[config.name] = state
         return state
 
@@ -292,9 +281,9 @@ class CrawlStore:
                     self._store_photo(session, writes, outcome.item, *outcome.photo)
                 if outcome.cache is not None:
                     writes.cache.append(outcome.cache)
-                writes.statuses.append({"u": outcome.item.url, "s": outcome.status, "e": outcome.error})
-                if outcome.status == "failed" and outcome.item.kind == "listing":
-                    state.failed_listings += 1
+                writes.statuses.append(
+                    {"u": outcome.item.url, "s": outcome.status, "e": outcome.error, "c": outcome.error_class}
+                )
             session.flush()
             self._write(session, writes)
             if save_stats:
@@ -320,7 +309,13 @@ class CrawlStore:
             statement = (
                 update(frontier)
                 .where(this_run, frontier.c.url == bindparam("u"))
-                .values(status=bindparam("s"), error=bindparam("e"), done_at=done_at, attempts=frontier.c.attempts + 1)
+                .values(
+                    status=bindparam("s"),
+                    error=bindparam("e"),
+                    error_class=bindparam("c"),
+                    done_at=done_at,
+                    attempts=frontier.c.attempts + 1,
+                )
             )
             session.execute(statement, writes.statuses)
         ads = ADS
@@ -328,7 +323,7 @@ class CrawlStore:
             statement = (
                 update(ads)
                 .where(ads.c.id == bindparam("i"))
-                .values(last_seen_at=self.now, missing_scans=0, removed_at=None)
+                .values(last_seen_at=self.now, missing_days=0, missing_on=None, removed_at=None)
             )
             session.execute(statement, [{"i": ad_id} for ad_id in writes.seen_ads])
         if writes.sightings:
@@ -433,7 +428,7 @@ class CrawlStore:
                     url=record.url[:1000],
                     first_seen_at=self.now,
                     last_seen_at=self.now,
-                    missing_scans=0,
+                    missing_days=0,
                     city=record.city,
                 )
                 .returning(ads.c.id)
@@ -524,25 +519,26 @@ class CrawlStore:
     # ---- end of a source and of the run --------------------------------------------------
 
     def finalize_source(self, name: str, stats: CrawlStats) -> None:
-        """Count ads not sighted this run as missing, once per source and run; marks removed ones."""
+        """Judge the source's crawl and count its missing ads, once per source and run (scanner.crawl.removal)."""
         state = self.sources[name]
         source_stats = stats.source(name)
         if source_stats.finalized:
             return
         with self.db.session() as session:
-            if state.failed_listings:
-                source_stats.add_error(state.config.base_url, "some listing pages failed: no ad was marked missing")
-            else:
-                sighted = select(Sighting.ad_id).where(Sighting.scan_run_id == self.run_id)
-                missing = session.scalars(
-                    select(Ad).where(Ad.source_id == state.id, Ad.removed_at.is_(None), Ad.id.not_in(sighted))
-                )
-                for ad in missing:
-                    ad.missing_scans += 1
-                    if ad.missing_scans >= self.removed_after:
-                        ad.removed_at = self.now
-                        source_stats.removed_ads += 1
+            finish_source(
+                session,
+                config=state.config,
+                source_id=state.id,
+                run_id=self.run_id,
+                now=self.now,
+                stats=source_stats,
+                settings=self.settings,
+            )
             source_stats.finalized = True
+            self._save_stats(session, stats)
+
+    def save_stats(self, stats: CrawlStats) -> None:
+        with self.db.session() as session:
             self._save_stats(session, stats)
 
     def finish_run(self, stats: CrawlStats, status: str, *, owns_run: bool, error: str | None = None) -> None:
@@ -552,5 +548,6 @@ class CrawlStore:
                 run = session.get(ScanRun, self.run_id)
                 assert run is not None
                 run.status = status
+                run.health = stats.health
                 run.finished_at = utcnow()
                 run.error = error

@@ -23,7 +23,7 @@ revision that has landed is never edited.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Any
 
 from sqlalchemy import (
@@ -70,6 +70,10 @@ class Source(Base):
     base_url: Mapped[str] = mapped_column(String(500))
     config_hash: Mapped[str] = mapped_column(String(64), default="")
     created_at: Mapped[Timestamp]
+    # The removal guard's baseline: how many stored ads the listings showed at the last complete crawl.
+    listed_ads: Mapped[int | None]
+    listed_run_id: Mapped[int | None]
+    listed_at: Mapped[datetime | None]
 
 
 class ScanRun(Base):
@@ -77,6 +81,8 @@ class ScanRun(Base):
     id: Mapped[IntPK]
     kind: Mapped[str] = mapped_column(String(20))  # scan | crawl | link | score
     status: Mapped[str] = mapped_column(String(20), index=True)  # running | completed | failed | interrupted
+    # The crawl's verdict, worst over its sources: ok | degraded | failed (null until the crawl ends).
+    health: Mapped[str | None] = mapped_column(String(20))
     started_at: Mapped[Timestamp]
     finished_at: Mapped[datetime | None]
     heartbeat_at: Mapped[datetime | None]
@@ -100,7 +106,9 @@ class Ad(Base):
     first_seen_at: Mapped[Timestamp]
     last_seen_at: Mapped[Timestamp]
     removed_at: Mapped[datetime | None]
-    missing_scans: Mapped[int] = mapped_column(default=0)
+    # Different days the ad was missing from its source's complete listings, and the last such day.
+    missing_days: Mapped[int] = mapped_column(default=0)
+    missing_on: Mapped[date | None]
     city: Mapped[str | None] = mapped_column(String(200), index=True)
     # The newest version's id; not a foreign key, so ads and ad_versions do not depend on each other.
     current_version_id: Mapped[int | None]
@@ -147,10 +155,12 @@ class FrontierEntry(Base):
     source_id: Mapped[int] = mapped_column(ForeignKey("sources.id"))
     url: Mapped[str] = mapped_column(String(1000))
     kind: Mapped[str] = mapped_column(String(20))  # listing | ad | photo | json
-    status: Mapped[str] = mapped_column(String(20), default="pending", index=True)  # pending | done | failed
+    # pending | done | failed | gone (an ad page that answered 404 or 410)
+    status: Mapped[str] = mapped_column(String(20), default="pending", index=True)
     attempts: Mapped[int] = mapped_column(default=0)
     meta: Mapped[Json] = mapped_column(default=dict)
     error: Mapped[str | None] = mapped_column(Text)
+    error_class: Mapped[str | None] = mapped_column(String(30))  # scanner.crawl.health.CLASSES
     discovered_at: Mapped[Timestamp]
     done_at: Mapped[datetime | None]
 

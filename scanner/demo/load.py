@@ -85,7 +85,7 @@ class _Loader:
                 url=self.base_urls[demo.site] + demo.url_path,
                 first_seen_at=seen,
                 last_seen_at=seen,
-                missing_scans=0,
+                missing_days=0,
                 city=demo.city,
             )
             self.session.add(ad)
@@ -94,7 +94,8 @@ class _Loader:
         ad.first_seen_at = min(ad.first_seen_at, seen)
         ad.last_seen_at = max(ad.last_seen_at, seen)
         ad.removed_at = None
-        ad.missing_scans = 0
+        ad.missing_days = 0
+        ad.missing_on = None
         ad.city = demo.city
         fields = demo.fields()
         digest = content_hash(demo.title, demo.text, fields)
@@ -179,7 +180,7 @@ def load_world(
     *,
     base_urls: dict[str, str] | None = None,
     photos: bool = True,
-    removed_after_scans: int = 1,
+    removed_after_days: int = 1,
 ) -> None:
     """Insert what a perfect crawl of `days` would have stored (one transaction per day).
 
@@ -199,6 +200,7 @@ def load_world(
                 for ad in session.scalars(select(Ad).where(Ad.source_id == source.id, Ad.removed_at.is_(None))):
                     if ad.id in seen or ad.last_seen_at >= demo_day(day):
                         continue
-                    ad.missing_scans += 1
-                    if ad.missing_scans >= removed_after_scans:
+                    ad.missing_days += 1
+                    ad.missing_on = demo_day(day).date()
+                    if ad.missing_days >= removed_after_days:
                         ad.removed_at = demo_day(day)

@@ -2,8 +2,9 @@
 
 It opens offline in any browser and can be mailed or archived as one file. Each network group has
 a picture of the network (ads as dots, links as lines coloured by kind) and a movement timeline
-(cities by date); each ad lists its indicators with the evidence highlighted (`<mark>`). Every
-value from the database is escaped.
+(cities by date); each ad lists its indicators with the evidence highlighted (`<mark>`). The page
+opens with the last scan (`scanner.report.last_scan`), before any ad. Every value from the database
+is escaped.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from __future__ import annotations
 import math
 from html import escape
 from typing import Any
+
+from scanner.report.last_scan import last_scan_lines
 
 STYLE = """
 body{font:14px/1.45 system-ui,sans-serif;margin:2em auto;max-width:1100px;color:#222;padding:0 1em}
@@ -27,6 +30,9 @@ mark{background:#ffe066;padding:0 .1em}
 .evidence{color:#444;font-size:.95em;margin:.1em 0 .4em 1em}
 ul.hits{margin:.2em 0;padding-left:1.2em}
 small{color:#666}
+.last-scan{border-left:6px solid #2a2;padding:.4em 1em;margin:0 0 1em;background:#f4fbf4}
+.last-scan.warning{border-color:#d90;background:#fff8e6}.last-scan.error{border-color:#c00;background:#fdecec}
+.last-scan p{margin:.2em 0}.last-scan .error{color:#a00;font-weight:bold}.last-scan .warning{color:#850}
 """
 
 EDGE_COLOURS = {"phone": "#c0392b", "photo": "#2471a3", "text": "#7d3c98", "email": "#b9770e", "handle": "#148f77"}
@@ -166,6 +172,15 @@ def _group(group: dict[str, Any]) -> str:
     )
 
 
+def last_scan_html(block: dict[str, Any] | None) -> str:
+    """The last scan as a block whose colour is its worst line: green, amber or red."""
+    lines = last_scan_lines(block)
+    severities = {severity for severity, _text in lines}
+    worst = "error" if "error" in severities else "warning" if "warning" in severities else "ok"
+    paragraphs = "".join(f'<p class="{severity}">{_e(text.strip())}</p>' for severity, text in lines)
+    return f'<section class="last-scan {worst}" id="last-scan">{paragraphs}</section>'
+
+
 def render_html(document: dict[str, Any]) -> str:
     summary = document["summary"]
     counts = "".join(
@@ -177,6 +192,7 @@ def render_html(document: dict[str, Any]) -> str:
         '<html lang="en"><head><meta charset="utf-8">'
         "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">"
         f"<title>scanner report {_e(document['generated_at'])}</title><style>{STYLE}</style></head><body>"
+        f"{last_scan_html(document['last_scan'])}"
         f"<h1>Report since {_e(document['since'] or 'the beginning')}</h1>"
         f"<p><small>generated {_e(document['generated_at'])}</small></p>"
         '<p class="notice">A flag is a signal for a trained person to look at, never a decision. '

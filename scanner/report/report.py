@@ -1,8 +1,10 @@
 """The morning report: what is new since the last run and why, grouped by network, highest risk first.
 
 `build_report(...)` returns one JSON-ready document (its shape is pinned by
-tests/report/test_report_shape.py); `render_text`, `render_csv` and `scanner.report.html` turn it into
-a terminal table, CSV rows or a self-contained HTML page.
+tests/report/data/report_shape.json); `render_text`, `render_csv` and `scanner.report.html` turn it into
+a terminal table, CSV rows or a self-contained HTML page. The table and HTML open with the last scan
+(`scanner.report.last_scan`: when it ran, how it ended, which sources failed or degraded), before any
+ad; JSON carries it as `last_scan`; CSV stays rows only.
 
 Which ads are listed: ads with activity since `--since` (new, changed, removed, or flagged since)
 that are flagged now or match a watchlist entry (`include_unflagged` lists the rest too), whose score
@@ -25,10 +27,12 @@ from sqlalchemy.orm import Session
 from scanner.clock import utcnow
 from scanner.db.models import Ad, AdVersion, Assessment, Link, Network, ScanRun
 from scanner.report import queries, watch
+from scanner.report.last_scan import last_scan, last_scan_lines
 from scanner.report.render import Output, cell
 from scanner.settings import Settings
 
 CATEGORIES = ("trafficking", "licensing")
+LINE_STYLES = {"ok": "green", "warning": "bold yellow", "error": "bold red"}
 FORMATS = ("table", "json", "csv", "html")
 
 
@@ -186,6 +190,7 @@ def build_report(
             "region": report_filter.region,
             "include_unflagged": report_filter.include_unflagged,
         },
+        "last_scan": last_scan(session, now=now),
         "last_run": _run_json(last_run),
         "summary": {
             "new": changes.count("new"),
@@ -280,6 +285,9 @@ def _timeline(movement: list[dict[str, Any]]) -> str:
 def render_text(document: dict[str, Any], out: Output, *, top: int = 3) -> None:
     """The report for a person: summary line, then each group with its ads, top indicators and evidence."""
     summary = document["summary"]
+    for severity, text in last_scan_lines(document["last_scan"]):
+        out.line(text, style=LINE_STYLES[severity])
+    out.write()
     out.heading(f"Report since {document['since'] or 'the beginning'} (generated {document['generated_at']})")
     out.line(
         f"{summary['new']} new, {summary['changed']} changed, {summary['removed']} removed ads; "

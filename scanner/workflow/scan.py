@@ -8,6 +8,11 @@ the stages it had finished are not run again; every stage is idempotent, so the 
 after an uninterrupted scan. The run stores each stage's statistics, the
 rule-set hash and the model version, and keeps a heartbeat. The scan ends with the purge
 (retention) unless `retention.purge_after_scan` is off.
+
+A source that fails does not stop the scan: the other sources and every later stage still run, and
+the run ends `completed` with `health` failed (the CLI then exits with code 12). Whatever the end,
+completed, failed or interrupted, the scan then sends its notifications (`scanner.workflow.notify`)
+and writes its metrics file (`scanner.workflow.monitoring`); neither can fail the scan.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ import os
 import socket
 import time
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -30,7 +36,10 @@ from scanner.db.session import Database
 from scanner.settings import Settings
 from scanner.workflow import audit, retention
 from scanner.workflow.lock import scan_lock
+from scanner.workflow.monitoring import check_textfile, write_metrics
+from scanner.workflow.notify import check_notify, notify
 from scanner.workflow.privacy import check_legal_basis
+from scanner.workflow.progress import StageTicker
 from scanner.workflow.summary import ScanSummary, count_outcomes
 
 log = logging.getLogger("scanner.workflow")
@@ -62,6 +71,7 @@ def _crawl(context: StageContext) -> dict[str, Any]:
         scan_run_id=context.run_id,
         now=context.now,
         progress=context.progress,
+        log_interval=None if context.progress else context.settings.monitoring.progress_interval,
     )
     return stats.to_json()
 
@@ -154,6 +164,11 @@ def _save(db: Database, run_id: int, **changes: Any) -> dict[str, Any]:
         return stats
 
 
+def _finished(now: datetime | None, clock_start: float) -> datetime:
+    """When the scan ends, on the simulated clock when one was given."""
+    return (now + timedelta(seconds=time.monotonic() - clock_start)) if now else utcnow()
+
+
 def run_scan(
     db: Database,
     settings: Settings,
@@ -166,8 +181,13 @@ def run_scan(
     progress: bool = False,
     on_stage: StageListener | None = None,
 ) -> ScanSummary:
-    """The whole nightly job; raises LockHeldError when another scan runs, PrivacyError without a legal basis."""
+    """The whole nightly job; raises LockHeldError when another scan runs, PrivacyError without a legal basis.
+
+    `progress` shows a progress bar (a terminal); without it the stages and sources log progress lines.
+    """
     check_legal_basis(settings.privacy)
+    check_textfile(settings)
+    check_notify(settings.notify)
     with scan_lock(db):
         clock_start = time.monotonic()
         run_id, resumed = _open_run(db, now or utcnow(), simulated_day)
@@ -182,24 +202,17 @@ def run_scan(
                 details={"scan_run_id": run_id, "resumed": resumed, "legal_basis": settings.privacy.legal_basis},
                 now=now,
             )
-        stats = _save(db, run_id)
-        done: list[str] = list(stats.get("stages_done", []))
+        context = StageContext(db, settings, run_id, now, progress, sources)
         try:
-            for name, stage in STAGES:
-                if name in done:
-                    continue
-                if on_stage:
-                    on_stage(name)
-                began = time.monotonic()
-                result = stage(StageContext(db, settings, run_id, now, progress, sources))
-                done.append(name)
-                durations = {**stats.get("durations", {}), name: round(time.monotonic() - began, 3)}
-                stats = _save(db, run_id, stats={name: result, "stages_done": done, "durations": durations})
-                log.info("scan run %s: %s done in %.1f s", run_id, name, durations[name])
+            stats = _run_stages(context, on_stage)
         except BaseException as exc:
             # A Ctrl-C or an error ends the run for good; only a killed process leaves it "running".
             status = "interrupted" if isinstance(exc, KeyboardInterrupt) else "failed"
-            _save(db, run_id, status=status, finished_at=utcnow(), error=f"{type(exc).__name__} in a stage")
+            error = f"{type(exc).__name__} in a stage"
+            stats = _save(db, run_id, status=status, finished_at=_finished(now, clock_start), error=error)
+            summary.status = status
+            _fill_summary(summary, stats)
+            _tell_the_world(db, settings, summary)
             raise
         _fill_summary(summary, stats)
         if settings.retention.purge_after_scan:
@@ -212,18 +225,67 @@ def run_scan(
         with db.session() as session:
             count_outcomes(session, summary, run_id)
         summary.status = "completed"
-        finished = (now + timedelta(seconds=time.monotonic() - clock_start)) if now else utcnow()
         _save(
             db,
             run_id,
             status="completed",
-            finished_at=finished,
+            finished_at=_finished(now, clock_start),
+            health=summary.health,
             ruleset_hash=summary.ruleset_hash,
             model_version=summary.model_version,
             stats={"summary": summary.as_dict()},
         )
-        log.info("scan run %s completed: %s", run_id, "; ".join(summary.lines()[1:4]))
+        _tell_the_world(db, settings, summary)
+        log.info("%s", summary.lines()[0])
+        for state in ("failed", "degraded"):
+            for name in summary.sources_in(state):
+                reasons = "; ".join(reason["message"] for reason in summary.sources[name]["reasons"])
+                log.warning("scan run %s: source %s %s: %s", run_id, name, state, reasons)
         return summary
+
+
+def _run_stages(context: StageContext, on_stage: StageListener | None) -> dict[str, Any]:
+    """Run the stages the run has not finished yet, saving each one's statistics; returns the run's stats."""
+    db, run_id = context.db, context.run_id
+    stats = _save(db, run_id)
+    done: list[str] = list(stats.get("stages_done", []))
+    ticker = StageTicker(run_id, context.settings.monitoring.progress_interval)
+    logging_progress: AbstractContextManager[object] = nullcontext() if context.progress else ticker
+    with logging_progress:
+        for name, stage in STAGES:
+            if name in done:
+                continue
+            if on_stage:
+                on_stage(name)
+            if not context.progress:
+                ticker.start_stage(name)
+            began = time.monotonic()
+            result = stage(context)
+            done.append(name)
+            durations = {**stats.get("durations", {}), name: round(time.monotonic() - began, 3)}
+            # the crawl's verdict is on the run at once: a report read during the later stages shows it
+            changes: dict[str, Any] = {"health": result.get("health")} if name == "crawl" else {}
+            stats = _save(db, run_id, stats={name: result, "stages_done": done, "durations": durations}, **changes)
+            log.info("scan run %s: %s done in %.1f s", run_id, name, durations[name])
+    return stats
+
+
+def _tell_the_world(db: Database, settings: Settings, summary: ScanSummary) -> None:
+    """Send the notifications, then write the metrics file (it counts failed notifications); store both.
+
+    Neither may fail the scan, nor hide why an interrupted one stopped: their failures are logged.
+    """
+    try:
+        summary.notifications = notify(db, settings, summary)
+    except Exception:  # a bug in building the message must not lose the scan's result
+        log.exception("scan run %s: the notifications could not be prepared", summary.run_id)
+        summary.notifications = {"all": "failed: internal error, see the log"}
+    try:
+        write_metrics(db, settings, summary)
+    except OSError as exc:
+        path = settings.monitoring.textfile
+        log.error("scan run %s: cannot write the metrics file %s: %s", summary.run_id, path, exc)
+    _save(db, summary.run_id, stats={"summary": summary.as_dict()})
 
 
 def _fill_summary(summary: ScanSummary, stats: dict[str, Any]) -> None:
@@ -233,6 +295,10 @@ def _fill_summary(summary: ScanSummary, stats: dict[str, Any]) -> None:
     summary.changed_ads = int(totals.get("changed_ads", 0))
     summary.removed_ads = int(totals.get("removed_ads", 0))
     summary.errors = {name: int(source.get("error_count", 0)) for name, source in crawl.get("sources", {}).items()}
+    summary.health = crawl.get("health")
+    summary.sources = {
+        name: source["health"] for name, source in crawl.get("sources", {}).items() if source.get("health") is not None
+    }
     summary.stages = {name: stats[name] for name, _stage in STAGES if name in stats}
     summary.durations = dict(stats.get("durations", {}))
     score = stats.get("score", {})

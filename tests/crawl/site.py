@@ -3,9 +3,11 @@ and hostile pages (gzip bomb, drip, redirect loops, huge bodies, 429/503) on dem
 
 from __future__ import annotations
 
+import functools
 import gzip
 import hashlib
 import io
+import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -47,6 +49,7 @@ class FakeSite:
     started: list[float] = field(default_factory=list)  # time.monotonic() of each request, as requests
     url: str = ""
     latency: float = 0.0  # seconds each answer takes, to make a crawl last long enough to be killed
+    outage: int | None = None  # a status every request but robots.txt answers (the site is down)
 
     def listing(self, page: int) -> str:
         ids = sorted(self.ads)
@@ -121,6 +124,9 @@ class _Handler(BaseHTTPRequestHandler):
         if self.path in site.extra:
             site.extra[self.path](self)
             return
+        if site.outage is not None and path != "/robots.txt":
+            self.send(site.outage, b"down for maintenance", "text/plain")
+            return
         if path == "/robots.txt":
             self.send(200, b"User-agent: *\nDisallow: /private/\n", "text/plain")
             return
@@ -137,6 +143,14 @@ class _Handler(BaseHTTPRequestHandler):
             self.page(site._ad_html(int(path[4:])).encode())
         else:
             self.send(404, b"not found")
+
+
+def closed_port() -> str:
+    """A URL of 127.0.0.1 on a port nobody listens on: connecting is refused."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    return f"http://127.0.0.1:{port}"
 
 
 @contextmanager
@@ -157,8 +171,14 @@ def serve(site: FakeSite) -> Iterator[FakeSite]:
 # ---- hostile behaviours --------------------------------------------------------------------
 
 
+@functools.cache
+def _bomb() -> bytes:
+    """30 MB that compress to 30 KB: made once, as compressing takes longer than a client waits on a busy machine."""
+    return gzip.compress(b"<p>" + b"a" * 30_000_000)
+
+
 def gzip_bomb(handler: BaseHTTPRequestHandler) -> None:
-    body = gzip.compress(b"<p>" + b"a" * 30_000_000)
+    body = _bomb()
     handler.send_response(200)
     handler.send_header("Content-Type", "text/html")
     handler.send_header("Content-Encoding", "gzip")

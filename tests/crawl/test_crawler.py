@@ -106,7 +106,7 @@ def test_changed_ads_get_a_new_version_and_removed_ads_are_marked(
         assert [v.text for v in versions] == ["Text of ad 2, call me.", "New text of ad 2."]
         assert ad2.current_version_id == versions[-1].id
         ad7 = session.scalars(select(Ad).where(Ad.external_id == "7")).one()
-        assert ad7.missing_scans == 1 and ad7.removed_at is None
+        assert ad7.missing_days == 1 and ad7.removed_at is None
     day3 = run_crawl(db, crawl_settings, sources=[source], now=DAY1 + timedelta(days=2))
     assert day3.sources["testsite"].removed_ads == 1
     with db.session() as session:
@@ -116,7 +116,7 @@ def test_changed_ads_get_a_new_version_and_removed_ads_are_marked(
     run_crawl(db, crawl_settings, sources=[source], now=DAY1 + timedelta(days=3))
     with db.session() as session:
         ad7 = session.scalars(select(Ad).where(Ad.external_id == "7")).one()
-        assert ad7.removed_at is None and ad7.missing_scans == 0
+        assert ad7.removed_at is None and ad7.missing_days == 0 and ad7.missing_on is None
     assert count(db, AdVersion) == 8
 
 

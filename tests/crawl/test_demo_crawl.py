@@ -3,6 +3,7 @@ changes and removals, and the hostile site in the same run."""
 
 from __future__ import annotations
 
+import itertools
 import os
 import socketserver
 import time
@@ -13,13 +14,14 @@ from sqlalchemy import select
 
 from scanner.clock import demo_day
 from scanner.crawl import load_sources, run_crawl
+from scanner.crawl.health import Baseline, guard_trips
 from scanner.crawl.parse import clean_lines
 from scanner.db import Database
 from scanner.db.models import Ad, AdVersion, Photo, Source
 from scanner.demo.hostile import HOSTILE_PATHS
 from scanner.demo.server import SOURCES_DIR, DemoServer
 from scanner.demo.world import World, WorldConfig
-from scanner.settings import Settings
+from scanner.settings import CrawlSettings, Settings
 from tests.crawl.conftest import DATA
 
 SOURCES = SOURCES_DIR
@@ -82,7 +84,7 @@ def test_both_demo_sites_are_crawled_completely_and_incrementally(
 def test_changed_ads_get_new_versions_and_missing_ads_are_removed(
     db: Database, crawl_settings: Settings, demo: DemoServer, world: World
 ) -> None:
-    crawl_settings.crawl.removed_after_scans = 1
+    crawl_settings.crawl.removed_after_days = 1
     sources = load_sources(SOURCES)
     run_crawl(db, crawl_settings, sources=sources, now=demo_day(1))
     demo.set_day(2)
@@ -145,3 +147,37 @@ def test_hostile_pages_are_errors_for_their_urls_and_lose_nothing_else(
     assert {key for key in stored(db) if key[0] != "hostile"} == expected
     assert stats.sources["rozewereld"].error_count == stats.sources["nachtlicht"].error_count == 0
     assert os.environ["DEMO_HOSTILE_URL"].startswith("http://127.0.0.1:")
+
+
+def test_the_demo_worlds_nightly_churn_never_trips_the_removal_guard() -> None:
+    """Every night of the default-sized world, for several seeds: the live ads of a site never fall so far."""
+    defaults = CrawlSettings()
+    nights = 0
+    for seed in (3, 7, 11):
+        world = World.generate(WorldConfig(seed=seed))
+        for site in ("rozewereld", "nachtlicht"):
+            counts = [sum(1 for ad in world.ads_on(day) if ad.site == site) for day in range(1, world.config.days + 1)]
+            for before, now in itertools.pairwise(counts):
+                baseline = Baseline(before)
+                assert not guard_trips(
+                    baseline, now, share=defaults.removal_guard_share, min_ads=defaults.removal_guard_min_ads
+                ), (seed, site, before, now)
+                nights += 1
+    assert nights == 3 * 2 * (WorldConfig().days - 1)
+
+
+def test_nights_of_the_demo_world_are_healthy_and_remove_what_went(
+    db: Database, crawl_settings: Settings, demo: DemoServer, world: World
+) -> None:
+    crawl_settings.crawl.removed_after_days = 1
+    sources = load_sources(SOURCES)
+    for day in range(1, world.config.days + 1):
+        demo.set_day(day)
+        stats = run_crawl(db, crawl_settings, sources=sources, now=demo_day(day))
+        for name, source in stats.sources.items():
+            assert source.health is not None
+            assert (source.health["state"], source.health["removals"]) == ("ok", "applied"), (day, name, source.health)
+    last = world.config.days
+    seen_before = {(ad.site, ad.key) for day in range(1, last) for ad in world.ads_on(day)}
+    removed = {key for key, (ad, _version) in stored(db).items() if ad.removed_at is not None}
+    assert removed == seen_before - {(ad.site, ad.key) for ad in world.ads_on(last)}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import socket
 import time
 from collections.abc import Iterator
@@ -11,9 +12,10 @@ from typing import Any
 import httpx
 import pytest
 
+from scanner.crawl.failures import RobotsUnreachable, classify
 from scanner.crawl.fetcher import AddressGuard, HostPolicy, Request, SafeFetcher, make_client
 from scanner.crawl.politeness import Downloader, HostState, RequestCounters, RobotsDisallowed, retry_after_seconds
-from scanner.errors import FetchError, UnsafeResponseError
+from scanner.errors import UnsafeResponseError
 from scanner.settings import CrawlSettings
 from tests.crawl.site import FakeSite, drip, gzip_bomb, huge, redirect_to, serve, status
 
@@ -204,8 +206,9 @@ def test_retry_after_is_honoured(hostile: FakeSite) -> None:
 def test_network_errors_are_retried_then_reported() -> None:
     settings = limits().model_copy(update={"max_retries": 2})
     site = FakeSite(url="http://127.0.0.1:9")  # nothing listens on the discard port
-    with pytest.raises(FetchError, match="network error"):
+    with pytest.raises(RobotsUnreachable, match="connection refused") as raised:
         _downloader_run(site, "/x", settings)
+    assert raised.value.cause == "connection_refused" and classify(raised.value) == "robots_unreachable"
 
 
 def test_robots_txt_disallowed_paths_are_never_requested(hostile: FakeSite) -> None:
@@ -281,3 +284,46 @@ def test_mock_transport_reports_status_codes() -> None:
             return response.status
 
     assert asyncio.run(go()) == 404
+
+
+def _hang(handler: Any) -> None:
+    time.sleep(2.5)  # longer than request_timeout: the client gives up first
+    with contextlib.suppress(OSError):
+        handler.send(200, b"User-agent: *\nDisallow:\n", "text/plain")
+
+
+@pytest.mark.parametrize(
+    ("robots", "fetched", "cause", "asked"),
+    [
+        (status(404), True, None, 1),  # no robots.txt: nothing is disallowed (RFC 9309, 2.3.1.3)
+        (status(410), True, None, 1),
+        (status(401), True, None, 1),
+        (status(500), False, "http_5xx", 3),  # the server is in trouble: disallow everything (2.3.1.4)
+        (status(503), False, "http_5xx", 3),
+        (status(429), False, "http_4xx", 3),  # "not now" is no licence to crawl
+        (_hang, False, "timeout", 3),  # retried like any timeout, then given up
+        (drip, False, "timeout", 1),  # a robots.txt that never ends hits the request deadline: not retried
+    ],
+    ids=["404", "410", "401", "500", "503", "429", "hang", "drip"],
+)
+def test_a_robots_txt_that_cannot_be_read_disallows_everything(
+    robots: Any, fetched: bool, cause: str | None, asked: int
+) -> None:
+    settings = limits()
+    with serve(FakeSite(extra={"/robots.txt": robots})) as site:
+
+        async def go() -> None:
+            async with make_client(settings, "scanner-test", concurrency=2) as client:
+                downloader = Downloader(SafeFetcher(client, settings), settings)
+                for path in ("/page/1", "/page/2"):  # robots.txt is asked once; its verdict holds for every URL
+                    try:
+                        await downloader.get(site.url + path, LOCAL, RequestCounters())
+                    except RobotsUnreachable as exc:
+                        causes.append(exc.cause)
+
+        causes: list[str] = []
+        asyncio.run(go())
+    pages = [path for path in site.requests if path.startswith("/page/")]
+    assert pages == (["/page/1", "/page/2"] if fetched else [])
+    assert causes == ([] if fetched else [cause, cause])
+    assert site.requests.count("/robots.txt") == asked

@@ -18,7 +18,7 @@ from tests.crawl.conftest import DATA, make_ads
 from tests.crawl.site import FakeSite, serve
 
 SNAPSHOT_QUERIES = {
-    "ads": "SELECT a.external_id, a.city, a.missing_scans, a.removed_at IS NULL, v.content_hash "
+    "ads": "SELECT a.external_id, a.city, a.missing_days, a.missing_on, a.removed_at IS NULL, v.content_hash "
     "FROM ads a JOIN ad_versions v ON v.id = a.current_version_id ORDER BY a.external_id",
     "versions": "SELECT a.external_id, v.content_hash, v.title FROM ad_versions v JOIN ads a ON a.id = v.ad_id "
     "ORDER BY 1, 2",

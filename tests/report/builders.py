@@ -13,6 +13,8 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from scanner.clock import demo_day
+from scanner.crawl.health import CrawlFacts, PageCounts, assess
+from scanner.crawl.stats import CrawlStats
 from scanner.db.models import (
     Ad,
     AdIdentifier,
@@ -46,15 +48,16 @@ class Rows:
             self.sources[name] = source
         return self.sources[name]
 
-    def run(self, day: int, status: str = "completed") -> ScanRun:
+    def run(self, day: int, status: str = "completed", crawl: CrawlStats | None = None) -> ScanRun:
         if day not in self.runs:
             run = ScanRun(
                 kind="scan",
                 status=status,
+                health=crawl.health if crawl else None,
                 started_at=demo_day(day),
                 finished_at=demo_day(day).replace(hour=13) if status == "completed" else None,
                 simulated_day=day,
-                stats={},
+                stats={"crawl": crawl.to_json()} if crawl else {},
             )
             self.session.add(run)
             self.session.flush()
@@ -216,6 +219,20 @@ class SmallWorld:
     network: Network
 
 
+def judged_crawl(**sources: CrawlFacts) -> CrawlStats:
+    """Crawl statistics whose sources were judged by the real health rules from these facts."""
+    stats = CrawlStats()
+    for name, facts in sources.items():
+        source = stats.source(name)
+        source.pages = facts.listings.total + facts.ads.total
+        source.error_count = facts.listings.failed_total + facts.ads.failed_total
+        source.health = assess(facts).to_json()
+        source.finalized = True
+    return stats
+
+
+HEALTHY = CrawlFacts(listings=PageCounts(done=4), ads=PageCounts(done=12), ad_links=30)
+HALF_LISTED = CrawlFacts(listings=PageCounts(done=3, failed={"http_5xx": 1}), ads=PageCounts(done=9), ad_links=20)
 NETWORK_PHONE = "+31612345678"
 LONE_PHONE = "+31687654321"
 
@@ -229,10 +246,14 @@ def small_world(session: Session) -> SmallWorld:
     - b1: a lone ad new on day 3 in Zandvoort, flagged (risk 60, licensing 40), phone LONE_PHONE.
     - c1: a benign ad seen days 1..3 in Haarlem, risk 5, never flagged.
     - d1: an unflagged ad seen only on day 1 (risk 10), a candidate for the purge.
+
+    Each day's scan run completed; on day 3 rozewereld was ok and nachtlicht degraded (a listing
+    page answered 503).
     """
     rows = Rows(session)
-    for day in (1, 2, 3):
-        rows.run(day)
+    for day in (1, 2):
+        rows.run(day, crawl=judged_crawl(rozewereld=HEALTHY, nachtlicht=HEALTHY))
+    rows.run(3, crawl=judged_crawl(rozewereld=HEALTHY, nachtlicht=HALF_LISTED))
     a1 = rows.ad(
         "a1",
         title="Nieuw in de stad",

@@ -112,7 +112,7 @@ def content(db: Database) -> dict[str, Any]:
             )
 
         return {
-            "ads": rows(select(Ad.url, Ad.city, Ad.removed_at.is_(None), Ad.missing_scans)),
+            "ads": rows(select(Ad.url, Ad.city, Ad.removed_at.is_(None), Ad.missing_days, Ad.missing_on)),
             # features["id"] is the version's row id, which depends on the order pages were fetched in;
             # the order of equally used languages depends on the process's string hash seed.
             "versions": sorted(

@@ -29,7 +29,11 @@ def test_demo_scans_each_day_on_a_fresh_database_and_prints_the_report(
     stream = io.StringIO()
     run_demo(app, days=2, config=SMALL, database_dir=tmp_path, out=Output(stream, rich=False))
     printed = stream.getvalue()
-    assert printed.count("completed") == 2
+    assert [line.split(": ", 1)[1] for line in printed.splitlines() if line.startswith("  scan run ")] == [
+        "completed, health ok",
+        "completed, health ok",
+    ]
+    assert printed.index("Last scan: run 2, started 2026-01-03T12:00:00, completed") < printed.index("== Report since")
     assert "== Report since 2026-01-03T12:00:00" in printed
     settings = load_settings(cli={"database.url": f"sqlite:///{tmp_path / 'demo.db'}"}, environ={}).settings
     db = open_database(settings)  # migrated to the newest revision, or this refuses
