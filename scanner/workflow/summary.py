@@ -32,6 +32,10 @@ class ScanSummary:
     durations: dict[str, float] = field(default_factory=dict)  # seconds per stage
     ruleset_hash: str | None = None
     model_version: str | None = None
+    # The audit log's newest entry, ID:HASH: kept outside the database, it shows later rewriting
+    # (`scanner audit verify --head`).
+    audit_head: str | None = None
+    warnings: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -47,6 +51,8 @@ class ScanSummary:
             f"errors per source: {errors}",
             f"rule set {(self.ruleset_hash or '-')[:12]}, model {self.model_version or 'none (rules only)'}",
             f"stages: {timing}",
+            f"audit head: {self.audit_head or '-'}",
+            *(f"warning: {warning}" for warning in self.warnings),
         ]
 
 
