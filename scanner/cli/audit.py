@@ -105,7 +105,8 @@ def _heads(values: tuple[str, ...], files: tuple[Path, ...]) -> list[Head]:
             raise click.BadParameter(str(exc), param_hint="--head") from None
     for path in files:
         try:
-            text = decode_utf8(path.read_bytes(), allow_nul=True)
+            data = click.get_binary_stream("stdin").read() if str(path) == "-" else path.read_bytes()
+            text = decode_utf8(data, allow_nul=True)
         except (OSError, NotUTF8) as exc:
             reason = exc.strerror if isinstance(exc, OSError) else exc.message
             raise InputError(
@@ -128,8 +129,8 @@ def _heads(values: tuple[str, ...], files: tuple[Path, ...]) -> list[Head]:
     "--heads-from",
     "head_files",
     multiple=True,
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="A file holding heads, e.g. saved scan summaries or a log of them (repeatable).",
+    type=click.Path(exists=True, dir_okay=False, allow_dash=True, path_type=Path),
+    help="A file holding heads, e.g. saved scan summaries or a log of them; - reads standard input (repeatable).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @pass_app
@@ -146,6 +147,7 @@ def verify(app: App, head_values: tuple[str, ...], head_files: tuple[Path, ...],
       scanner audit verify
       scanner audit verify --head 1234:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08
       scanner audit verify --heads-from /var/log/scanner/scans.log
+      journalctl -u scanner-scan --output cat | scanner audit verify --heads-from -
     """
     heads = _heads(head_values, head_files)
     with app.database().session() as session:

@@ -263,6 +263,8 @@ def test_heads_are_read_from_scan_output_and_checked(db: Database, run_cli: CliR
     intact = run_cli("audit", "verify", "--heads-from", str(summary))
     assert intact.exit_code == 0, intact.output
     assert f"audit log intact: {ENTRIES} entries, head {head}, checked against 1 heads" in intact.output
+    piped = run_cli("audit", "verify", "--heads-from", "-", input=f"scan done\naudit head: {head}\n")
+    assert piped.exit_code == 0 and "checked against 1 heads" in piped.output
     unprotect(db.engine)
     _edit(db.engine)
     with db.engine.begin() as connection:
