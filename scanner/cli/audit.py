@@ -105,8 +105,7 @@ def _heads(values: tuple[str, ...], files: tuple[Path, ...]) -> list[Head]:
             raise click.BadParameter(str(exc), param_hint="--head") from None
     for path in files:
         try:
-            data = click.get_binary_stream("stdin").read() if str(path) == "-" else path.read_bytes()
-            text = decode_utf8(data, allow_nul=True)
+            text = decode_utf8(_read(path), allow_nul=True)
         except (OSError, NotUTF8) as exc:
             reason = exc.strerror if isinstance(exc, OSError) else exc.message
             raise InputError(
@@ -121,6 +120,10 @@ def _heads(values: tuple[str, ...], files: tuple[Path, ...]) -> list[Head]:
             )
         heads.extend(found)
     return list(dict.fromkeys(heads))
+
+
+def _read(path: Path) -> bytes:
+    return sys.stdin.buffer.read() if str(path) == "-" else path.read_bytes()
 
 
 @audit.command("verify")
