@@ -25,7 +25,7 @@ def _refuse(path: Path, problem: str, hint: str) -> InputError:
 
 def check_writable(path: Path) -> None:
     """Raise InputError when `path` cannot be written: a missing or read-only folder, or a folder itself."""
-    folder = path.parent if str(path.parent) else Path(".")
+    folder = path.parent
     if path.is_dir():
         raise _refuse(path, "it is a folder", "give a file name, e.g. -o report.html")
     if not folder.exists():
@@ -48,7 +48,7 @@ class OutputFile:
     def stream(self) -> Iterator[TextIO]:
         """The temporary file, open for writing text."""
         try:
-            handle, name = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".part", dir=self.path.parent or ".")
+            handle, name = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".part", dir=self.path.parent)
             self._temporary = Path(name)
             with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
                 yield stream

@@ -8,8 +8,8 @@ vouches for every entry before it: each scan prints it, so it is kept outside th
 `verify` walks the entries in id order and names what is wrong:
 
 - an entry whose content no longer matches its hash was changed (or forged);
-- an entry whose `prev_hash` points at an earlier entry than the one before it: the entries between
-  were inserted;
+- two entries that link to the same predecessor: the one the longer chain does not carry on was
+  inserted (a forgery is followed by nothing but other forgeries);
 - an entry whose `prev_hash` points at nothing: entries before it were deleted (with the missing ids
   when the ids have a gap), or the entry before it was changed and its hash recomputed;
 - a head kept outside whose entry is missing or has another hash: the newest entries were deleted, or

@@ -5,7 +5,8 @@ cascade, and would keep URLs (with name and city slugs), names and ad ids of pur
 
 - `http_cache` rows of their pages and photos, and of listing pages whose remembered links name them;
 - `frontier` rows of their pages and photos (the frontier of every run is kept);
-- crawl error samples in `scan_runs.stats` that name their URLs;
+- crawl error samples in `scan_runs.stats` that name their URLs (the crawl's statistics and their copy
+  in the run's summary);
 - the evidence of group indicator hits of surviving ads and networks that counted them (the next
   rules run recomputes those hits), and the same evidence copied into assessments' explanations;
 - summaries of surviving networks they were members of (names, phones, cities, text template);
@@ -18,6 +19,7 @@ does; each `clean_*` changes exactly that.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from typing import Any
 
@@ -111,17 +113,45 @@ def find_scan_runs(session: Session, urls: set[str]) -> list[int]:
     return [
         run_id
         for run_id, stats in session.execute(select(ScanRun.id, ScanRun.stats).order_by(ScanRun.id))
-        if any(error.get("url") in urls for error in _crawl_errors(stats))
+        if any(_names(error, urls) for error in _crawl_errors(stats))
     ]
 
 
-def _crawl_errors(stats: Any) -> Iterator[dict[str, Any]]:
-    crawl = stats.get("crawl") if isinstance(stats, dict) else None
+# Where a run's stored statistics hold the crawl's error samples: the crawl stage's own statistics, and
+# their copy in the summary the scan stores when it completes.
+CRAWL_STATS = (("crawl",), ("summary", "stages", "crawl"))
+
+
+def _at(stats: Any, path: tuple[str, ...]) -> Any:
+    for key in path:
+        stats = stats.get(key) if isinstance(stats, dict) else None
+    return stats
+
+
+def _crawl_errors(stats: Any) -> Iterator[Any]:
+    for path in CRAWL_STATS:
+        sources = _at(stats, (*path, "sources"))
+        for source in sources.values() if isinstance(sources, dict) else []:
+            errors = source.get("errors") if isinstance(source, dict) else None
+            yield from errors if isinstance(errors, list) else []
+
+
+def _without_errors_naming(crawl: Any, urls: Collection[str]) -> Any:
+    """A copy of crawl statistics without the error samples that name the URLs (the counts stay)."""
     sources = crawl.get("sources") if isinstance(crawl, dict) else None
-    for source in (sources or {}).values():
-        for error in source.get("errors", []) if isinstance(source, dict) else []:
-            if isinstance(error, dict):
-                yield error
+    if not isinstance(sources, dict):
+        return crawl
+    cleaned = {
+        name: {**source, "errors": [error for error in source["errors"] if not _names(error, urls)]}
+        if isinstance(source, dict) and isinstance(source.get("errors"), list)
+        else source
+        for name, source in sources.items()
+    }
+    return {**crawl, "sources": cleaned}
+
+
+def _names(error: Any, urls: Collection[str]) -> bool:
+    return isinstance(error, dict) and error.get("url") in urls
 
 
 def _named_ads(evidence: Any) -> set[int]:
@@ -139,6 +169,8 @@ def _survives(ad_id: int | None, network_id: int | None, purged_ads: set[int], g
 
 def find_group_hits(session: Session, purged_ads: set[int], gone_networks: set[int]) -> list[int]:
     """Group hits of surviving ads and networks that counted a purged ad."""
+    if not purged_ads:
+        return []
     query = select(IndicatorHit.id, IndicatorHit.ad_id, IndicatorHit.network_id, IndicatorHit.evidence).where(
         cast(IndicatorHit.evidence, Text).like('%"ad_ids"%')
     )
@@ -156,6 +188,8 @@ def _explanation_names(explanation: Any, purged_ads: set[int]) -> bool:
 
 def find_assessments(session: Session, purged_ads: set[int], gone_networks: set[int]) -> list[int]:
     """Surviving assessments whose explanation quotes a group hit that counted a purged ad."""
+    if not purged_ads:
+        return []
     query = select(Assessment.id, Assessment.ad_id, Assessment.network_id, Assessment.explanation).where(
         cast(Assessment.explanation, Text).like('%"ad_ids"%')
     )
@@ -219,15 +253,13 @@ def clean_hits(session: Session, ids: Sequence[int], purged_ads: set[int]) -> No
 
 
 def clean_scan_runs(session: Session, run_ids: Iterable[int], urls: Collection[str]) -> None:
-    """Drop the crawl error samples that name the URLs (the error counts stay)."""
+    """Drop the crawl error samples that name the URLs, wherever the run's statistics hold them."""
     for run in session.scalars(select(ScanRun).where(ScanRun.id.in_(list(run_ids)))):
-        stats = dict(run.stats)
-        crawl = dict(stats["crawl"])
-        crawl["sources"] = {
-            name: {**source, "errors": [error for error in source.get("errors", []) if error.get("url") not in urls]}
-            for name, source in crawl["sources"].items()
-        }
-        stats["crawl"] = crawl
+        stats = copy.deepcopy(run.stats)
+        for path in CRAWL_STATS:
+            parent = _at(stats, path[:-1]) if len(path) > 1 else stats
+            if isinstance(parent, dict) and path[-1] in parent:
+                parent[path[-1]] = _without_errors_naming(parent[path[-1]], urls)
         run.stats = stats
 
 

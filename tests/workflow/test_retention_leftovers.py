@@ -78,7 +78,8 @@ def world(db: Database) -> SmallWorld:
             )
         )
         errors = [{"url": old.url, "reason": "HTTP 503"}, OTHER_ERROR]
-        rows.run(1).stats = {"crawl": {"sources": {"rozewereld": {"errors": errors, "error_count": 2}}}}
+        crawl = {"sources": {"rozewereld": {"errors": errors, "error_count": 2}}}
+        rows.run(1).stats = {"crawl": crawl, "summary": {"run_id": rows.run(1).id, "stages": {"crawl": crawl}}}
         group = {
             "start": None,
             "end": None,
@@ -153,8 +154,10 @@ def test_a_purged_ads_cached_pages_queue_entries_and_crawl_errors_go(db: Databas
     assert {kept.url, OTHER_LISTING} <= cached
     assert not any(url.startswith(f"http://127.0.0.1/photo/{old.id}/") for url in queued) and old.url not in queued
     assert kept.url in queued
-    assert run.stats["crawl"]["sources"]["rozewereld"]["errors"] == [OTHER_ERROR]
-    assert run.stats["crawl"]["sources"]["rozewereld"]["error_count"] == 2
+    for crawl in (run.stats["crawl"], run.stats["summary"]["stages"]["crawl"]):
+        assert crawl["sources"]["rozewereld"]["errors"] == [OTHER_ERROR]
+        assert crawl["sources"]["rozewereld"]["error_count"] == 2
+    assert run.stats["summary"]["run_id"] == run.id
 
 
 def test_evidence_that_counted_a_purged_ad_is_replaced_in_hits_and_assessments(db: Database, world: SmallWorld) -> None:
