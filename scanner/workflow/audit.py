@@ -7,9 +7,10 @@ them, edits the database file or restores an old copy) still shows: `scanner aud
 changed, deleted or inserted entries, and checks the head each scan prints against the database.
 
 Inserts are serialised so the chain stays one line when several commands write at once: PostgreSQL
-takes `LOCK TABLE audit_log IN EXCLUSIVE MODE` (reads go on, other inserts wait until the
-transaction ends); SQLite takes its database write lock with a write that changes nothing, before the
-newest hash is read.
+takes a transaction advisory lock (other inserts wait until the transaction ends; reads go on, and
+unlike `LOCK TABLE` it needs no UPDATE or DELETE right on the table, which an append-only log's role
+should not have); SQLite takes its database write lock with a write that changes nothing. Either
+way the lock is held before the newest hash is read.
 """
 
 from __future__ import annotations
@@ -28,13 +29,14 @@ from scanner.workflow.auditchain import GENESIS, ChainRow, Head, canonical_detai
 # read | export | change | purge | collect: what was done with personal data; schema: a migration of
 # the database (an upgrade, or a downgrade that may remove the audit log's protections).
 ACTIONS = frozenset({"read", "export", "change", "purge", "collect", "schema"})
+CHAIN_LOCK_KEY = 0x5C4_A0D1  # PostgreSQL advisory lock of audit inserts (the scan lock has another key)
 _NEWEST = select(AuditEntry.id, AuditEntry.entry_hash).order_by(AuditEntry.id.desc()).limit(1)
 
 
 def _lock_chain(session: Session) -> None:
     """Hold the audit log's insert lock until the transaction ends."""
     if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("LOCK TABLE audit_log IN EXCLUSIVE MODE"))
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CHAIN_LOCK_KEY})
     else:
         # Matches no row, but opens SQLite's write transaction: no other connection can insert (or
         # commit a stale read of the newest hash) until this one commits.

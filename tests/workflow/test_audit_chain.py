@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import threading
+import uuid
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
@@ -395,3 +396,31 @@ def test_downgrade_is_recorded_before_it_runs(database_factory: DatabaseFactory,
         "audit_entries": 1,
         "forced": True,
     }
+
+
+def test_a_role_that_may_only_read_and_insert_the_log_can_record_on_postgres(
+    requires_postgres: str, tmp_path: Path
+) -> None:
+    """deploy.md advises SELECT and INSERT only on audit_log: the insert lock must not need more."""
+    url = new_postgres_database(requires_postgres)
+    settings = load_settings(cli={"database.url": url, "paths.data_dir": str(tmp_path)}, environ={}).settings
+    upgrade(settings)
+    role = f"audit_writer_{uuid.uuid4().hex[:8]}"
+    engine = make_engine(url)
+    try:
+        with engine.begin() as connection:
+            connection.execute(text(f'CREATE ROLE "{role}"'))
+            connection.execute(text(f'GRANT SELECT, INSERT ON audit_log TO "{role}"'))
+            connection.execute(text(f'GRANT USAGE ON SEQUENCE audit_log_id_seq TO "{role}"'))
+        with Session(engine) as session, session.begin():
+            session.execute(text(f'SET LOCAL ROLE "{role}"'))
+            audit.record(session, actor="ana", command="report", action="read")
+            with pytest.raises(SQLDatabaseError, match="permission denied"), session.begin_nested():
+                session.execute(text("LOCK TABLE audit_log IN EXCLUSIVE MODE"))  # what the lock does not use
+        with Session(engine) as session:
+            assert verify(audit.chain_rows(session)).entries == 1
+    finally:
+        with engine.begin() as connection:
+            connection.execute(text(f'DROP OWNED BY "{role}"'))
+            connection.execute(text(f'DROP ROLE "{role}"'))
+        engine.dispose()
