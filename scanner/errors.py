@@ -16,7 +16,7 @@ that escapes is a bug and is shown with its traceback.
     ├── SelectorError                 exit 6   a selector found nothing where it must (source, URL)
     ├── RuleError                     exit 7   a rule file is invalid (file:line:column, code)
     ├── ModelError                    exit 8   a model file is missing, untrusted, tampered or incompatible
-    ├── InputError                    exit 9   input data given to a command is unreadable
+    ├── InputError                    exit 9   input given to a command is unreadable, or its output file unwritable
     ├── NotFoundError                 exit 10  an ad, network, phone or rule id that is not in the database
     ├── PrivacyError                  exit 11  a privacy precondition is not met (legal basis, purpose)
     └── SourceFailedError             exit 12  a scan ran to its end, but a source failed (nothing of it removed)
@@ -116,7 +116,7 @@ EXIT_CODES: dict[int, str] = {
     6: "a source file, fetch or selector failed",
     7: "a rule file is invalid",
     8: "a model file is missing, untrusted, tampered with or incompatible",
-    9: "unreadable input",
+    9: "unreadable input, or an output file that cannot be written",
     10: "the requested ad, network, phone or rule does not exist",
     11: "a privacy precondition is not met",
     12: "a scan ran to its end, but at least one source failed (its ads were kept, not removed)",

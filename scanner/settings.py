@@ -36,6 +36,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from scanner.errors import ConfigError
+from scanner.utf8 import NotUTF8, decode_utf8
 
 Layer = Literal["default", "file", "env", "cli"]
 ENV_PREFIX = "SCANNER_"
@@ -193,6 +194,11 @@ class LinkingSettings(_Section):
 
 class ModelSettings(_Section):
     path: str = Field(default="models/bootstrap.skops", description="Model file used for scoring.")
+    rules_only: bool = Field(
+        default=False,
+        description="Score with the indicator rules only, without a model. Off: a model.path that names no "
+        "file stops the score and the scan (exit 8), so a typo never silently changes what scores mean.",
+    )
     trusted_types: list[str] = Field(default_factory=list, description="Extra skops types to trust on load.")
 
 
@@ -213,6 +219,12 @@ class RetentionSettings(_Section):
     unflagged_days: int = Field(default=30, ge=1, description="Ads never flagged are purged after this many days.")
     flagged_days: int = Field(default=365, ge=1, description="Flagged ads without a review are purged after this.")
     purge_after_scan: bool = Field(default=True, description="Run the purge at the end of every scan.")
+    redact_benign_reviews: bool = Field(
+        default=True,
+        description="When an ad reviewed benign is purged, its reviews keep label, reviewer, time, scores and "
+        "rule ids but lose the ad's text, phones, URL and the note (a legal worker's ad is not kept for ever; "
+        "see docs/deploy.md).",
+    )
 
 
 class PrivacySettings(_Section):
@@ -385,13 +397,29 @@ def _parse_text_value(key: str, raw: str) -> Any:
 
 
 def _read_file(path: Path) -> dict[str, Any]:
+    """The TOML tables of the config file; UTF-8 with or without a byte-order mark, anything else named."""
     try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
+        raw = path.read_bytes()
     except FileNotFoundError:
         raise ConfigError("config file not found", context=str(path), hint="check --config or SCANNER_CONFIG") from None
+    except OSError as exc:
+        raise ConfigError(
+            f"cannot read the config file: {exc.strerror}", context=str(path), hint="check the path and its permissions"
+        ) from None
+    try:
+        text = decode_utf8(raw)
+    except NotUTF8 as exc:
+        raise ConfigError(
+            exc.message, context=f"{path}:{exc.line}:{exc.column}", hint=f"TOML files are UTF-8: {exc.hint}"
+        ) from None
+    try:
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"not valid TOML: {exc}", context=str(path), hint="fix the syntax at that line") from None
+    except RecursionError:
+        raise ConfigError(
+            "not valid TOML: arrays or tables nested too deeply", context=str(path), hint="flatten the nesting"
+        ) from None
 
 
 def _flatten_file(data: Mapping[str, Any], path: Path) -> dict[str, Any]:

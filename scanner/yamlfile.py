@@ -5,6 +5,11 @@ programmers, so every problem must point at `file:line:column`. `load_yaml` pars
 (which keeps positions), returns plain Python data plus a map from each key path to its position, and
 `locate_validation_error` turns a pydantic `ValidationError` into `Problem`s at those positions, with
 "did you mean" for unknown keys.
+
+The files hold plain data only: YAML tags (`!!python/object/apply:...`, `!foo`, `!!omap`) are refused at
+their line and column before anything is constructed, and a file that nests too deep or expands its
+aliases past `MAX_VALUES` values is refused too, so careless or hostile input gives a located problem
+and never a traceback.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError
 
+from scanner.utf8 import NotUTF8, decode_utf8
 from scanner.yamlerrors import GENERIC_FIX, explain_syntax_error
 
 PathKey = tuple[str | int, ...]
@@ -82,25 +88,49 @@ class YAMLSyntaxError(Exception):
         self.problem = problem
 
 
-def _plain(node: Any, path: PathKey, positions: dict[PathKey, Position]) -> Any:
+MAX_VALUES = 100_000  # keys, items and scalars once aliases are expanded: a "billion laughs" file stops here
+MAX_DEPTH = 50  # nesting of mappings and lists; real source and rule files use fewer than ten
+
+
+class _TooLarge(Exception):
+    pass
+
+
+@dataclass
+class _Walk:
+    positions: dict[PathKey, Position]
+    values: int = 0
+
+
+def _located(getter: Any, key: Any, fallback: Position) -> Position:
+    """A key's or item's position; merged keys (`<<: *base`) have none of their own, so they get the map's."""
+    try:
+        found = getter(key)
+    except (KeyError, IndexError, TypeError, AttributeError):
+        return fallback
+    if isinstance(found, tuple | list) and len(found) >= 2 and all(isinstance(part, int) for part in found[:2]):
+        return Position(found[0] + 1, found[1] + 1)
+    return fallback
+
+
+def _plain(node: Any, path: PathKey, here: Position, walk: _Walk) -> Any:
+    walk.values += 1
+    if walk.values > MAX_VALUES or len(path) > MAX_DEPTH:
+        raise _TooLarge
     if isinstance(node, CommentedMap):
         result: dict[Any, Any] = {}
         for key, value in node.items():
             child = (*path, str(key))
-            line, column = node.lc.key(key)
-            positions[child] = Position(line + 1, column + 1)
-            result[str(key)] = _plain(value, child, positions)
+            walk.positions[child] = _located(node.lc.key, key, here)
+            result[str(key)] = _plain(value, child, walk.positions[child], walk)
         return result
     if isinstance(node, CommentedSeq):
         items = []
         for index, value in enumerate(node):
             child = (*path, index)
-            line, column = node.lc.item(index)
-            positions[child] = Position(line + 1, column + 1)
-            items.append(_plain(value, child, positions))
+            walk.positions[child] = _located(node.lc.item, index, here)
+            items.append(_plain(value, child, walk.positions[child], walk))
         return items
-    if hasattr(node, "tag") and type(node).__name__ == "TaggedScalar":
-        return str(node)
     if type(node).__module__.startswith("ruamel"):
         # ScalarFloat, ScalarBoolean, LiteralScalarString, ...: back to plain Python values
         for plain_type in (bool, int, float, str):
@@ -109,19 +139,48 @@ def _plain(node: Any, path: PathKey, positions: dict[PathKey, Position]) -> Any:
     return node
 
 
+def _shown_tag(tag: Any) -> str:
+    text = str(getattr(tag, "value", tag) or "")
+    return "!!" + text.removeprefix("tag:yaml.org,2002:") if text.startswith("tag:yaml.org,2002:") else text
+
+
+def _refuse_tags(yaml: YAML, text: str, path: Path) -> None:
+    """YAML tags (`!!python/object/apply:...`, `!foo`, `!!omap`) have no meaning in these files: refuse them.
+
+    They are found in the parser's events, before anything is constructed, so a tag never reaches a
+    constructor and its position is the tag's own.
+    """
+    for event in yaml.parse(text):
+        tag = getattr(event, "tag", None)
+        if not tag:
+            continue
+        mark = event.start_mark
+        lines = text.splitlines()
+        raise YAMLSyntaxError(
+            Problem(
+                "Y003",
+                f"YAML tag {_shown_tag(tag)} is not allowed",
+                str(path),
+                mark.line + 1,
+                mark.column + 1,
+                snippet=lines[mark.line] if 0 <= mark.line < len(lines) else "",
+                fix="remove the tag and write the plain value (quote text that would read as a number or true/false)",
+            )
+        )
+
+
 def load_yaml(path: Path | str, text: str | None = None) -> LocatedYAML:
-    """Parse a YAML file keeping positions; a syntax error raises `YAMLSyntaxError` with file:line."""
+    """Parse a YAML file keeping positions; bad syntax, a tag or bad text raises `YAMLSyntaxError` at file:line."""
     path = Path(path)
     if text is None:
         try:
-            text = path.read_text(encoding="utf-8")
-        except UnicodeDecodeError as exc:
-            raise YAMLSyntaxError(
-                Problem("Y002", f"not UTF-8 text ({exc.reason})", str(path), 1, 1, fix="save the file as UTF-8")
-            ) from None
+            text = decode_utf8(path.read_bytes())
+        except NotUTF8 as exc:
+            raise YAMLSyntaxError(Problem("Y002", exc.message, str(path), exc.line, exc.column, fix=exc.hint)) from None
     yaml = YAML(typ="rt")
     yaml.allow_duplicate_keys = False
     try:
+        _refuse_tags(yaml, text, path)
         node = yaml.load(text)
     except MarkedYAMLError as exc:
         explained = explain_syntax_error(exc, text)
@@ -138,11 +197,29 @@ def load_yaml(path: Path | str, text: str | None = None) -> LocatedYAML:
                 fix=explained.fix,
             )
         ) from None
+    except YAMLSyntaxError:
+        raise
+    except RecursionError:
+        raise YAMLSyntaxError(_too_large(path)) from None
     except Exception as exc:  # ruamel raises a few non-Marked errors (duplicate keys, bad unicode)
         raise YAMLSyntaxError(Problem("Y001", f"YAML syntax: {exc}", str(path), 1, 1, fix=GENERIC_FIX)) from None
-    positions: dict[PathKey, Position] = {}
-    data = _plain(node, (), positions)
-    return LocatedYAML(path=path, data=data, positions=positions, lines=text.splitlines())
+    walk = _Walk(positions={})
+    try:
+        data = _plain(node, (), Position(1, 1), walk)
+    except (_TooLarge, RecursionError):
+        raise YAMLSyntaxError(_too_large(path)) from None
+    return LocatedYAML(path=path, data=data, positions=walk.positions, lines=text.splitlines())
+
+
+def _too_large(path: Path) -> Problem:
+    return Problem(
+        "Y004",
+        f"the file nests deeper than {MAX_DEPTH} levels or expands to more than {MAX_VALUES} values (aliases)",
+        str(path),
+        1,
+        1,
+        fix="write the values out without deep nesting or aliases (&name, *name) that repeat each other",
+    )
 
 
 def _model_at(model: type[BaseModel], loc: Sequence[str | int]) -> type[BaseModel] | None:

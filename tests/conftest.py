@@ -163,7 +163,7 @@ class CliRun:
     database_url: str
     data_dir: Path
 
-    def __call__(self, *args: str, input: str | None = None, env: dict[str, str] | None = None) -> Result:
+    def __call__(self, *args: str, input: str | bytes | None = None, env: dict[str, str] | None = None) -> Result:
         environment = {
             "SCANNER_DATABASE_URL": self.database_url,
             "SCANNER_DATA_DIR": str(self.data_dir),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
 import sys
 from dataclasses import dataclass, field
 from typing import Any
@@ -10,7 +9,7 @@ from typing import Any
 import click
 from sqlalchemy.orm import Session
 
-from scanner.db.session import Database, open_database
+from scanner.db.session import Database, open_database, os_user
 from scanner.settings import LoadedSettings, Settings, load_settings
 
 
@@ -24,7 +23,7 @@ class App:
     @classmethod
     def create(cls, *, config_path: str | None, overrides: dict[str, Any], actor: str | None, purpose: str) -> App:
         loaded = load_settings(config=config_path, cli=overrides)
-        return cls(loaded=loaded, actor=actor or _os_user(), purpose=purpose)
+        return cls(loaded=loaded, actor=actor or os_user(), purpose=purpose)
 
     @property
     def settings(self) -> Settings:
@@ -47,13 +46,6 @@ class App:
         if self._database is not None:
             self._database.dispose()
             self._database = None
-
-
-def _os_user() -> str:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "unknown"
 
 
 def get_app(ctx: click.Context | None = None) -> App:

@@ -14,7 +14,7 @@ from scanner.crawl import load_sources, run_crawl
 from scanner.db.models import ScanRun
 from scanner.workflow.audit import record
 from scanner.workflow.lock import scan_lock
-from scanner.workflow.privacy import check_legal_basis
+from scanner.workflow.privacy import check_legal_basis, legal_basis_warning
 
 
 @click.command()
@@ -38,6 +38,9 @@ def crawl(app: App, names: tuple[str, ...], fresh: bool, as_json: bool) -> None:
     """
     settings = app.settings
     check_legal_basis(settings.privacy)
+    warning = legal_basis_warning(settings.privacy)
+    if warning:
+        click.secho(f"warning: {warning}", fg="yellow", err=True)
     sources = load_sources(Path(settings.paths.sources_dir), list(names) or None)
     db = app.database()
     if not is_terminal():
@@ -54,7 +57,11 @@ def crawl(app: App, names: tuple[str, ...], fresh: bool, as_json: bool) -> None:
                 command="crawl",
                 action="collect",
                 purpose=app.purpose or settings.privacy.purpose,
-                details={"sources": [source.name for source in sources], "resumed_run": resume_id},
+                details={
+                    "sources": [source.name for source in sources],
+                    "resumed_run": resume_id,
+                    **({"warning": "privacy.require_legal_basis is off"} if warning else {}),
+                },
             )
         stats = run_crawl(
             db,

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import click
 
 from scanner.cli.context import App, pass_app
+from scanner.cli.outfile import OutputFile
 from scanner.report import export as export_module
 
 
@@ -31,33 +33,40 @@ def export(
 
     Fields: id, network, source, url, city, first and last seen, scores, flagged, underage, phones,
     indicator ids. GraphML (ads as nodes, links as edges) opens in Gephi and yEd. Every export is
-    recorded in the audit log with the recipient and purpose.
+    recorded in the audit log with the recipient and purpose. With -o the folder must exist; the
+    file is written whole (readable only by you) after the export is recorded, or not at all.
 
     \b
     Example:
       scanner --purpose "referral, case 2026-014" export --format graphml --recipient "politie PCT" -o n7.graphml
       scanner export --network N-000007 --format json
     """
+    target = OutputFile(output) if output else None  # a bad -o fails here: nothing read, exported or audited
     export_filter = export_module.ExportFilter(
         include_unflagged=include_unflagged, network=network, min_score=min_score
     )
-    with app.database().session() as session:
-        records = export_module.collect(session, app.settings, export_filter)
-        app.audit(
-            session,
-            "export",
-            "export",
-            {
-                "format": fmt,
-                "recipient": recipient,
-                "ads": [row["id"] for row in records["ads"]],
-                "networks": [network["label"] for network in records["networks"]],
-                "file": str(output) if output else "stdout",
-            },
-        )
-    text = export_module.RENDERERS[fmt](records)
-    if output:
-        output.write_text(text, encoding="utf-8")
-        click.echo(f"exported {len(records['ads'])} ads to {output}", err=True)
-    else:
-        click.echo(text, nl=False)
+    with contextlib.ExitStack() as cleanup:
+        if target:
+            cleanup.enter_context(target)
+        with app.database().session() as session:
+            records = export_module.collect(session, app.settings, export_filter)
+            text = export_module.RENDERERS[fmt](records)
+            if target:
+                target.write(text)
+            app.audit(
+                session,
+                "export",
+                "export",
+                {
+                    "format": fmt,
+                    "recipient": recipient,
+                    "ads": [row["id"] for row in records["ads"]],
+                    "networks": [network["label"] for network in records["networks"]],
+                    "file": str(output) if output else "stdout",
+                },
+            )
+        if target:
+            target.publish()
+            click.echo(f"exported {len(records['ads'])} ads to {output}", err=True)
+            return
+    click.echo(text, nl=False)

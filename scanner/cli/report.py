@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
+from typing import Any
 
 import click
 
 from scanner.cli.context import App, pass_app
+from scanner.cli.outfile import OutputFile
 from scanner.report.html import render_html
 from scanner.report.render import Output, to_json
 from scanner.report.report import (
@@ -57,32 +60,45 @@ def report(
       scanner report --since 2026-01-03 --category licensing --format csv > licensing.csv
       scanner --purpose "weekly review" report --format html -o report.html
     """
+    target = OutputFile(output) if output else None  # a bad -o fails here: nothing read or audited
     report_filter = ReportFilter(
         since=since, min_score=min_score, category=category, region=region, include_unflagged=include_unflagged
     )
-    with app.database().session() as session:
-        document = build_report(session, app.settings, report_filter)
-        app.audit(
-            session,
-            "report",
-            "read",
-            {
-                "format": fmt,
-                "filters": document["filters"],
-                "since": document["since"],
-                "ads": report_ad_ids(document),
-            },
-        )
-    if fmt == "table":
-        if output:
-            with output.open("w", encoding="utf-8") as stream:
-                render_text(document, Output(stream, rich=False))
-        else:
-            render_text(document, Output())
-        return
-    text = {"json": to_json, "csv": render_csv, "html": render_html}[fmt](document)
-    if output:
-        output.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
-        click.echo(f"wrote {output}", err=True)
+    with contextlib.ExitStack() as cleanup:
+        if target:
+            cleanup.enter_context(target)
+        with app.database().session() as session:
+            document = build_report(session, app.settings, report_filter)
+            text = _rendered(document, fmt, target)
+            app.audit(
+                session,
+                "report",
+                "read",
+                {
+                    "format": fmt,
+                    "filters": document["filters"],
+                    "since": document["since"],
+                    "ads": report_ad_ids(document),
+                },
+            )
+        if target:
+            target.publish()
+            click.echo(f"wrote {output}", err=True)
+            return
+    if text is None:
+        render_text(document, Output())
     else:
         click.echo(text, nl=not text.endswith("\n"))
+
+
+def _rendered(document: dict[str, Any], fmt: str, target: OutputFile | None) -> str | None:
+    """The report as text (None: a table for the terminal, printed after the audit entry is committed)."""
+    if fmt == "table":
+        if target:
+            with target.stream() as stream:
+                render_text(document, Output(stream, rich=False))
+        return None
+    text = {"json": to_json, "csv": render_csv, "html": render_html}[fmt](document)
+    if target:
+        target.write(text if text.endswith("\n") else text + "\n")
+    return text

@@ -18,8 +18,9 @@ def score(app: App, ad_ids: tuple[int, ...], as_json: bool) -> None:
 
     Each ad and network gets a trafficking-risk score and a licensing-compliance score (0 to 100,
     kept apart), the model version, and an explanation: the rules that fired with their evidence and
-    the model's strongest features for it. Any underage hit flags the ad whatever its score. Without
-    a model file (model.path) the scores use the rules only. The formula is in docs/model.md.
+    the model's strongest features for it. Any underage hit flags the ad whatever its score. With
+    model.rules_only set the scores use the rules only; a model.path that names no file exits 8.
+    The formula is in docs/model.md.
     Run `scanner rules apply` first to bring the indicator hits up to date (the nightly scan does).
 
     \b

@@ -10,15 +10,18 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
+import struct
 import warnings
 from dataclasses import dataclass
 
 import imagehash
-from PIL import Image, ImageOps
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 from scanner.errors import InputError
 
 ACCEPTED_FORMATS = frozenset({"JPEG", "PNG", "GIF", "WEBP"})
+_OBJECT_REPR = re.compile(r"<[\w.]+ object at 0x[0-9a-fA-F]+>")
 
 
 @dataclass(frozen=True)
@@ -36,6 +39,12 @@ def hamming(a: str, b: str) -> int:
     return (int(a, 16) ^ int(b, 16)).bit_count()
 
 
+def _reason(error: Exception) -> str:
+    """Pillow's message without the in-memory object it names (`<_io.BytesIO object at 0x...>`)."""
+    text = _OBJECT_REPR.sub("", str(error)).strip(" :")
+    return text or type(error).__name__
+
+
 def hash_image(data: bytes, *, max_pixels: int = 40_000_000, context: str = "image") -> PhotoHashes:
     """Hash an image; refuses non-images, unknown formats and decompression bombs with InputError."""
     try:
@@ -45,7 +54,11 @@ def hash_image(data: bytes, *, max_pixels: int = 40_000_000, context: str = "ima
                 image_format = probe.format or ""
                 width, height = probe.size
                 if image_format not in ACCEPTED_FORMATS:
-                    raise InputError(f"unsupported image format {image_format or 'unknown'}", context=context)
+                    raise InputError(
+                        f"unsupported image format {image_format or 'unknown'}",
+                        context=context,
+                        hint=f"give a {', '.join(sorted(ACCEPTED_FORMATS))} file",
+                    )
                 if width * height > max_pixels:
                     raise InputError(
                         f"image of {width}x{height} pixels exceeds the limit of {max_pixels}",
@@ -58,8 +71,14 @@ def hash_image(data: bytes, *, max_pixels: int = 40_000_000, context: str = "ima
         raise
     except (Image.DecompressionBombWarning, Image.DecompressionBombError) as exc:
         raise InputError(f"decompression bomb refused: {exc}", context=context) from None
-    except (OSError, ValueError, SyntaxError) as exc:
-        raise InputError(f"not a readable image: {exc}", context=context) from None
+    except UnidentifiedImageError:
+        raise InputError(
+            "not an image, or an image damaged beyond reading",
+            context=context,
+            hint=f"give a {', '.join(sorted(ACCEPTED_FORMATS))} file",
+        ) from None
+    except (OSError, ValueError, SyntaxError, struct.error) as exc:
+        raise InputError(f"a damaged image: {_reason(exc)}", context=context, hint="give an undamaged copy") from None
     return PhotoHashes(
         sha256=hashlib.sha256(data).hexdigest(),
         phash=str(imagehash.phash(image)),

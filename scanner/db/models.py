@@ -15,7 +15,7 @@ Tables follow the data flow (see docs/architecture.md):
     rule_evaluations                        per ad, the rule set and version last evaluated
     assessments                             scores per ad or network, with model and rule versions
     reviews, watchlist_entries              what investigators decided and follow
-    audit_log                               append-only record of who did what with personal data
+    audit_log                               append-only, hash-chained record of who did what with personal data
 
 Every change to these models needs a new Alembic revision (`alembic revision --autogenerate`); a
 revision that has landed is never edited.
@@ -333,16 +333,23 @@ class WatchlistEntry(Base):
 
 
 class AuditEntry(Base):
-    """Append-only: the migration adds triggers that refuse UPDATE and DELETE."""
+    """Append-only (the migration adds triggers that refuse UPDATE and DELETE) and hash-chained.
+
+    `prev_hash` is the `entry_hash` of the entry before (zeros for the first); `entry_hash` covers it
+    and this entry's fields, so a changed, deleted or inserted entry breaks the chain
+    (scanner.workflow.auditchain). Write entries only through `scanner.workflow.audit.record`.
+    """
 
     __tablename__ = "audit_log"
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
     at: Mapped[Timestamp]
     actor: Mapped[str] = mapped_column(String(100))
     command: Mapped[str] = mapped_column(String(100))
-    action: Mapped[str] = mapped_column(String(40))  # read | export | change | purge | collect
+    action: Mapped[str] = mapped_column(String(40))  # read | export | change | purge | collect | schema
     purpose: Mapped[str] = mapped_column(Text, default="")
     details: Mapped[Json] = mapped_column(default=dict)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    entry_hash: Mapped[str] = mapped_column(String(64))
 
 
 # The same triggers as migration 0002, for databases built straight from the models (tests).

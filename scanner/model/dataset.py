@@ -233,7 +233,8 @@ def records_from_purged_reviews(session: Session) -> list[tuple[AdRecord, int]]:
     for review in session.scalars(select(Review).where(Review.ad_id.is_(None), Review.network_id.is_(None))):
         snapshot = review.snapshot or {}
         value = label_value(review.label)
-        if value is None or snapshot.get("kind") != "ad":
+        # A redacted snapshot (a purged ad reviewed benign) has no text left to learn from.
+        if value is None or snapshot.get("kind") != "ad" or snapshot.get("redacted"):
             continue
         found.append((record_from_json(snapshot, where=f"review {review.id}"), value))
     return found

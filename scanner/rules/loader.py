@@ -94,6 +94,9 @@ def load_file(path: Path, model: type[Model]) -> Loaded[Model]:
         document = load_yaml(path)
     except YAMLSyntaxError as exc:
         return Loaded(path, None, None, [exc.problem])
+    except OSError as exc:
+        problem = Problem("R000", f"cannot read the file: {exc.strerror}", str(path), 1, 1, fix="check its permissions")
+        return Loaded(path, None, None, [problem])
     if not isinstance(document.data, dict):
         problem = Problem(
             "R004",

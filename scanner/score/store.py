@@ -5,9 +5,10 @@ model when one is configured and combines both by `scanner.score.combine`. It wr
 per ad and per network for the scan run, replacing any assessment of the same ad or network in the
 same run, so running it twice stores nothing new.
 
-Without a model file (a fresh install, or `model.path` empty) the score uses the rules only and the
-assessments record no model version. A model file that exists but is untrusted, tampered with or
-incompatible is refused (`ModelError`): silently falling back would hide that scores changed meaning.
+With `model.rules_only` set the score uses the rules only and the assessments record no model
+version. Otherwise a `model.path` that names no file, and a model file that is untrusted, tampered
+with or incompatible, are refused (`ModelError`): silently falling back would hide that scores
+changed meaning.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from collections import defaultdict
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import delete, func, select
@@ -25,6 +27,7 @@ from sqlalchemy.orm import Session
 from scanner.clock import utcnow
 from scanner.db.models import Ad, AdVersion, Assessment, IndicatorHit, Network, NetworkMember, Review
 from scanner.db.session import Database
+from scanner.errors import ModelError
 from scanner.model.dataset import AdRecord, load_records
 from scanner.model.features import regional_medians, to_rows
 from scanner.model.io import load_model, resolve_model_path
@@ -59,12 +62,25 @@ class _Scored:
 
 
 def configured_model(settings: Settings) -> LoadedModel | None:
-    """The model of `model.path`, or None when there is no file (rules only)."""
+    """The model of `model.path`, or None when `model.rules_only` is set; a missing file is a ModelError."""
+    if settings.model.rules_only:
+        log.info("model.rules_only is set: scoring with the rules only")
+        return None
+    return load_model(model_file(settings), extra_trusted=settings.model.trusted_types)
+
+
+def model_file(settings: Settings) -> Path:
+    """The file `model.path` names; ModelError (exit 8) when it names none, so a typo is never silent."""
     path = resolve_model_path(settings.model.path)
     if path is None:
-        log.info("no model file at %r: scoring with the rules only", settings.model.path)
-        return None
-    return load_model(path, extra_trusted=settings.model.trusted_types)
+        problem = f"no model file at {settings.model.path!r}" if settings.model.path else "model.path is empty"
+        raise ModelError(
+            problem,
+            context="model.path",
+            hint="fix model.path (read from the working directory, then the scanner checkout), train one with "
+            "`scanner model train`, or set model.rules_only = true to score with the rules only",
+        )
+    return path
 
 
 def _price_baseline(session: Session) -> dict[str, float]:

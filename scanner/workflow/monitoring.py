@@ -103,6 +103,11 @@ def build_registry(
     )
     failures = sum(1 for what in summary.notifications.values() if what.startswith("failed"))
     _gauge("scanner_notification_failures", "Notifications of the last scan that could not be sent.").set(failures)
+    if summary.audit_head:
+        # Kept outside the database, the head shows a later rewrite of the audit log (`scanner audit verify --head`).
+        entry_id, _, entry_hash = summary.audit_head.partition(":")
+        head = _gauge("scanner_audit_head", "Id of the audit log's newest entry, its chain hash as a label.", ("hash",))
+        head.labels(hash=entry_hash).set(int(entry_id))
     return registry
 
 

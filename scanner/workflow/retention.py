@@ -1,27 +1,31 @@
-"""Retention: delete the ads the retention settings no longer allow to keep, and record it.
+"""Retention: delete the ads the retention settings no longer allow to keep, and all they leave behind.
 
-The rules (settings `retention.*`, documented in docs/investigators.md):
+The rules (settings `retention.*`, documented in docs/deploy.md):
 
 - an ad never flagged, and not under review, is purged `unflagged_days` after it was last seen;
 - an ad that was flagged (itself, or as a member of a flagged network) but never reviewed is purged
   `flagged_days` after it was last seen;
 - an ad whose latest review is an open label (trafficking-suspect, illegal-prostitution, unsure) is
   kept while it is under review; a closing label (benign, spam-scam) lets it go after `unflagged_days`;
-- reviews are never purged: they carry a snapshot of what they label.
+- reviews are never deleted: they carry a snapshot of what they label. Once its ad is gone, a review
+  whose latest label is benign keeps label, reviewer and scores but loses the ad's text, phones, URL
+  and the note (`redact_benign_reviews`).
 
 Deleting an ad removes its versions, sightings, photo and identifier links, links, network
-memberships, indicator hits and assessments (foreign keys cascade). Identifiers and photos no ad
-uses any more, and networks left without members, go too. The counts are written to the audit log.
+memberships, indicator hits and assessments (foreign keys cascade). Identifiers and photos only
+purged ads used, and networks left without members, go too; so do the traces of the ads elsewhere
+(scanner.workflow.purge_derived). `plan_purge` computes all of it once, and both the purge and its
+dry run report that plan, so the dry run's counts are the purge's. The counts go to the audit log.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import CursorResult, Delete, delete, exists, func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from scanner.clock import utcnow
@@ -38,11 +42,11 @@ from scanner.db.models import (
     Sighting,
 )
 from scanner.db.session import Database
-from scanner.settings import RetentionSettings
+from scanner.settings import LinkingSettings, RetentionSettings
 from scanner.workflow import audit
+from scanner.workflow import purge_derived as derived
+from scanner.workflow.purge_derived import chunks
 from scanner.workflow.review import OPEN_LABELS, latest_labels
-
-CHUNK = 500  # ids per statement: below every database's bound-parameter limit
 
 
 @dataclass
@@ -53,6 +57,13 @@ class PurgeStats:
     identifiers: int = 0
     photos: int = 0
     networks: int = 0
+    networks_updated: int = 0
+    http_cache: int = 0
+    frontier: int = 0
+    scan_runs_cleaned: int = 0
+    hits_cleaned: int = 0
+    assessments_cleaned: int = 0
+    reviews_redacted: int = 0
     kept_under_review: int = 0
     dry_run: bool = False
     ad_ids: list[int] = field(default_factory=list, repr=False)
@@ -63,14 +74,50 @@ class PurgeStats:
         return data
 
 
-def _chunks(ids: Sequence[int]) -> Iterator[list[int]]:
-    for start in range(0, len(ids), CHUNK):
-        yield list(ids[start : start + CHUNK])
+@dataclass
+class PurgePlan:
+    """Everything one purge deletes or changes, by id, computed before anything changes."""
+
+    ad_ids: list[int]
+    kept_under_review: int
+    versions: int
+    sightings: int
+    identifier_ids: list[int]
+    photo_ids: list[int]
+    network_ids: list[int]  # every member purged: deleted
+    shrinking_network_ids: list[int]  # some members purged: summary recomputed
+    urls: set[str]  # pages and photos of purged ads that nothing kept uses
+    cache_urls: list[str]
+    frontier_ids: list[int]
+    scan_run_ids: list[int]
+    hit_ids: list[int]
+    assessment_ids: list[int]
+    review_ids: list[int]
+
+    def stats(self, *, dry_run: bool) -> PurgeStats:
+        return PurgeStats(
+            ads=len(self.ad_ids),
+            versions=self.versions,
+            sightings=self.sightings,
+            identifiers=len(self.identifier_ids),
+            photos=len(self.photo_ids),
+            networks=len(self.network_ids),
+            networks_updated=len(self.shrinking_network_ids),
+            http_cache=len(self.cache_urls),
+            frontier=len(self.frontier_ids),
+            scan_runs_cleaned=len(self.scan_run_ids),
+            hits_cleaned=len(self.hit_ids),
+            assessments_cleaned=len(self.assessment_ids),
+            reviews_redacted=len(self.review_ids),
+            kept_under_review=self.kept_under_review,
+            dry_run=dry_run,
+            ad_ids=self.ad_ids,
+        )
 
 
 def _flagged_ad_ids(session: Session, candidates: list[int]) -> set[int]:
     flagged: set[int] = set()
-    for chunk in _chunks(candidates):
+    for chunk in chunks(candidates):
         flagged.update(
             ad_id
             for ad_id in session.scalars(
@@ -99,7 +146,7 @@ def purgeable_ads(session: Session, retention: RetentionSettings, now: datetime)
     candidates = [ad_id for ad_id, _ in rows]
     flagged = _flagged_ad_ids(session, candidates)
     labels: dict[int, str] = {}
-    for chunk in _chunks(candidates):
+    for chunk in chunks(candidates):
         labels.update(latest_labels(session, chunk))
     purge: list[int] = []
     kept = 0
@@ -116,46 +163,71 @@ def purgeable_ads(session: Session, retention: RetentionSettings, now: datetime)
 
 def _count(session: Session, column: Any, ids: Iterable[int]) -> int:
     total = 0
-    for chunk in _chunks(list(ids)):
+    for chunk in chunks(list(ids)):
         total += session.scalar(select(func.count()).where(column.in_(chunk))) or 0
     return total
 
 
-def _ids_of(session: Session, column: Any, key: Any, ad_ids: Sequence[int]) -> set[int]:
-    found: set[int] = set()
-    for chunk in _chunks(ad_ids):
-        found.update(session.scalars(select(column).where(key.in_(chunk)).distinct()).all())
-    return found
+def _only_theirs(session: Session, link_table: Any, key: Any, ad_ids: set[int]) -> list[int]:
+    """Ids (identifiers, photos, networks) linked to the purged ads and to no other ad."""
+    linked: set[int] = set()
+    for chunk in chunks(sorted(ad_ids)):
+        linked.update(session.scalars(select(key).where(link_table.ad_id.in_(chunk)).distinct()))
+    shared: set[int] = set()
+    for chunk in chunks(sorted(linked)):
+        shared.update(
+            owner
+            for owner, ad_id in session.execute(select(key, link_table.ad_id).where(key.in_(chunk)))
+            if ad_id not in ad_ids
+        )
+    return sorted(linked - shared)
 
 
-def _deleted(session: Session, statement: Delete) -> int:
-    result = cast(CursorResult[Any], session.execute(statement))
-    return result.rowcount
+def plan_purge(session: Session, retention: RetentionSettings, now: datetime) -> PurgePlan:
+    """What a purge at `now` deletes and changes; nothing is changed here."""
+    ad_ids, kept = purgeable_ads(session, retention, now)
+    purged = set(ad_ids)
+    photo_ids = _only_theirs(session, AdPhoto, AdPhoto.photo_id, purged)
+    network_ids = _only_theirs(session, NetworkMember, NetworkMember.network_id, purged)
+    gone_networks = set(network_ids)
+    redact = retention.redact_benign_reviews
+    urls, ad_urls = derived.gone_urls(session, purged, set(photo_ids))
+    return PurgePlan(
+        ad_ids=ad_ids,
+        kept_under_review=kept,
+        versions=_count(session, AdVersion.ad_id, ad_ids),
+        sightings=_count(session, Sighting.ad_id, ad_ids),
+        identifier_ids=_only_theirs(session, AdIdentifier, AdIdentifier.identifier_id, purged),
+        photo_ids=photo_ids,
+        network_ids=network_ids,
+        shrinking_network_ids=derived.find_shrinking_networks(session, purged, gone_networks),
+        urls=urls,
+        cache_urls=derived.find_cache_urls(session, urls, ad_urls),
+        frontier_ids=derived.find_frontier_ids(session, urls),
+        scan_run_ids=derived.find_scan_runs(session, urls),
+        hit_ids=derived.find_group_hits(session, purged, gone_networks),
+        assessment_ids=derived.find_assessments(session, purged, gone_networks),
+        review_ids=derived.find_benign_reviews(session, purged, gone_networks) if redact else [],
+    )
 
 
-def _delete_ads(session: Session, ad_ids: Sequence[int], stats: PurgeStats) -> None:
-    """Delete the ads, then the identifiers, photos and networks that only they used."""
-    identifier_ids = _ids_of(session, AdIdentifier.identifier_id, AdIdentifier.ad_id, ad_ids)
-    photo_ids = _ids_of(session, AdPhoto.photo_id, AdPhoto.ad_id, ad_ids)
-    network_ids = _ids_of(session, NetworkMember.network_id, NetworkMember.ad_id, ad_ids)
-    for chunk in _chunks(ad_ids):
+def apply_plan(session: Session, plan: PurgePlan, linking: LinkingSettings) -> None:
+    """Delete and change exactly what the plan lists."""
+    purged = set(plan.ad_ids)
+    # Evidence of surviving rows is cleaned while it can still be read against the purged ids.
+    derived.clean_hits(session, plan.hit_ids, purged)
+    derived.clean_assessments(session, plan.assessment_ids, purged)
+    derived.redact_reviews(session, plan.review_ids)
+    derived.clean_scan_runs(session, plan.scan_run_ids, plan.urls)
+    session.flush()
+    for chunk in chunks(plan.ad_ids):
         session.execute(delete(Ad).where(Ad.id.in_(chunk)))
-    for chunk in _chunks(sorted(identifier_ids)):
-        stats.identifiers += _deleted(
-            session,
-            delete(Identifier).where(
-                Identifier.id.in_(chunk), ~exists().where(AdIdentifier.identifier_id == Identifier.id)
-            ),
-        )
-    for chunk in _chunks(sorted(photo_ids)):
-        stats.photos += _deleted(
-            session, delete(Photo).where(Photo.id.in_(chunk), ~exists().where(AdPhoto.photo_id == Photo.id))
-        )
-    for chunk in _chunks(sorted(network_ids)):
-        stats.networks += _deleted(
-            session,
-            delete(Network).where(Network.id.in_(chunk), ~exists().where(NetworkMember.network_id == Network.id)),
-        )
+    for model, ids in ((Identifier, plan.identifier_ids), (Photo, plan.photo_ids), (Network, plan.network_ids)):
+        for chunk in chunks(ids):
+            session.execute(delete(model).where(model.id.in_(chunk)))
+    derived.delete_cache(session, plan.cache_urls)
+    derived.delete_frontier(session, plan.frontier_ids)
+    derived.refresh_network_summaries(session, plan.shrinking_network_ids, linking.link_min_strength)
 
 
 def purge(
@@ -167,16 +239,15 @@ def purge(
     command: str = "purge",
     now: datetime | None = None,
     dry_run: bool = False,
+    linking: LinkingSettings | None = None,
 ) -> PurgeStats:
-    """Apply the retention settings; returns what was (or, with dry_run, would be) deleted."""
+    """Apply the retention settings; returns what was (or, with dry_run, would be) deleted and changed."""
     now = now or utcnow()
     with db.session() as session:
-        ad_ids, kept = purgeable_ads(session, retention, now)
-        stats = PurgeStats(ads=len(ad_ids), kept_under_review=kept, dry_run=dry_run, ad_ids=ad_ids)
-        stats.versions = _count(session, AdVersion.ad_id, ad_ids)
-        stats.sightings = _count(session, Sighting.ad_id, ad_ids)
+        plan = plan_purge(session, retention, now)
         if not dry_run:
-            _delete_ads(session, ad_ids, stats)
+            apply_plan(session, plan, linking or LinkingSettings())
+        stats = plan.stats(dry_run=dry_run)
         audit.record(
             session,
             actor=actor,

@@ -7,7 +7,9 @@ resumed in place, so its crawl frontier (the URLs still to fetch) is picked up w
 the stages it had finished are not run again; every stage is idempotent, so the database ends as
 after an uninterrupted scan. The run stores each stage's statistics, the
 rule-set hash and the model version, and keeps a heartbeat. The scan ends with the purge
-(retention) unless `retention.purge_after_scan` is off.
+(retention) unless `retention.purge_after_scan` is off, and its summary carries the head of the audit
+log's hash chain, to be kept outside the database. Before the lock it checks the rule pack and the
+model file (`preflight`), and warns (and records the warning) when the legal-basis gate is off.
 
 A source that fails does not stop the scan: the other sources and every later stage still run, and
 the run ends `completed` with `health` failed (the CLI then exits with code 12). Whatever the end,
@@ -38,7 +40,8 @@ from scanner.workflow import audit, retention
 from scanner.workflow.lock import scan_lock
 from scanner.workflow.monitoring import check_textfile, write_metrics
 from scanner.workflow.notify import check_notify, notify
-from scanner.workflow.privacy import check_legal_basis
+from scanner.workflow.preflight import preflight
+from scanner.workflow.privacy import check_legal_basis, legal_basis_warning
 from scanner.workflow.progress import StageTicker
 from scanner.workflow.summary import ScanSummary, count_outcomes
 
@@ -188,10 +191,14 @@ def run_scan(
     check_legal_basis(settings.privacy)
     check_textfile(settings)
     check_notify(settings.notify)
+    warning = legal_basis_warning(settings.privacy)
+    if warning:
+        log.warning(warning)
+    preflight(settings)
     with scan_lock(db):
         clock_start = time.monotonic()
         run_id, resumed = _open_run(db, now or utcnow(), simulated_day)
-        summary = ScanSummary(run_id=run_id, resumed=resumed)
+        summary = ScanSummary(run_id=run_id, resumed=resumed, warnings=[warning] if warning else [])
         with db.session() as session:
             audit.record(
                 session,
@@ -199,7 +206,13 @@ def run_scan(
                 command="scan",
                 action="collect",
                 purpose=purpose or settings.privacy.purpose,
-                details={"scan_run_id": run_id, "resumed": resumed, "legal_basis": settings.privacy.legal_basis},
+                details={
+                    "scan_run_id": run_id,
+                    "resumed": resumed,
+                    "legal_basis": settings.privacy.legal_basis,
+                    # Collecting with the gate off is recorded with the collection itself.
+                    **({"warning": "privacy.require_legal_basis is off"} if warning else {}),
+                },
                 now=now,
             )
         context = StageContext(db, settings, run_id, now, progress, sources)
@@ -219,11 +232,19 @@ def run_scan(
             if on_stage:
                 on_stage("purge")
             purged = retention.purge(
-                db, settings.retention, actor=actor, purpose=purpose, command="scan", now=now or utcnow()
+                db,
+                settings.retention,
+                actor=actor,
+                purpose=purpose,
+                command="scan",
+                now=now or utcnow(),
+                linking=settings.linking,
             )
             summary.stages["purge"] = purged.as_dict()
         with db.session() as session:
             count_outcomes(session, summary, run_id)
+            newest = audit.head(session)
+            summary.audit_head = str(newest) if newest else None
         summary.status = "completed"
         _save(
             db,

@@ -40,6 +40,10 @@ class ScanSummary:
     ruleset_hash: str | None = None
     model_version: str | None = None
     notifications: dict[str, str] = field(default_factory=dict)  # per channel: what became of the message
+    # The audit log's newest entry, ID:HASH: kept outside the database, it shows later rewriting
+    # (`scanner audit verify --head`).
+    audit_head: str | None = None
+    warnings: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -69,6 +73,8 @@ class ScanSummary:
             f"errors per source: {errors}",
             f"rule set {(self.ruleset_hash or '-')[:12]}, model {self.model_version or 'none (rules only)'}",
             f"stages: {timing}",
+            f"audit head: {self.audit_head or '-'}",
+            *(f"warning: {warning}" for warning in self.warnings),
         ]
         lines.extend(f"notification by {channel}: {what}" for channel, what in sorted(self.notifications.items()))
         return lines

@@ -41,7 +41,7 @@ def scan(run_cli: CliRun, site: FakeSite, folder: Path) -> tuple[int, str]:
         "TEST_SITE_URL": site.url,
         "SCANNER_PATHS_SOURCES_DIR": str(folder),
         "SCANNER_PATHS_RULES_DIR": str(REPOSITORY / "rules"),
-        "SCANNER_MODEL_PATH": "",
+        "SCANNER_MODEL_RULES_ONLY": "true",
     }
     result = run_cli("scan", "--json", env=env)
     return result.exit_code, result.output

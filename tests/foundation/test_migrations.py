@@ -9,10 +9,12 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, text
 from sqlalchemy.exc import DatabaseError as SQLDatabaseError
+from sqlalchemy.orm import Session
 
 from scanner.db.models import Base
 from scanner.db.session import downgrade, head_revision, make_engine, upgrade
 from scanner.settings import Settings, load_settings
+from scanner.workflow.audit import record
 from tests.conftest import DatabaseFactory, new_postgres_database
 
 
@@ -58,13 +60,8 @@ def test_audit_log_refuses_update_and_delete(database_factory: DatabaseFactory, 
     upgrade(settings_for(url, tmp_path))
     engine = make_engine(url)
     try:
-        with engine.begin() as connection:
-            connection.execute(
-                text(
-                    "INSERT INTO audit_log (at, actor, command, action, purpose, details) "
-                    "VALUES (CURRENT_TIMESTAMP, 'ana', 'show', 'read', '', '{}')"
-                )
-            )
+        with Session(engine) as session, session.begin():
+            record(session, actor="ana", command="show", action="read")
         with pytest.raises(SQLDatabaseError, match="append-only"), engine.begin() as connection:
             connection.execute(text(statement))
         with engine.connect() as connection:

@@ -62,7 +62,8 @@ def test_chromium_shows_groups_evidence_network_picture_and_timeline(page: Path,
     assert re.search(r"<h2>N-000001 · risk 85 · 2 ads</h2>", dom)
     marks = re.findall(r"<mark>(.*?)</mark>", dom)
     assert {"zonder condoom", "24/7 beschikbaar", "nieuw in de stad", "geen vergunning"} <= set(marks)
-    network_section = dom[dom.index('id="N-000001"') : dom.index("</section>")]
+    network_start = dom.index('id="N-000001"')
+    network_section = dom[network_start : dom.index("</section>", network_start)]
     assert network_section.count('class="ad-node"') == 2
     assert network_section.count('class="link link-phone"') == 1
     assert network_section.count('class="sighting"') == 4  # Haarlem, Leiden, then both on day 3

@@ -46,7 +46,7 @@ def _assessments(db: Database) -> list[Assessment]:
 
 
 def test_without_a_model_the_rules_alone_score(db: Database, settings: Settings) -> None:
-    settings.model.path = ""
+    settings.model.rules_only = True
     ids = _ads(db)
     stats = score_all(db, settings)
     assert (stats.ads, stats.networks, stats.model_version, stats.underage) == (5, 1, None, 1)
@@ -64,7 +64,7 @@ def test_without_a_model_the_rules_alone_score(db: Database, settings: Settings)
 
 
 def test_scoring_twice_stores_nothing_new(db: Database, settings: Settings) -> None:
-    settings.model.path = ""
+    settings.model.rules_only = True
     _ads(db)
     score_all(db, settings)
     first = [(a.ad_id, a.network_id, a.risk_score) for a in _assessments(db)]

@@ -29,7 +29,7 @@ def served(config: WorldConfig = SMALL) -> Iterator[Served]:
             **server.environ(),
             "SCANNER_PATHS_SOURCES_DIR": str(SOURCES_DIR),
             "SCANNER_PATHS_RULES_DIR": str(REPOSITORY / "rules"),
-            "SCANNER_MODEL_PATH": "",
+            "SCANNER_MODEL_RULES_ONLY": "true",
         }
         yield Served(server, world, env)
 

@@ -49,7 +49,7 @@ MESSAGES = {
 ENV = {
     "SCANNER_PATHS_SOURCES_DIR": str(SOURCES_DIR),
     "SCANNER_PATHS_RULES_DIR": str(REPOSITORY / "rules"),
-    "SCANNER_MODEL_PATH": "",
+    "SCANNER_MODEL_RULES_ONLY": "true",
     "SCANNER_CRAWL_PER_HOST_CONCURRENCY": "4",
     "SCANNER_CRAWL_BACKOFF_BASE": "0.01",
     "SCANNER_CRAWL_BACKOFF_MAX": "0.05",
@@ -177,6 +177,8 @@ def test_bad_nights_are_reported_as_bad_and_remove_nothing_then_the_sites_recove
                 assert metric(samples, "scanner_source_ads", source=name, change="removed") == 0
             assert metric(samples, "scanner_scan_health", state=state) == 1
             assert metric(samples, "scanner_notification_failures") == 0
+            head_id, _, head_hash = summary["audit_head"].partition(":")
+            assert metric(samples, "scanner_audit_head", hash=head_hash) == int(head_id)  # the head leaves the database
             expected_success = (
                 good_night_ended if state == "failed" else metric(samples, "scanner_scan_last_run_timestamp_seconds")
             )

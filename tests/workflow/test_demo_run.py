@@ -24,7 +24,7 @@ def test_demo_scans_each_day_on_a_fresh_database_and_prints_the_report(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)  # the demo sources and rules/ are found with the code, not in the working directory
-    environ = {"SCANNER_PRIVACY_REQUIRE_LEGAL_BASIS": "true", "SCANNER_MODEL_PATH": ""}
+    environ = {"SCANNER_PRIVACY_REQUIRE_LEGAL_BASIS": "true", "SCANNER_MODEL_RULES_ONLY": "true"}
     app = App(loaded=load_settings(environ=environ), actor="demo-user")
     stream = io.StringIO()
     run_demo(app, days=2, config=SMALL, database_dir=tmp_path, out=Output(stream, rich=False))
