@@ -210,7 +210,7 @@ def run_scan(
             )
             summary.stages["purge"] = purged.as_dict()
         with db.session() as session:
-            count_outcomes(session, summary, run_id)
+            count_outcomes(session, summary, run_id, settings.fairness)
         summary.status = "completed"
         finished = (now + timedelta(seconds=time.monotonic() - clock_start)) if now else utcnow()
         _save(

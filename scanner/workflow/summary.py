@@ -12,8 +12,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from scanner.db.models import Ad, AdVersion, Assessment
+from scanner.model.flag_rates import flag_rate_lines, flag_rates
 from scanner.report import watch
 from scanner.report.queries import chunks
+from scanner.settings import FairnessSettings
 
 
 @dataclass
@@ -32,6 +34,7 @@ class ScanSummary:
     durations: dict[str, float] = field(default_factory=dict)  # seconds per stage
     ruleset_hash: str | None = None
     model_version: str | None = None
+    group_rates: dict[str, Any] = field(default_factory=dict)  # scanner.model.flag_rates: flag rates per group
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -47,6 +50,7 @@ class ScanSummary:
             f"errors per source: {errors}",
             f"rule set {(self.ruleset_hash or '-')[:12]}, model {self.model_version or 'none (rules only)'}",
             f"stages: {timing}",
+            *flag_rate_lines(self.group_rates),
         ]
 
 
@@ -59,10 +63,15 @@ def _newly_flagged(session: Session, run_id: int, *, networks: bool) -> int:
     return len(now - before)
 
 
-def count_outcomes(session: Session, summary: ScanSummary, run_id: int) -> None:
-    """Fill in the newly flagged counts and the watchlist hits among ads new or changed in this run."""
+def count_outcomes(
+    session: Session, summary: ScanSummary, run_id: int, fairness: FairnessSettings | None = None
+) -> None:
+    """Fill in the newly flagged counts, the flag rates per group and the watchlist hits among ads new
+    or changed in this run."""
     summary.newly_flagged_ads = _newly_flagged(session, run_id, networks=False)
     summary.newly_flagged_networks = _newly_flagged(session, run_id, networks=True)
+    if fairness is not None:
+        summary.group_rates = flag_rates(session, fairness)
     entries = watch.active_entries(session)
     if not entries:
         return
