@@ -117,10 +117,8 @@ def ai_act_markdown(facts: Mapping[str, Any]) -> str:
         f"- `{version}`: {entry['runs']} scans, from {entry['first']} to {entry['last']}"
         for version, entry in scans.get("model_versions", {}).items()
     ] or ["- no completed scan yet"]
-    residual = (
-        f"the DPIA {deployment.get('dpia_reference') or ''} conclusions and the fundamental-rights impact "
-        "assessment (Art. 27 AI Act)"
-    )
+    dpia = f"the DPIA {deployment['dpia_reference']}" if deployment.get("dpia_reference") else "the DPIA"
+    residual = f"{dpia} conclusions and the fundamental-rights impact assessment (Art. 27 AI Act)"
     lines = [
         "# Technical documentation of the risk score (EU AI Act, Annex IV)",
         "",
@@ -168,11 +166,11 @@ def ai_act_markdown(facts: Mapping[str, Any]) -> str:
         "Contact details are masked before the text is read, and an n-gram enters the vocabulary only when "
         "several ads use it.",
         "",
-        *(sensitive_lines(card.get("features", {})) if card else []),
+        *_demoted(sensitive_lines(card.get("features", {})) if card else []),
         "Bias examination: the false-positive rate (the share of legal, independent workers and agencies "
         "that the score flags) per ad language, site and region:",
         "",
-        *(error_rate_lines(metrics.get("error_rates")) or ["No per-group error rates in the model card."]),
+        *(_demoted(error_rate_lines(metrics.get("error_rates"))) or ["No per-group error rates in the model card."]),
         "### Human oversight (Art. 14)",
         "",
         "A flag is a signal for review, never a decision (Art. 22 AVG). Investigators work through the "
@@ -274,6 +272,11 @@ def ai_act_markdown(facts: Mapping[str, Any]) -> str:
         "",
     ]
     return "\n".join(lines)
+
+
+def _demoted(lines: list[str]) -> list[str]:
+    """Card sections as subsections of a section here: '## X' becomes '#### X'."""
+    return [f"##{line}" if line.startswith("#") else line for line in lines]
 
 
 def _masked_summary(card: Mapping[str, Any] | None) -> str:
