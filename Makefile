@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 SCANNER_TEST_POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 PYTEST_ARGS ?= -n 2
 
-.PHONY: setup demo lint test test-sqlite test-postgres bench
+.PHONY: setup demo lint test test-sqlite test-postgres bench bootstrap-model
 
 setup: $(VENV)/.installed
 
@@ -36,3 +36,7 @@ test-postgres: setup
 		$(PY) -m pytest $(PYTEST_ARGS)
 
 test: lint test-sqlite test-postgres
+
+# Retrain the shipped bootstrap model on the synthetic demo world (docs/model.md); rewrites its card.
+bootstrap-model: setup
+	$(VENV)/bin/scanner model train --demo-world --seed 7 --days 14 --output models/bootstrap.skops

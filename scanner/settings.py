@@ -200,6 +200,26 @@ class ModelSettings(_Section):
         "file stops the score and the scan (exit 8), so a typo never silently changes what scores mean.",
     )
     trusted_types: list[str] = Field(default_factory=list, description="Extra skops types to trust on load.")
+    sensitive_features: dict[str, str] = Field(
+        default_factory=dict,
+        description="Sensitive word lists (nationality, nationalities, countries, languages) the model may read "
+        "when trained, and `language` for the ad's language as a feature, each with the recorded reason. "
+        "Empty: their words are masked and the language is no feature.",
+    )
+
+
+class FairnessSettings(_Section):
+    max_rate_ratio: float = Field(
+        default=1.25,
+        gt=1.0,
+        description="Warn when a group's flag or false-positive rate is more than this many times that of the "
+        "other ads (ad language, site, region).",
+    )
+    min_group_ads: int = Field(
+        default=30,
+        ge=1,
+        description="Groups (and the rest they are compared with) need at least this many ads to be compared.",
+    )
 
 
 class ScoreSettings(_Section):
@@ -305,6 +325,7 @@ class Settings(_Section):
     linking: LinkingSettings = Field(default_factory=LinkingSettings)
     model: ModelSettings = Field(default_factory=ModelSettings)
     score: ScoreSettings = Field(default_factory=ScoreSettings)
+    fairness: FairnessSettings = Field(default_factory=FairnessSettings)
     retention: RetentionSettings = Field(default_factory=RetentionSettings)
     privacy: PrivacySettings = Field(default_factory=PrivacySettings)
     report: ReportSettings = Field(default_factory=ReportSettings)

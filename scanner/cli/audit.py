@@ -1,4 +1,6 @@
-"""`scanner audit`: list the audit log of who read, exported, changed or purged personal data; verify its chain."""
+"""`scanner audit`: the append-only audit log of who read, exported, changed or purged personal data, its
+chain check (`verify`), and the oversight figures (`--oversight`: flags reviewed, time from flag to
+review, disagreement)."""
 
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ from sqlalchemy import select
 from scanner.cli.context import App, pass_app
 from scanner.db.models import AuditEntry
 from scanner.errors import InputError
+from scanner.model.oversight import oversight_figures, oversight_lines
 from scanner.report.render import Output, to_json
 from scanner.utf8 import NotUTF8, decode_utf8
 from scanner.workflow.audit import ACTIONS, chain_rows
@@ -40,24 +43,37 @@ def _entry(entry: AuditEntry) -> dict[str, Any]:
 @click.option("--action", type=click.Choice(sorted(ACTIONS)), help="Only this kind of access.")
 @click.option("--limit", default=200, show_default=True, help="Newest entries shown.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
+@click.option(
+    "--oversight",
+    is_flag=True,
+    help="Show the human-oversight figures instead of the log: the share of flags a person reviewed, the "
+    "time from flag to review, and how often reviewers disagreed with the score and with each other.",
+)
 @click.pass_context
-def audit(ctx: click.Context, since: str | None, actor: str | None, action: str | None, limit: int, fmt: str) -> None:
+def audit(
+    ctx: click.Context, since: str | None, actor: str | None, action: str | None, limit: int, fmt: str, oversight: bool
+) -> None:
     """List who read, exported, changed or purged personal data, when, with which command and why.
 
     The log is append-only: the database refuses to change or delete entries, and every entry is
     hash-chained to the one before, so `scanner audit verify` shows any that were changed, deleted
     or inserted behind the application's back. Listing it is not itself recorded (it holds no ad data).
+    The table ends with the oversight figures in one line; --oversight shows them in full.
 
     \b
     Example:
       scanner audit --since 2026-01-01
       scanner audit --actor jdevries --action export --format csv > exports.csv
+      scanner audit --oversight
       scanner audit verify --heads-from /var/log/scanner/scans.log
     """
     if ctx.invoked_subcommand is not None:
         return
     app = ctx.find_object(App)
     assert app is not None
+    if oversight:
+        _print_oversight(app, fmt)
+        return
     query = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)
     if since:
         try:
@@ -84,6 +100,23 @@ def audit(ctx: click.Context, since: str | None, actor: str | None, action: str 
             ["id", "at", "actor", "command", "action", "purpose", "details"],
             [[*list(row.values())[:-1], _short(row["details"])] for row in entries],
         )
+        with app.database().session() as session:
+            figures = oversight_figures(session)
+        lines = oversight_lines(figures)
+        click.echo(f"oversight: {lines[0]}; {lines[4]} (details: scanner audit --oversight)")
+
+
+def _print_oversight(app: App, fmt: str) -> None:
+    with app.database().session() as session:
+        figures = oversight_figures(session)
+    if fmt == "json":
+        click.echo(to_json(figures))
+    elif fmt == "csv":
+        raise InputError("the oversight figures have no CSV form", context="--format csv", hint="use --format json")
+    else:
+        click.echo("Human oversight of the risk score (reviews in this database):")
+        for line in oversight_lines(figures):
+            click.echo(f"  {line}")
 
 
 def _short(details: dict[str, Any]) -> str:

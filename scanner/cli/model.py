@@ -104,33 +104,46 @@ def train(
 
     Labels come from the reviews in the database (trafficking-suspect is positive, benign negative;
     other labels are left out), from a JSON lines file, or from the demo world's ground truth. The
-    metrics in the card come from cross-validation grouped by network: no network is on both sides.
-    Sensitive rules (rules.sensitive_enabled) never become model features.
+    metrics in the card come from cross-validation grouped by network: no network is on both sides,
+    with the false-positive rate per ad language, site and region. Sensitive rules never become model
+    features, and the words of the sensitive lists (nationality, country, language) are removed from
+    every text unless model.sensitive_features allows them with a reason.
 
     \b
     Example:
       scanner model train --from-reviews --output models/local.skops
       scanner model train --demo-world --seed 7 --output models/bootstrap.skops
     """
-    from scanner.model.build import train_model
+    from scanner.model.build import train_model, training_mask
     from scanner.model.io import save_model
     from scanner.model.train import TrainingOptions
 
     _check_one_source(from_reviews, jsonl, demo_world)
+    mask = training_mask(app.settings)  # before the data: a wrong setting fails at once
     data = _training_set(app, jsonl, demo_world, seed, days)
     name = name or ("bootstrap" if demo_world else "local")
     path = output or Path(app.settings.paths.models_dir) / f"{name}.skops"
     options = TrainingOptions(folds=folds, seed=seed)
+    oversight = None
+    if not demo_world and jsonl is None:
+        from scanner.model.oversight import oversight_figures
+
+        with app.database().session() as session:
+            oversight = oversight_figures(session)
     trained = train_model(
         data,
         name=name,
         now=utcnow(),
         options=options,
-        budget=app.settings.score.review_budget,
         without_rules=set(app.settings.rules.sensitive_enabled),
+        mask=mask,
+        score=app.settings.score,
+        fairness=app.settings.fairness,
+        oversight=oversight,
     )
     card = save_model(trained.estimator, trained.card, path)
     _print_metrics("cross-validated", card["metrics"], app.settings.score.review_budget)
+    _print_error_rates(card["metrics"]["error_rates"])
     click.echo(f"saved {path} (version {card['version']}) and its card {path.with_suffix('')}.card.md")
     if str(path) != app.settings.model.path:
         click.echo(f"to score with it, set model.path = {str(path)!r} in scanner.toml")
@@ -163,7 +176,9 @@ def evaluate(
 
     Prints PR-AUC, precision at the review budget (score.review_budget), recall and Brier score,
     overall, per site and per language, and the share of negatives the full score (rules and model)
-    flags at score.flag_threshold; on a demo world also per true class (independent, agency).
+    flags at score.flag_threshold; on a demo world also per true class (independent, agency). Then
+    the false-positive rate per ad language, site and region with counts and 95% intervals, and a
+    warning for each group above fairness.max_rate_ratio times the rest.
 
     \b
     Example:
@@ -189,7 +204,15 @@ def evaluate(
         data = _training_set(app, jsonl, demo_world, seed, days)
     if not data.records:
         raise InputError("no labelled ads to evaluate on", context=data.source, hint="label ads with `scanner review`")
-    report = evaluate_model(loaded, data.records, data.labels, app.settings.score, classes=classes, plot=plot)
+    report = evaluate_model(
+        loaded,
+        data.records,
+        data.labels,
+        app.settings.score,
+        classes=classes,
+        plot=plot,
+        fairness=app.settings.fairness,
+    )
     if as_json:
         click.echo(json.dumps(report, indent=2))
         return
@@ -208,7 +231,27 @@ def evaluate(
         f"rules only (no model): {rules_only['flagged_positives']} of {rules_only['positives']} positives flagged; "
         f"false-positive rate {rules_only['false_positive_rate']}"
     )
+    _print_error_rates(report["error_rates"])
+    if not report["masked"]:
+        click.echo("WARNING this model was trained before sensitive words were masked: retrain it (docs/model.md)")
     click.echo(f"calibration plot: {report['calibration_plot']}")
+
+
+def _print_error_rates(rates: dict[str, Any]) -> None:
+    from scanner.model.fairness import rate_text, ratio_text
+
+    click.echo(
+        f"false-positive rate (negatives flagged at {rates['threshold']}) per group; compared with the rest "
+        f"when both have {rates['min_group_ads']}+ ads:"
+    )
+    for population, section in rates["populations"].items():
+        click.echo(f"  {population}: {rate_text(section['overall'])}")
+        for key, groups in section.items():
+            if key.startswith("by_"):
+                for group, values in groups.items():
+                    click.echo(f"    {key[3:]} {group}: {rate_text(values)}, {ratio_text(values)}")
+    for warning in rates["warnings"]:
+        click.echo(f"WARNING {warning}")
 
 
 @model.command()
@@ -245,3 +288,68 @@ def show(app: App, model_path: Path | None, feature_count: int, as_json: bool) -
     click.echo("## Strongest features (log-odds weight; negative lowers the risk)\n")
     for feature in strongest:
         click.echo(f"- {feature['name']}: {feature['weight']:+.3f}")
+
+
+CARD_FORMATS = ("markdown", "json", "ai-act", "register")
+
+
+@model.command()
+@click.option("--model", "model_path", type=click.Path(dir_okay=False, path_type=Path), help="Model file.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(CARD_FORMATS),
+    default="markdown",
+    show_default=True,
+    help="markdown or json: the model card with tonight's figures; ai-act: the technical documentation of "
+    "Annex IV of the AI Act; register: a draft entry for the Dutch algorithm register.",
+)
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file.")
+@pass_app
+def card(app: App, model_path: Path | None, fmt: str, output: Path | None) -> None:
+    """Write the model card, the AI Act technical documentation or an algorithm register draft.
+
+    Every value comes from the settings, the rule pack, the model card and the database: the scans
+    and the model versions they used, tonight's flag rates per group, the oversight figures (flags
+    reviewed, time to review, disagreement) and the audit log. What the tool cannot know is marked
+    [TO COMPLETE: ...]; docs/model.md says what to add by hand. Reads counts only, no ad data.
+
+    \b
+    Example:
+      scanner model card --format ai-act --output ai-act.md
+      scanner model card --format register --output algoritmeregister.md
+    """
+    from scanner.model.card import to_markdown
+    from scanner.model.documents import ai_act_markdown, register_markdown
+    from scanner.model.facts import deployment_facts
+    from scanner.model.io import load_model, resolve_model_path
+
+    path = model_path or resolve_model_path(app.settings.model.path)
+    loaded = load_model(path, extra_trusted=app.settings.model.trusted_types) if path is not None else None
+    if loaded is None and fmt in ("markdown", "json"):
+        raise ModelError(
+            f"no model file at {app.settings.model.path!r}",
+            context="model.path",
+            hint="scores use the rules only; --format ai-act documents that, or train a model first",
+        )
+    with app.database().session() as session:
+        facts = deployment_facts(session, app.settings, loaded)
+    if fmt == "ai-act":
+        text = ai_act_markdown(facts)
+    elif fmt == "register":
+        text = register_markdown(facts)
+    elif fmt == "json":
+        text = json.dumps(facts, indent=2, ensure_ascii=False)
+    else:
+        from scanner.model.flag_rates import flag_rate_lines
+        from scanner.model.oversight import oversight_lines
+
+        assert loaded is not None
+        tonight = ["## Tonight", "", *[f"- {line}" for line in flag_rate_lines(facts["flag_rates"])]]
+        oversight = ["## Human oversight (now)", "", *[f"- {line}" for line in oversight_lines(facts["oversight"])]]
+        text = "\n".join([to_markdown(loaded.card), *tonight, "", *oversight, ""])
+    if output is None:
+        click.echo(text)
+    else:
+        output.write_text(text + ("" if text.endswith("\n") else "\n"), encoding="utf-8")
+        click.echo(f"wrote {output}", err=True)

@@ -93,7 +93,7 @@ def demo_training_set(settings: Settings, config: WorldConfig, *, photos: bool =
         f"demo world seed {config.seed}, {config.days} days, {config.networks} networks, "
         f"{config.independents} independents, {config.agencies} agencies (synthetic ground truth: network ads positive)"
     )
-    return DemoData(TrainingSet(labelled, labels, source, synthetic=True), classes)
+    return DemoData(TrainingSet(labelled, labels, source, synthetic=True, classes=classes), classes)
 
 
 def _ad_keys(session: Session) -> list[tuple[int, tuple[str, str]]]:

@@ -1,8 +1,9 @@
 """From an `AdRecord` to the model's input, and the scikit-learn transformer that reads it.
 
 The model reads a two-column object array: column 0 the ad's text (title and body, phone-like digit
-runs, e-mail addresses and links masked so the vocabulary never holds contact details), column 1 a
-dict of named numbers:
+runs, e-mail addresses and links masked so the vocabulary never holds contact details, and the
+nationality, country and language words of the sensitive lists removed: `scanner.model.sensitive`),
+column 1 a dict of named numbers:
 
     rule:<rule id>          1 when the rule fired on the ad or its network
     ad:<name>               from the extraction: age, age hints, phone obscurity, price against the
@@ -10,6 +11,7 @@ dict of named numbers:
     network:<name>          from the network summary: size, people, distinct phones, names and cities,
                             cities within 14 days, moves per week, template and link kinds (log scale)
     links:<kind>            log(1 + number of links of that kind)
+    ad:language_<code>      the ad's language, only when model.sensitive_features names `language`
 
 Only standard scikit-learn types are used (TF-IDF on words and on characters within word bounds,
 which is robust to misspellings, a DictVectorizer and a MaxAbsScaler), so the model file loads with
@@ -23,7 +25,7 @@ import re
 import statistics
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -34,6 +36,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import MaxAbsScaler
 
 from scanner.model.dataset import AdRecord
+from scanner.model.sensitive import SensitiveMask
 
 # Below this age an ad breaks the common municipal minimum (APV); the rules use the configured age.
 MIN_AGE = 21
@@ -52,8 +55,9 @@ class AdRow:
     numbers: dict[str, float]
     group: str
     site: str
-    language: str
+    language: str  # the ad's main language: for the metrics per language, a feature only when allowed
     ad_id: int | None = None
+    region: str = "unknown"  # province of the ad's first place, for the metrics per region
 
 
 def normalise_text(title: str, text: str) -> str:
@@ -218,27 +222,45 @@ def language_of(record: AdRecord) -> str:
     return "unknown"
 
 
-def to_row(record: AdRecord, medians: dict[str, float], *, without_rules: Collection[str] = ()) -> AdRow:
+def to_row(
+    record: AdRecord,
+    medians: dict[str, float],
+    *,
+    without_rules: Collection[str] = (),
+    mask: SensitiveMask | None = None,
+) -> AdRow:
+    language = language_of(record)
+    if mask is not None:
+        # Masked before anything reads the text, so that the text length cannot carry a removed word either.
+        record = replace(record, title=mask.mask(record.title), text=mask.mask(record.text))
     numbers = {f"rule:{hit.rule_id}": 1.0 for hit in record.hits if hit.rule_id not in without_rules}
     numbers.update(ad_numbers(record, medians))
     numbers.update(network_numbers(record))
+    if mask is not None and mask.language_feature:
+        numbers[f"ad:language_{language}"] = 1.0
     return AdRow(
         text=normalise_text(record.title, record.text),
         numbers=numbers,
         group=record.group,
         site=record.site,
-        language=language_of(record),
+        language=language,
         ad_id=record.ad_id,
+        region=region if (region := region_of(record)) != "all" else "unknown",
     )
 
 
 def to_rows(
-    records: Sequence[AdRecord], medians: dict[str, float] | None = None, *, without_rules: Collection[str] = ()
+    records: Sequence[AdRecord],
+    medians: dict[str, float] | None = None,
+    *,
+    without_rules: Collection[str] = (),
+    mask: SensitiveMask | None = None,
 ) -> list[AdRow]:
     """Rows of the records; the price baseline is taken from the records themselves unless given.
-    Rules in `without_rules` are not features (training leaves out the sensitive rules)."""
+    Rules in `without_rules` are not features (training leaves out the sensitive rules); the words of
+    `mask` are removed from the text (a loaded model passes its own: `LoadedModel.rows`)."""
     baseline = regional_medians(records) if medians is None else medians
-    return [to_row(record, baseline, without_rules=without_rules) for record in records]
+    return [to_row(record, baseline, without_rules=without_rules, mask=mask) for record in records]
 
 
 def to_matrix(rows: Sequence[AdRow]) -> np.ndarray[Any, np.dtype[np.object_]]:

@@ -9,7 +9,8 @@ contributions are the ones that raised this ad's probability most.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,9 @@ from scipy.sparse import csr_matrix
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.pipeline import Pipeline
 
-from scanner.model.features import AdRow, readable_name, to_matrix
+from scanner.model.dataset import AdRecord
+from scanner.model.features import AdRow, readable_name, to_matrix, to_rows
+from scanner.model.sensitive import SensitiveMask
 
 
 @dataclass
@@ -39,10 +42,27 @@ class LoadedModel:
         assert isinstance(fitted, Pipeline)
         return fitted
 
+    @cached_property
+    def mask(self) -> SensitiveMask | None:
+        """The sensitive words this model was trained without; None for a model from before masking."""
+        return SensitiveMask.from_card(self.card)
+
+    def rows(self, records: Sequence[AdRecord], medians: dict[str, float] | None = None) -> list[AdRow]:
+        """The rows this model reads of `records`: masked as its training data was."""
+        return to_rows(records, medians, mask=self.mask)
+
+    def _matrix(self, rows: Sequence[AdRow]) -> np.ndarray[Any, np.dtype[np.object_]]:
+        # Masked again here, so that rows built without the mask (plain `to_rows`) cannot bring a
+        # sensitive word to the vectorisers either.
+        mask = self.mask
+        if mask is not None:
+            rows = [replace(row, text=mask.mask(row.text)) for row in rows]
+        return to_matrix(rows)
+
     def probabilities(self, rows: Sequence[AdRow]) -> npt.NDArray[np.float64]:
         if not rows:
             return np.zeros(0)
-        return np.asarray(self.estimator.predict_proba(to_matrix(rows))[:, 1], dtype=np.float64)
+        return np.asarray(self.estimator.predict_proba(self._matrix(rows))[:, 1], dtype=np.float64)
 
     def feature_names(self) -> npt.NDArray[np.str_]:
         if self._names is None:
@@ -53,7 +73,7 @@ class LoadedModel:
         """For each row, the `top` features with the largest positive contribution to the log-odds."""
         if not rows:
             return []
-        transformed = csr_matrix(self.pipeline.named_steps["features"].transform(to_matrix(rows)))
+        transformed = csr_matrix(self.pipeline.named_steps["features"].transform(self._matrix(rows)))
         coefficients = self.pipeline.named_steps["classifier"].coef_[0]
         contributions = csr_matrix(transformed.multiply(coefficients))
         names = self.feature_names()

@@ -516,6 +516,8 @@ def check_pack(pack: Pack) -> Iterator[Problem]:
                 "add the list, or set negation: false in every selection",
             )
     used = {NEGATION_BEFORE, NEGATION_AFTER} | pack.lists_named_by_broken_rules()
+    # The model masks the words of every sensitive list before it reads an ad (scanner.model.sensitive).
+    used |= {list_id for list_id, wordlist in lists.items() if wordlist.sensitive}
     for rule, _document in pack.valid_rules():
         for selection in (rule.match or {}).values():
             used.update(selection.lists, selection.except_lists, selection.near.lists if selection.near else ())

@@ -29,7 +29,7 @@ from scanner.db.models import Ad, AdVersion, Assessment, IndicatorHit, Network, 
 from scanner.db.session import Database
 from scanner.errors import ModelError
 from scanner.model.dataset import AdRecord, load_records
-from scanner.model.features import regional_medians, to_rows
+from scanner.model.features import regional_medians
 from scanner.model.io import load_model, resolve_model_path
 from scanner.model.predict import LoadedModel
 from scanner.score.combine import Score, combine
@@ -118,7 +118,7 @@ def _predict(model: LoadedModel | None, records: Sequence[AdRecord], medians: di
     scored: list[_Scored] = []
     for start in range(0, len(records), BATCH):
         chunk = records[start : start + BATCH]
-        rows = to_rows(chunk, medians)
+        rows = model.rows(chunk, medians)  # masked as the model's training data was
         probabilities = model.probabilities(rows)
         explained = model.explain(rows, top=TOP_FEATURES)
         scored += [

@@ -242,7 +242,7 @@ def run_scan(
             )
             summary.stages["purge"] = purged.as_dict()
         with db.session() as session:
-            count_outcomes(session, summary, run_id)
+            count_outcomes(session, summary, run_id, settings.fairness)
             newest = audit.head(session)
             summary.audit_head = str(newest) if newest else None
         summary.status = "completed"

@@ -14,8 +14,10 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from scanner.db.models import Ad, AdVersion, Assessment
+from scanner.model.flag_rates import flag_rate_lines, flag_rates
 from scanner.report import watch
 from scanner.report.queries import chunks
+from scanner.settings import FairnessSettings
 
 
 @dataclass
@@ -44,6 +46,7 @@ class ScanSummary:
     # (`scanner audit verify --head`).
     audit_head: str | None = None
     warnings: list[str] = field(default_factory=list)
+    group_rates: dict[str, Any] = field(default_factory=dict)  # scanner.model.flag_rates: flag rates per group
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -75,6 +78,7 @@ class ScanSummary:
             f"stages: {timing}",
             f"audit head: {self.audit_head or '-'}",
             *(f"warning: {warning}" for warning in self.warnings),
+            *flag_rate_lines(self.group_rates),
         ]
         lines.extend(f"notification by {channel}: {what}" for channel, what in sorted(self.notifications.items()))
         return lines
@@ -91,11 +95,16 @@ def _newly(session: Session, run_id: int, marked: Any, *, networks: bool) -> set
     return {int(found) for found in now - before if found is not None}
 
 
-def count_outcomes(session: Session, summary: ScanSummary, run_id: int) -> None:
-    """Fill in the newly flagged counts, the possible minors and the watchlist hits among ads new or changed."""
+def count_outcomes(
+    session: Session, summary: ScanSummary, run_id: int, fairness: FairnessSettings | None = None
+) -> None:
+    """Fill in the newly flagged counts, the possible minors, the flag rates per group and the watchlist
+    hits among ads new or changed in this run."""
     summary.newly_flagged_ads = len(_newly(session, run_id, Assessment.flagged, networks=False))
     summary.newly_flagged_networks = len(_newly(session, run_id, Assessment.flagged, networks=True))
     summary.possible_minor_ads = sorted(_newly(session, run_id, Assessment.underage, networks=False))
+    if fairness is not None:
+        summary.group_rates = flag_rates(session, fairness)
     entries = watch.active_entries(session)
     if not entries:
         return

@@ -16,10 +16,11 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from scanner.db.models import Ad, AdVersion, IndicatorHit, Network, NetworkMember, Review, Source
-from scanner.model.build import TrainingSet, train_model
+from scanner.model.build import TrainingSet, train_model, training_mask
 from scanner.model.dataset import AdRecord, HitRecord, NetworkRecord
 from scanner.model.io import save_model
 from scanner.model.train import TrainingOptions
+from scanner.settings import Settings
 
 NOW = datetime(2026, 1, 15)
 RISKY = ["zonder condoom", "24/7 beschikbaar", "nieuwe meiden", "jong en strak", "alles mag", "hotel bij de snelweg"]
@@ -147,7 +148,14 @@ def saved_test_model(folder: Path) -> Path:
         data = TrainingSet(
             [r for r, _ in pairs], [y for _, y in pairs], source="synthetic test records", synthetic=True
         )
-        trained = train_model(data, name="test", now=NOW, options=TrainingOptions(folds=2, seed=1), budget=20)
+        trained = train_model(
+            data,
+            name="test",
+            now=NOW,
+            options=TrainingOptions(folds=2, seed=1),
+            budget=20,
+            mask=training_mask(Settings()),  # the shipped sensitive lists, as `scanner model train` uses them
+        )
         folder.mkdir(parents=True, exist_ok=True)
         save_model(trained.estimator, trained.card, folder / "test.skops")
         _TRAINED["model"] = folder / "test.skops"

@@ -34,6 +34,8 @@ def test_demo_scans_each_day_on_a_fresh_database_and_prints_the_report(
         "completed, health ok",
     ]
     assert printed.index("Last scan: run 2, started 2026-01-03T12:00:00, completed") < printed.index("== Report since")
+    # Every night's summary carries the flag rates per group (this small world has no group of 30 ads).
+    assert printed.count("flag rate per group: no group of 30+ ads to compare yet") == 2
     assert "== Report since 2026-01-03T12:00:00" in printed
     settings = load_settings(cli={"database.url": f"sqlite:///{tmp_path / 'demo.db'}"}, environ={}).settings
     db = open_database(settings)  # migrated to the newest revision, or this refuses

@@ -17,6 +17,7 @@ from scanner.db import Database
 from scanner.db.models import Ad, AdIdentifier, AdPhoto, AdVersion, Base, Identifier, Photo, Review
 from scanner.demo.server import SOURCES_DIR
 from scanner.demo.world import WorldConfig
+from scanner.extract.places import lookup
 from scanner.settings import RetentionSettings, Settings
 from scanner.workflow.retention import purge
 from scanner.workflow.review import add_review
@@ -78,7 +79,9 @@ def values_per_ad(db: Database) -> dict[int, dict[str, set[str]]]:
             add(version.ad_id, "text", version.title)
             add(version.ad_id, "text", version.text)
             for value in (version.fields or {}).values():
-                add(version.ad_id, "word", str(value) if value else None)
+                # A place name is public geography, not the ad's own: statistics per region keep it.
+                if value and lookup(str(value)) is None:
+                    add(version.ad_id, "word", str(value))
         for ad_id, value in session.execute(
             select(AdIdentifier.ad_id, Identifier.value).join(Identifier, Identifier.id == AdIdentifier.identifier_id)
         ):
