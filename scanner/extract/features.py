@@ -19,6 +19,7 @@ from scanner.extract import ages, contacts, language, places, prices, terms
 from scanner.extract.normalize import Normalized, Triggers, normalize
 from scanner.extract.numbers import words_to_digits
 from scanner.extract.phones import find_phones
+from scanner.extract.regions import AdRegions
 from scanner.settings import Settings
 
 # Bump on any change of behaviour: `extract_pending` re-extracts every version with another one.
@@ -146,8 +147,9 @@ class Extraction:
 
 
 class _Builder:
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, ad_regions: AdRegions) -> None:
         self.settings = settings
+        self.ad_regions = ad_regions  # the countries the ad text points to, for the phones of the text and fields
         self.result = Extraction()
         self._phones: dict[tuple[str, str], dict[str, Any]] = {}
         self._prices: set[tuple[Any, ...]] = set()
@@ -200,7 +202,8 @@ class _Builder:
 
     def _read_phones(self, view: Normalized, source: str | None) -> None:
         extract = self.settings.extract
-        for phone in find_phones(view, extract.default_region, extract.other_regions):
+        regions = self.ad_regions if source is None else self.ad_regions.joined(AdRegions.of(view))
+        for phone in find_phones(view, extract.default_region, extract.other_regions, regions):
             found_in = "field" if source is not None else phone.found_in
             span = {"start": phone.start, "end": phone.end, "text": phone.text, **_field(source)}
             key = (phone.e164, found_in)
@@ -325,8 +328,9 @@ def _plain_span(term: terms.TermMatch, source: str | None) -> dict[str, Any]:
 
 def extract(text: str, fields: Mapping[str, str] | None = None, *, settings: Settings | None = None) -> Extraction:
     """Read phones, ages, places, prices, contacts, languages and rule terms from one ad."""
-    builder = _Builder(settings or _default_settings())
     view = normalize(text or "")
+    languages = language.detect_languages(view)
+    builder = _Builder(settings or _default_settings(), AdRegions.of(view, languages))
     builder.read(view, None)
     for name, value in (fields or {}).items():
         if isinstance(value, (list, tuple)):
@@ -335,6 +339,6 @@ def extract(text: str, fields: Mapping[str, str] | None = None, *, settings: Set
             continue
         builder.read(normalize(str(value)), str(name))
     result = builder.result
-    result.languages = language.detect_languages(view)
+    result.languages = languages
     result.third_person_share = terms.third_person_share(view)
     return result
