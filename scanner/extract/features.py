@@ -16,6 +16,7 @@ from functools import cache
 from typing import Any
 
 from scanner.extract import ages, contacts, language, places, prices, terms
+from scanner.extract.currencies import ad_currency
 from scanner.extract.normalize import Normalized, Triggers, normalize
 from scanner.extract.numbers import words_to_digits
 from scanner.extract.phones import find_phones
@@ -147,9 +148,10 @@ class Extraction:
 
 
 class _Builder:
-    def __init__(self, settings: Settings, ad_regions: AdRegions) -> None:
+    def __init__(self, settings: Settings, ad_regions: AdRegions, currency: str) -> None:
         self.settings = settings
         self.ad_regions = ad_regions  # the countries the ad text points to, for the phones of the text and fields
+        self.currency = currency  # of the amounts that name none, in the text and the fields
         self.result = Extraction()
         self._phones: dict[tuple[str, str], dict[str, Any]] = {}
         self._prices: set[tuple[Any, ...]] = set()
@@ -240,7 +242,7 @@ class _Builder:
             self.result.spans.append(_span("place", match.start, match.end, match.text, place.name, source))
 
     def _read_prices(self, view: Normalized, source: str | None) -> None:
-        for price in prices.find_prices(view):
+        for price in prices.find_prices(view, self.settings.extract.default_region, self.currency):
             amount = _number(price.amount)
             key = (amount, price.currency, price.per, price.minutes)
             span = {"start": price.start, "end": price.end, "text": price.text, **_field(source)}
@@ -328,9 +330,11 @@ def _plain_span(term: terms.TermMatch, source: str | None) -> dict[str, Any]:
 
 def extract(text: str, fields: Mapping[str, str] | None = None, *, settings: Settings | None = None) -> Extraction:
     """Read phones, ages, places, prices, contacts, languages and rule terms from one ad."""
+    settings = settings or _default_settings()
     view = normalize(text or "")
     languages = language.detect_languages(view)
-    builder = _Builder(settings or _default_settings(), AdRegions.of(view, languages))
+    currency = ad_currency(view, settings.extract.default_region)
+    builder = _Builder(settings, AdRegions.of(view, languages), currency)
     builder.read(view, None)
     for name, value in (fields or {}).items():
         if isinstance(value, (list, tuple)):
