@@ -90,3 +90,8 @@ def _build() -> tuple[dict[str, str], frozenset[str]]:
 
 
 DIGIT_WORDS, TENS = _build()
+
+
+def units(language: str) -> dict[str, int]:
+    """The unit words of a language with their values (every spelling): units("es")["dos"] == 2."""
+    return {spelling: value for value, spellings in enumerate(_UNITS[language]) for spelling in spellings.split("/")}
