@@ -155,6 +155,16 @@ def _patterns(num: str) -> _Patterns:
 
 
 _DIGIT_PATTERNS = _patterns(_DIGITS_NUM)
+# The words one of which a pattern needs before it can match: most ads have none of some of them
+_PATTERN_WORDS = {
+    "labelled": frozenset(
+        {"age", "leeftijd", "lft", "alter", "edad", "idade", "eta", "varsta", "wiek", "vek", "kor", "ages", "about"}
+    ),
+    "plural": frozenset(
+        {"wij", "we", "zij", "ze", "they", "wir", "vriendinnen", "zusjes", "meiden", "dames", "girls", "ladies",
+         "friends", "sisters"}
+    ),
+}  # fmt: skip
 _WORD_PATTERNS = _patterns(_WORDS_NUM)
 _NUMBER_IN = re.compile(_WORDS_NUM)
 _CLIENT_BEFORE = re.compile(
@@ -391,8 +401,12 @@ def find_ages(view: Normalized) -> list[AgeMatch]:
         patterns, ranges = _WORD_PATTERNS, [(0, len(view.text))]
     else:
         patterns, ranges = _DIGIT_PATTERNS, windows(view, 40, 30)
+    # the patterns that need a word or a bracket the ad does not have are skipped for the whole ad
+    skip = frozenset(name for name, words in _PATTERN_WORDS.items() if view.words.isdisjoint(words))
+    if "(" not in view.text and "[" not in view.text:
+        skip |= {"name_bracket"}
     for start, end in ranges:
-        _find_in(view, patterns, start, end, found)
+        _find_in(view, patterns, start, end, found, skip)
     _title_end(view, found)
     return sorted(found.values(), key=lambda age: age.start)
 
@@ -412,16 +426,20 @@ def _title_end(view: Normalized, found: dict[int, AgeMatch]) -> None:
         found.setdefault(start, AgeMatch(value, start, end, view.original[start:end]))
 
 
-def _find_in(view: Normalized, patterns: _Patterns, begin: int, stop: int, found: dict[int, AgeMatch]) -> None:
+def _find_in(
+    view: Normalized, patterns: _Patterns, begin: int, stop: int, found: dict[int, AgeMatch], skip: frozenset[str]
+) -> None:
     text = view.text
     for match in patterns.with_unit.finditer(text, begin, stop):
         _add_ages(view, match, found, check_after=True)
-    for match in patterns.labelled.finditer(text, begin, stop):
-        _add_ages(view, match, found, check_after=False)
+    if "labelled" not in skip:
+        for match in patterns.labelled.finditer(text, begin, stop):
+            _add_ages(view, match, found, check_after=False)
     for match in patterns.first_person.finditer(text, begin, stop):
         _add_ages(view, match, found, check_after=True)
-    for match in patterns.plural.finditer(text, begin, stop):
-        _add_ages(view, match, found, check_after=True)
+    if "plural" not in skip:
+        for match in patterns.plural.finditer(text, begin, stop):
+            _add_ages(view, match, found, check_after=True)
     strong = bool(found)
     candidates = []
     for match in patterns.name_number.finditer(text, begin, stop):
@@ -454,7 +472,7 @@ def _find_in(view: Normalized, patterns: _Patterns, begin: int, stop: int, found
             continue
         if _plausible_title_age(_first_number(match), name, 79) and match.group("nums") != "69":
             _add_ages(view, match, found, check_after=True)
-    for match in patterns.name_bracket.finditer(text, begin, stop):
+    for match in patterns.name_bracket.finditer(text, begin, stop) if "name_bracket" not in skip else ():
         # "Anna (21)", "student (19)", "2 vriendinnen (20 en 22)": a word, then ages in brackets
         if match.group("name") in _NAME_STOP:
             continue

@@ -25,8 +25,8 @@ _CODES = {
 }  # fmt: skip
 # Words that name no currency of their own: the amount is in the ad's currency ("150 roses")
 CONTEXT_WORDS = frozenset({"roses", "rozen", "rose", "donation", "donatie"})
-# The first currency the ad writes: a sign or a currency word after a number
-_FIRST = re.compile(r"[€$£]|\d\s*(?:euros?|eur|usd|gbp|pounds?|chf|zł|pln|huf|lei|ron|cad)\b")
+# A currency word after a number, in an ad without a currency sign
+_FIRST = re.compile(r"\d\s*(?:euros?|eur|usd|gbp|pounds?|chf|zł|pln|huf|lei|ron|cad)\b")
 
 
 def site_currency(region: str) -> str:
@@ -36,7 +36,11 @@ def site_currency(region: str) -> str:
 
 def ad_currency(view: Normalized, region: str) -> str:
     """The currency of the amounts an ad writes without one: the first it names, else the site's."""
-    match = _FIRST.search(view.text)
+    text = view.text
+    signs = [(at, sign) for sign in "€$£" if (at := text.find(sign)) >= 0]
+    if signs:  # the first sign ("€" opens most Dutch ads); a currency word before it is rare
+        return code_of(min(signs)[1], region, site_currency(region))
+    match = _FIRST.search(text)
     if match is None:
         return site_currency(region)
     return code_of(match.group().lstrip("0123456789 \t"), region, site_currency(region))

@@ -204,7 +204,7 @@ class _Builder:
 
     def _read_phones(self, view: Normalized, source: str | None) -> None:
         extract = self.settings.extract
-        regions = self.ad_regions if source is None else self.ad_regions.joined(AdRegions.of(view))
+        regions = self.ad_regions if source is None else self.ad_regions.joined(AdRegions.of(view, ()))
         for phone in find_phones(view, extract.default_region, extract.other_regions, regions):
             found_in = "field" if source is not None else phone.found_in
             span = {"start": phone.start, "end": phone.end, "text": phone.text, **_field(source)}

@@ -58,14 +58,12 @@ class Regions:
     def with_beside(self, beside: tuple[str, ...]) -> Regions:
         return self if beside == self.beside else Regions(self.default, self.others, self.named, self.languages, beside)
 
-    @property
-    def without_trunk(self) -> tuple[str, ...]:
-        """The regions of these that write national numbers without a trunk prefix (NANP, Poland, Spain)."""
-        return tuple(
-            region
-            for region in dict.fromkeys((*self.beside, self.default, *self.named, *self.languages, *self.others))
-            if writes_without_trunk(region)
-        )
+
+@lru_cache(maxsize=1024)
+def trunkless(regions: Regions) -> tuple[str, ...]:
+    """The regions of these that write national numbers without a trunk prefix (NANP, Poland, Spain)."""
+    every = (*regions.beside, regions.default, *regions.named, *regions.languages, *regions.others)
+    return tuple(region for region in dict.fromkeys(every) if writes_without_trunk(region))
 
 
 @cache
@@ -132,7 +130,7 @@ def validate(candidate: str, regions: Regions) -> Result | None:
         return _national(number, regions) if len(number) in _NATIONAL_LENGTHS else None
     if _COUNTRY_CODE_IN_TEXT.fullmatch(number):
         return _checked("+" + number, None, mobile_only=True)
-    for region in regions.without_trunk:
+    for region in trunkless(regions):
         stated = region == regions.default or region in regions.beside
         if result := _checked(number, region, mobile_only=not stated):
             return result

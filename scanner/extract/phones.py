@@ -40,7 +40,7 @@ from scanner.extract import digit_words
 from scanner.extract.language import detect_languages
 from scanner.extract.normalize import Normalized
 from scanner.extract.numbers import TEENS_EN, TEENS_NL, TENS_EN, TENS_NL, UNITS_EN, UNITS_NL, word_value
-from scanner.extract.phone_validation import Regions, validate
+from scanner.extract.phone_validation import Regions, trunkless, validate
 from scanner.extract.regions import AdRegions
 
 _LINK = re.compile(
@@ -57,6 +57,7 @@ _LINK_TRIGGERS = ("wa.me", "whatsapp", "tel:", "callto:")
 # Letters that stand in for digits inside a digit run ("O6l2345678").
 _LOOKALIKE = {"o": "0", "l": "1", "i": "1", "s": "5", "b": "8", "z": "2", "q": "9"}
 _REPEATERS = {"double": 2, "triple": 3, "dubbel": 2, "dubbele": 2, "driedubbel": 3, "doppel": 2}
+_REPEATER_WORDS = frozenset(_REPEATERS)
 # "plus vier nul …", "plus three six …": the word for "+" starts an international number
 _PLUS_WORDS = frozenset({"plus", "plusz"})
 # "six one four dash five five five": a hyphen written as a word between digit words
@@ -78,11 +79,11 @@ _GAP = re.compile(r"(?:[\s\-./()\[\]_*~|'\"\\•·>]|[^\x00-\x7f\w€£$]){0,8}"
 # Dates ("13-02-2025", "1.2.24") and times ("21:30") must not feed a phone number.
 # The first digit comes before the check on what precedes it, so that the pattern starts with a digit class and the
 # regex engine skips straight to digits (the day is "[0-3]?\d", written as a digit and a second one after 0-3).
-_DATE = re.compile(
-    r"\d(?<![\d\-./]\d)(?:(?<=[0-3])\d)?[-./][01]?\d[-./](?:19|20)?\d\d(?!\d|[-./]\d)"
-    # ISO dates ("2012-01-02", "2012/01/02") and times ("08:00", "21:30"), as the phonenumbers matcher's tests show
-    r"|[12](?<!\d[12])\d{3}[-./][01]?\d[-./][0-3]?\d(?!\d)|\d(?<!\d\d)\d?:[0-5]\d(?!\d)"
-)
+_DATE = re.compile(r"\d(?<![\d\-./]\d)(?:(?<=[0-3])\d)?[-./][01]?\d[-./](?:19|20)?\d\d(?!\d|[-./]\d)")
+# ISO dates ("2012-01-02", "2012/01/02") and times ("08:00", "21:30"), as the phonenumbers matcher's tests show; the
+# time pattern starts at its colon, which the regex engine finds fast, and takes the hour digits before it
+_ISO_DATE = re.compile(r"[12](?<!\d[12])\d{3}[-./][01]?\d[-./][0-3]?\d(?!\d)")
+_TIME = re.compile(r":[0-5]\d(?!\d)")
 # A full stop right after a digit and then a space ends a sentence; "0 6 - 1 2 . 3 4" is one number
 _SENTENCE_END = re.compile(r"\.\s")
 _NUMBER_STARTS = ("0", "+", "3")
@@ -166,6 +167,7 @@ _CONVERTED: dict[str, tuple[str, bool] | None] = {}
 _MISSING: tuple[str, bool] = ("", False)  # a sentinel compared by identity: no word converts to it
 # Words known to be no part of any number ("lekker", "haar"): most of an ad, set aside in one set difference
 _PLAIN: set[str] = set()
+_NUMBERISH: set[str] = set()  # and the words known to be part of numbers, or to join or stand for them
 # The tokens that start with a digit ("0612345678", "15min"); the check on what precedes comes after the first
 # digit so that the regex engine skips straight to digits.
 _DIGIT_LED = re.compile(r"[0-9](?<![a-z0-9][0-9])[a-z0-9]*")
@@ -189,10 +191,16 @@ def _plain(word: str) -> bool:
 def _number_words(view: Normalized) -> frozenset[str]:
     """The distinct words of the view that can take part in a number."""
     candidates = view.words - _PLAIN
-    plain = {word for word in candidates if _plain(word)}
-    if len(_PLAIN) < 100_000:
-        _PLAIN.update(plain)
-    return candidates - plain
+    unknown = candidates - _NUMBERISH
+    if unknown:
+        plain = {word for word in unknown if _plain(word)}
+        if len(_PLAIN) < 100_000:
+            _PLAIN.update(plain)
+            _NUMBERISH.update(unknown - plain)
+        candidates -= plain
+    if not candidates.isdisjoint(digit_words.JOINERS) and candidates.isdisjoint(_TENS_WORDS):
+        candidates -= digit_words.JOINERS  # "et", "y" join a tens word to its unit: without one they are words
+    return candidates
 
 
 def _possible(view: Normalized) -> bool:
@@ -200,7 +208,7 @@ def _possible(view: Normalized) -> bool:
     total = sum(map(len, _DIGIT_LED.findall(view.text)))
     if total >= 8:
         return True
-    if not view.words.isdisjoint(_REPEATERS):
+    if not view.words.isdisjoint(_REPEATER_WORDS):
         total += 4
     cache = _CONVERTED
     for word, _, _ in view.tokens:  # every token, not the distinct words: "een een een" is three digits
@@ -253,7 +261,7 @@ def _runs(view: Normalized) -> list[list[_Token]]:
         if word in digit_words.JOINERS and current and current[-1].tens and text[previous_end:start] == " ":
             joined, previous_end = True, end
             continue
-        if converted is not None and current and word[0].isalpha() and _completes(text, current[-1], start, joined):
+        if converted is not None and current and current[-1].tens and _completes(text, current[-1], start, joined):
             value = _completed(current[-1], word, converted[0])
             if value is not None:
                 last = current[-1]
@@ -282,14 +290,19 @@ def _runs(view: Normalized) -> list[list[_Token]]:
         if start > 0 and text[start - 1] == "|" and (current or converted[0][:1] == "0"):
             # "o6 |ОЗ644o0": a bar glued to a digit run stands for 1
             converted = ("1" + converted[0], True)
-        plus = (plus_word[0], plus_word[1], True) if plus_word is not None else _plus_sign(text, start)
+        if plus_word is not None:
+            plus: tuple[int, int, bool] | None = (plus_word[0], plus_word[1], True)
+        else:
+            before = text[start - 2 : start] if start > 1 else text[:start]
+            plus = _plus_sign(text, start) if "+" in before else None
         plus_word = None
         if current and previous_end >= 0:
             gap = text[previous_end : plus[0] if plus else start]
             if current[-1].disguised and converted[1] and "," in gap:
                 gap = gap.replace(",", "")  # "nul, zes, een, twee": number words listed with commas
-            if plus or _GAP.fullmatch(gap) is None or gap.count("\n") > 2 or _SENTENCE_END.match(gap):
-                runs.append(current)  # "0172 918 4036. 1 Std.": a full stop after a number ends it
+            sentence_end = gap[:1] == "." and _SENTENCE_END.match(gap) is not None  # "0172 918 4036. 1 Std."
+            if plus or _GAP.fullmatch(gap) is None or gap.count("\n") > 2 or sentence_end:
+                runs.append(current)
                 current = []
         if plus:
             if current:
@@ -359,14 +372,26 @@ def _weak_counts(tokens: list[tuple[str, int, int]], index: int, current: list[_
 
 def _without_dates(text: str, runs: list[list[_Token]]) -> list[list[_Token]]:
     """Split runs at dates and times ("13-02-2025", "2012-01-02 08:00"), which must not feed a phone number."""
-    blocked = [match.span() for match in _DATE.finditer(text)]
+    blocked = {offset for match in _DATE.finditer(text) for offset in range(*match.span())}
+    if ":" in text:
+        for match in _TIME.finditer(text):
+            hour = match.start()
+            while hour > 0 and match.start() - hour < 2 and text[hour - 1].isdigit():
+                hour -= 1
+            if hour < match.start() and not (hour > 0 and text[hour - 1].isdigit()):
+                blocked.update(range(hour, match.end()))
+    if any(len(token.digits) == 4 and token.digits[:2] in ("19", "20") for run in runs for token in run):
+        blocked.update(offset for match in _ISO_DATE.finditer(text) for offset in range(*match.span()))
     if not blocked:
         return runs
     kept: list[list[_Token]] = []
     for run in runs:
+        if len(run) == 1 and run[0].start not in blocked:
+            kept.append(run)
+            continue
         piece: list[_Token] = []
         for token in run:
-            if any(a <= token.start < b for a, b in blocked):
+            if token.start in blocked:
                 if piece:
                     kept.append(piece)
                 piece = []
@@ -394,7 +419,7 @@ def _obscurity(view: Normalized, run: Sequence[_Token]) -> int:
 def _from_runs(view: Normalized, runs: list[list[_Token]], regions: Regions, ad: AdRegions) -> list[PhoneMatch]:
     found = _split_numbers(view, runs, regions)
     # a number of a country that writes no trunk 0 (US, Poland, Spain) may start with any digit
-    starts = _ANY_START if regions.without_trunk else _NUMBER_STARTS
+    starts = _ANY_START if trunkless(regions) else _NUMBER_STARTS
     text = view.text
     for run in runs:
         if sum(len(token.digits) for token in run) < 8:

@@ -47,10 +47,14 @@ _CURRENCY_AFTER = re.compile(
 )
 _NOT_MONEY_AFTER = re.compile(r"\s*(?:kg|kilo|cm|m\b|jaar|jr|yo|years|%|x\b|/\s*7|\+)")
 # Every money form above needs one of these within the window around the amount.
-_MONEY_MARKERS = re.compile(
+_MARKERS = (
     r"[€$£/]|,-|\.-|eu|chf|usd|gbp|pound|roz|roses|per|ph|p\.u|hour|overnight|night|nacht|prij|price|tarie|rate|kost"
-    r"|dona|dollar|cad|zł|zl|pln|huf|forint|lei|ron|hh|hr|qv|ss|fh|gift|half|hora|heure|stund|godz"
+    r"|dona|dollar|pln|huf|forint|zł|hh|hr|qv|fh|gift|half|hora|heure|stund|godz"
 )
+_MONEY_MARKERS = re.compile(_MARKERS)
+# Markers that are also parts of common words ("ss" in "massage"), searched only in an ad that has them as words
+_RARE_MARKER_WORDS = frozenset({"ss", "cad", "zl", "lei", "ron"})
+_ALL_MONEY_MARKERS = re.compile(_MARKERS + r"|\b(?:ss|cad|zl|lei|ron)\b")
 _PRICE_LABEL = re.compile(
     r"\b(?:prijs|prijzen|price|prices|tarief|tarieven|rates?|kosten|donatie|donations?|gift|uurtarief)\s*[:=]?\s*$"
 )
@@ -321,11 +325,12 @@ def _money(
     # the numbers of durations ("30min", "30 de minute") are lengths, not amounts
     lengths = {offset for d in durations for offset in range(d.start, d.end)}
     duration_starts = {duration.start for duration in durations}
+    markers = _MONEY_MARKERS if view.words.isdisjoint(_RARE_MARKER_WORDS) else _ALL_MONEY_MARKERS
     for match in _AMOUNT_RE.finditer(text):
         start, end = match.span()
         if start in lengths:
             continue
-        if not _MONEY_MARKERS.search(text, max(0, start - 14), end + 16):
+        if not markers.search(text, max(0, start - 14), end + 16):
             continue  # most numbers (phone digits, heights, postcodes) have no money word beside them
         if _NOT_MONEY_AFTER.match(text, end):
             continue

@@ -52,6 +52,7 @@ _WORDS_BY_REGION: dict[str, str] = {
     "CA": "canada canadian canadese kanada toronto vancouver montreal calgary",
 }
 REGION_WORDS: dict[str, str] = {word: region for region, words in _WORDS_BY_REGION.items() for word in words.split()}
+_REGION_WORD_SET = frozenset(REGION_WORDS)  # a set: a frozenset tests disjointness with a set fast, with a dict not
 # Words that say a number is meant, next to a country word: "Romanian number", "(polski numer)", "UK mobile"
 PHONE_WORDS = frozenset(
     {"number", "numbers", "nummer", "nr", "numar", "numarul", "numer", "numero", "szam", "szamom", "mobile", "mobiel",
@@ -64,8 +65,9 @@ _SIGN_REGIONS = {"$": "US", "£": "GB"}
 _FLAG = re.compile("[\U0001f1e6-\U0001f1ff]{2}")
 # "US cell", "U.S. number": the United States in capitals (the lower-case "us" is the English pronoun)
 _US = re.compile(r"\bU\.?S\.?(?:A\.?)?(?![\w.])")
-# "+40", "+ 36", "0048": a country code written before a number
-_COUNTRY_CODE = re.compile(r"(?:\+\s?|(?<![\d.,])00\s?)([1-9]\d{0,2})")
+# "+40", "+ 36", "0048": a country code written before a number (a pattern led by its literal is found fast)
+_PLUS_CODE = re.compile(r"\+\s?([1-9]\d{0,2})")
+_ZERO_CODE = re.compile(r"(?<![\d.,])00\s?([1-9]\d{0,2})")
 _BESIDE_BEFORE = 40  # characters before a number in which a country and a phone word may name its country
 _BESIDE_AFTER = 25
 
@@ -92,26 +94,39 @@ class AdRegions:
 
     @classmethod
     def of(cls, view: Normalized, languages: Iterable[str] = ()) -> AdRegions:
-        text = view.text
+        text, original = view.text, view.original
+        spoken = tuple(_LANGUAGE_REGIONS[code] for code in languages if code in _LANGUAGE_REGIONS)
+        if (
+            text.isascii()
+            and view.words.isdisjoint(_REGION_WORD_SET)
+            and "+" not in text
+            and "$" not in text
+            and "US" not in original
+            and " 00" not in text
+            and not text.startswith("00")
+        ):
+            return cls((), spoken, (), ())  # most site fields and many ads name no country at all
         named: list[tuple[int, int, str]] = []
         phone_words: list[int] = []
-        if not view.words.isdisjoint(REGION_WORDS) or not view.words.isdisjoint(PHONE_WORDS):
+        if not text.isascii():
+            named.extend((m.start(), m.end(), _flag_region(m.group())) for m in _FLAG.finditer(text))
+        if "US" in original or "U.S" in original:
+            for match in _US.finditer(original):
+                named.append((_in_view(view, match.start()), _in_view(view, match.end()), "US"))
+        # word positions are needed only to find a country beside a number: only in an ad that names one
+        if named or not view.words.isdisjoint(_REGION_WORD_SET):
             for word, start, end in view.tokens:
                 if word in REGION_WORDS:
                     named.append((start, end, REGION_WORDS[word]))
                 elif word in PHONE_WORDS:
                     phone_words.append(start)
-        if not text.isascii():
-            named.extend((m.start(), m.end(), _flag_region(m.group())) for m in _FLAG.finditer(text))
-        if "us" in view.words or "u" in view.words:
-            for match in _US.finditer(view.original):
-                named.append((_in_view(view, match.start()), _in_view(view, match.end()), "US"))
-        named.sort()
+            named.sort()
         found = [region for _, _, region in named]
-        if "+" in text or "00" in text:
-            found.extend(region for match in _COUNTRY_CODE.finditer(text) if (region := _code_region(match.group(1))))
+        codes = list(_PLUS_CODE.finditer(text)) if "+" in text else []
+        if " 00" in text or "\n00" in text or text.startswith("00"):
+            codes.extend(_ZERO_CODE.finditer(text))
+        found.extend(region for match in codes if (region := _code_region(match.group(1))))
         found.extend(region for sign, region in _SIGN_REGIONS.items() if sign in text)
-        spoken = tuple(_LANGUAGE_REGIONS[code] for code in languages if code in _LANGUAGE_REGIONS)
         return cls(tuple(dict.fromkeys(found)), spoken, tuple(named), tuple(phone_words))
 
     def joined(self, field: AdRegions) -> AdRegions:
