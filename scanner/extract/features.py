@@ -24,7 +24,7 @@ from scanner.extract.regions import AdRegions
 from scanner.settings import Settings
 
 # Bump on any change of behaviour: `extract_pending` re-extracts every version with another one.
-EXTRACTOR_VERSION = "extract-1.4"
+EXTRACTOR_VERSION = "extract-1.5"
 
 PHONE_FIELDS = frozenset({"phone", "telefoon", "tel", "telefoonnummer", "mobile", "mobiel", "whatsapp", "phone_number"})
 AGE_FIELDS = frozenset({"age", "leeftijd", "alter", "edad"})
