@@ -22,7 +22,17 @@ from typing import Any
 import phonenumbers
 import pytest
 
-from tests.extract.eval.score import FIELDS, SET_PATH, SETS, Case, FieldScore, load_set, score, set_sha256
+from tests.extract.eval.score import (
+    FIELDS,
+    SET_PATH,
+    SETS,
+    Case,
+    FieldScore,
+    load_set,
+    score,
+    score_baseline,
+    set_sha256,
+)
 
 SET_SHA256 = "dec05c7a9c071185980070923094f4255a0acb5a2f1c9cc8c385ec4a6184f226"
 # written and pinned before the extraction changes of issue #17; scored only at the end of that work
@@ -30,15 +40,29 @@ FOREIGN_SET_SHA256 = "82e575156515586402a4894c041b384f7ab2939d2823d6cc4b61f7fbba
 
 # field: (precision floor, recall floor). Lowering one needs a reviewed reason (see the docstring).
 FLOORS: dict[str, tuple[float, float]] = {
-    # measured 2026-11-28 with extract-1.1: 0.994 / 0.979 (extract-1.0: 0.980 / 0.909)
-    "phones": (0.98, 0.96),
-    # measured 0.994 / 0.962 with extract-1.4 (extract-1.3: 0.994 / 0.884; extract-1.0: 0.982 / 0.468)
+    # measured 1.000 / 0.991 with extract-1.5 (extract-1.1: 0.994 / 0.979; extract-1.0: 0.980 / 0.909)
+    "phones": (0.99, 0.98),
+    # measured 0.994 / 0.962 with extract-1.4 and extract-1.5 (extract-1.3: 0.994 / 0.884; extract-1.0: 0.982 / 0.468)
     "ages": (0.97, 0.94),
-    # measured 0.995 / 0.974
-    "cities": (0.97, 0.95),
-    # measured 0.996 / 0.967
-    "prices": (0.97, 0.94),
+    # measured 0.995 / 0.976 with extract-1.5 (extract-1.4: 0.995 / 0.974)
+    "cities": (0.97, 0.96),
+    # measured 0.996 / 0.978 with extract-1.5 (extract-1.4: 0.996 / 0.967)
+    "prices": (0.97, 0.96),
 }
+# The foreign evaluation set, judged once at the end of issue #17 with extract-1.5 (before: extract-1.4), measured
+# figures in the comments; the issue's targets are phones 0.97 / 0.95 above the phonenumbers matcher, prices, ages
+# and handles 0.90 / 0.90.
+FOREIGN_FLOORS: dict[str, tuple[float, float]] = {
+    "phones": (0.98, 0.98),  # 0.995 / 0.995 (extract-1.4: 0.914 / 0.573; phonenumbers matcher 0.947 / 0.768)
+    "ages": (0.98, 0.93),  # 1.000 / 0.947 (0.993 / 0.825)
+    "cities": (0.98, 0.98),  # 1.000 / 1.000 (1.000 / 0.877)
+    "prices": (0.96, 0.95),  # 0.980 / 0.965 (0.729 / 0.600)
+    "handles": (0.97, 0.97),  # 1.000 / 1.000 (0.875 / 0.519)
+    "emails": (0.80, 0.97),  # 0.833 / 1.000 (0.500 / 0.400); 6 labels: one error moves precision by 0.17
+}
+# The development set is what the extractor was tuned on (all 1.000 with extract-1.5): a drop shows a regression.
+FOREIGN_DEV_FLOORS: dict[str, tuple[float, float]] = {name: (0.98, 0.98) for name in FOREIGN_FLOORS}
+FOREIGN_DEV_FLOORS["emails"] = (0.8, 0.8)
 
 
 PERIODS = {"15min", "half_hour", "hour", "night", None}
@@ -117,6 +141,23 @@ def test_field_meets_its_floors(scores: dict[str, FieldScore], name: str) -> Non
     hint = f"run `python -m tests.extract.eval.score --misses --field {name}` to see the {len(result.misses)} misses"
     assert result.precision >= precision_floor, f"{name} precision {result.precision:.3f} < {precision_floor}; {hint}"
     assert result.recall >= recall_floor, f"{name} recall {result.recall:.3f} < {recall_floor}; {hint}"
+
+
+@pytest.mark.parametrize(("name", "floors"), [("foreign", FOREIGN_FLOORS), ("foreign-dev", FOREIGN_DEV_FLOORS)])
+def test_foreign_set_meets_its_floors(name: str, floors: dict[str, tuple[float, float]]) -> None:
+    scores = score(load_set(SETS[name]))
+    assert set(scores) == set(floors)
+    for field_name, result in scores.items():
+        precision_floor, recall_floor = floors[field_name]
+        hint = f"run `python -m tests.extract.eval.score --set {name} --misses --field {field_name}`"
+        assert result.precision >= precision_floor, f"{name} {field_name} precision {result.precision:.3f}; {hint}"
+        assert result.recall >= recall_floor, f"{name} {field_name} recall {result.recall:.3f}; {hint}"
+
+
+def test_extractor_beats_the_phonenumbers_matcher_on_the_foreign_set() -> None:
+    cases = load_set(SETS["foreign"])
+    ours, baseline = score(cases)["phones"], score_baseline(cases)
+    assert ours.precision > baseline.precision and ours.recall > baseline.recall
 
 
 def test_scorer_counts_per_field_as_sets() -> None:
