@@ -8,8 +8,11 @@ age in brackets ("Anna (21)"), or a title "<Name> 26 <place>" (also "Name | 26 |
 where a place, country, nationality, dash, emoji or describing word ("nieuw", "sexy") follows the number
 (18 to 79; not after street, venue, weekday, service or price words). On the first line, the title, any
 word follows except units, prices and counts ("Anna 25 ontvangt", not "Anal 50 extra"; 18 to 60 there).
-Lists give several ages ("19 en 21 jaar"). Not ages: client ages ("heren vanaf 30 jaar", "30+"), ranges ("25-60 jaar"),
-years of experience ("10 jaar ervaring"), 24/7, percentages, years and counts ("2 girls").
+Lists give several ages ("19 en 21 jaar", "22 & 25"). Classifieds add "Poster's age: 23", "About me: 23" and a title
+line that ends in the age ("Sexy Latina - 23"); a flag, emoji, tilde or stars may stand between name and age, and
+ages are also read in German, Spanish, French and Hungarian words ("dreiundzwanzig", "treinta y dos", "vingt-trois").
+Not ages: client ages ("heren vanaf 30 jaar", "30+"), ranges ("25-60 jaar"), years of experience ("10 jaar
+ervaring"), 24/7, percentages, times ("14.00-20.00", also "Lisa, 14.00-20.00"), years and counts ("2 girls").
 
 Youth language ("jong", "studentje", "petite", "fresh", "barely legal", 🎒) is returned as hints,
 never as an age.

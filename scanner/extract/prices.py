@@ -7,10 +7,14 @@ right after a duration ("15 min 50", "1,5 uur 200"). Durations are "15 min"/"kwa
 lengths such as "1,5 uur" or "45 min" (minutes kept, `per` null); German, Spanish, Italian, French
 and Polish hour and night words count too ("pro Std.", "media hora", "toda la noche", "un'ora"). A
 bracket after a night ("Nacht (22:00-08:00)", "overnight (12 hrs)") belongs to the night. Each amount is
-paired with the nearest free duration on the same line; "€1,400" groups thousands the English way.
+paired with the nearest free duration on the same line, not across a list separator (a comma, bar or
+bullet between them); "€1,400" groups thousands the English way.
 
 `parse_amount(text)` reads one amount with Dutch or English separators ("1.250,00", "1,250.00",
-"150,-") and is tested on the price-parser cases in ../shared/benchmarks.
+"150,-", "175.00", "175,00") and is tested on the price-parser cases in tests/extract/data.
+
+The currency comes from `currencies` (the ad's or the site's); the rate shorthands of English
+classifieds ("qv", "ss", "hh", "hhr", "h", "hr", "fh", "O/N") are durations, before or after the amount.
 """
 
 from __future__ import annotations
