@@ -32,7 +32,9 @@ def demo_ads(count: int, seed: int) -> list[tuple[str, dict[str, Any]]]:
 
 def dev_ads(count: int) -> list[tuple[str, dict[str, Any]]]:
     texts: list[tuple[str, dict[str, Any]]] = []
-    for path in sorted((Path(__file__).resolve().parent.parent / "tests" / "extract" / "data").glob("*.jsonl")):
+    data = Path(__file__).resolve().parent.parent / "tests" / "extract" / "data"
+    # the development cases written as ads; not the public benchmark strings nor the foreign development set
+    for path in sorted(path for path in data.glob("*.jsonl") if not path.name.startswith(("benchmark_", "foreign_"))):
         for line in path.read_text(encoding="utf-8").splitlines():
             case = json.loads(line)
             texts.append((case["text"], case.get("fields") or {}))

@@ -119,8 +119,13 @@ class CrawlSettings(_Section):
 
 
 class ExtractSettings(_Section):
-    default_region: str = Field(default="NL", description="Phone region for numbers without a country code.")
-    other_regions: list[str] = Field(default=["BE", "DE"], description="Regions also tried for phone numbers.")
+    default_region: str = Field(
+        default="NL",
+        description="The sites' country: region of phone numbers and currency of amounts written without one.",
+    )
+    other_regions: list[str] = Field(
+        default=["BE", "DE"], description="Regions also tried for mobile numbers written without a country code."
+    )
 
 
 class MunicipalitySettings(_Section):

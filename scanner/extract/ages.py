@@ -8,8 +8,11 @@ age in brackets ("Anna (21)"), or a title "<Name> 26 <place>" (also "Name | 26 |
 where a place, country, nationality, dash, emoji or describing word ("nieuw", "sexy") follows the number
 (18 to 79; not after street, venue, weekday, service or price words). On the first line, the title, any
 word follows except units, prices and counts ("Anna 25 ontvangt", not "Anal 50 extra"; 18 to 60 there).
-Lists give several ages ("19 en 21 jaar"). Not ages: client ages ("heren vanaf 30 jaar", "30+"), ranges ("25-60 jaar"),
-years of experience ("10 jaar ervaring"), 24/7, percentages, years and counts ("2 girls").
+Lists give several ages ("19 en 21 jaar", "22 & 25"). Classifieds add "Poster's age: 23", "About me: 23" and a title
+line that ends in the age ("Sexy Latina - 23"); a flag, emoji, tilde or stars may stand between name and age, and
+ages are also read in German, Spanish, French and Hungarian words ("dreiundzwanzig", "treinta y dos", "vingt-trois").
+Not ages: client ages ("heren vanaf 30 jaar", "30+"), ranges ("25-60 jaar"), years of experience ("10 jaar
+ervaring"), 24/7, percentages, times ("14.00-20.00", also "Lisa, 14.00-20.00"), years and counts ("2 girls").
 
 Youth language ("jong", "studentje", "petite", "fresh", "barely legal", 🎒) is returned as hints,
 never as an age.
@@ -23,6 +26,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from scanner.extract import digit_words
 from scanner.extract.normalize import Normalized, windows
 from scanner.extract.numbers import TEENS_EN, TEENS_NL, TENS_EN, TENS_NL, UNITS_EN, UNITS_NL
 from scanner.extract.terms import Lexicon
@@ -56,19 +60,37 @@ def _age_words() -> dict[str, int]:
     return words
 
 
-AGE_WORDS = _age_words()
+def _foreign_age_words() -> dict[str, int]:
+    """Ages in the number words of other languages: "veintitrés", "dreiundzwanzig", "treinta y dos", "vingt-trois"."""
+    words = {
+        word: int(digits)
+        for word, digits in digit_words.DIGIT_WORDS.items()
+        if MIN_AGE <= int(digits) <= MAX_AGE and word not in digit_words.WEAK
+    }
+    units = {"es": digit_words.units("es"), "fr": digit_words.units("fr")}
+    for ten_word, ten in (("treinta", 30), ("cuarenta", 40), ("cincuenta", 50), ("sesenta", 60), ("setenta", 70)):
+        words.update({f"{ten_word} y {unit}": ten + value for unit, value in units["es"].items() if value})
+    for ten_word, ten in (("vingt", 20), ("trente", 30), ("quarante", 40), ("cinquante", 50), ("soixante", 60)):
+        words.update({f"{ten_word}-{unit}": ten + value for unit, value in units["fr"].items() if value > 1})
+        words[f"{ten_word} et un"] = words[f"{ten_word}-et-un"] = ten + 1
+    return words
+
+
+AGE_WORDS = _age_words() | _foreign_age_words()
 AGE_WORD_TOKENS = frozenset(re.split(r"[- ]", word)[0] for word in AGE_WORDS)
 _WORD_ALTERNATION = "|".join(sorted(map(re.escape, AGE_WORDS), key=len, reverse=True))
 # Two digits not inside a longer number, a decimal or a percentage. The check comes after the digits so that
 # the pattern starts with a digit class, which lets the regex engine skip to digits quickly.
-_DIGITS_NUM = r"\d\d(?<!\d\d\d)(?<!\d[,.]\d\d)(?![\d%])"
+# "14.00-20.00" and "15:30" are times, not ages.
+_DIGITS_NUM = r"\d\d(?<!\d\d\d)(?<!\d[,.]\d\d)(?![\d%]|[.,:]\d)"
 _WORDS_NUM = rf"(?:{_DIGITS_NUM}|(?<![a-z])(?:{_WORD_ALTERNATION})(?![a-z]))"
 _UNIT = (
     r"(?:jaar(?:tjes)?\b|jr\b\.?|j\b\.?|-?jarige?\b|yo\b|y/o\b|y\.o\.?|yrs?\b|years?(?:\s+old|-old)?\b|"
-    r"ans\b|anos\b|jahre\b|lat\b|let\b|(?:de\s+)?ani\b|anni\b|eves\b|lentes?\b|lentjes\b|springs\b)"
+    r"ans\b|anos\b|anitos\b|jahre\b|lat\b|lata\b|let\b|(?:de\s+)?ani\b|anni\b|eves\b|lentes?\b|lentjes\b|springs\b|"
+    r"(?<=\d)y\b)"  # "23y" glued; "22 y 25" is a Spanish list
 )
 # Stars, hearts and emoji that decorate titles between a name and an age ("Carla ★ 23", "Anna💋23")
-_DECORATION = "[\u2600-\u27bf\U0001f300-\U0001faff]+"
+_DECORATION = "[\u2600-\u27bf\U0001f1e6-\U0001f1ff\U0001f300-\U0001faff]+"  # also flags ("Andreea 🇷🇴 24")
 _LIST_SEPARATOR = r"\s*(?:,|&|\ben\b|\band\b|/|\+|\bund\b|\bet\b|\bsi\b|\bi\b)\s*"
 _NOT_MEASURE = (
     r"(?!\s*(?:cm|kg|kilo|m\b|min|minuten|minutes|euro|eur|€|%|uur|u\b|h\b|hours?\b|hrs?\b|x\b|/|\+|-\s*\d|\d|,\d|\.\d|keer|times"
@@ -93,7 +115,8 @@ def _patterns(num: str) -> _Patterns:
     return _Patterns(
         with_unit=re.compile(rf"{listed}\s*-?\s*{_UNIT}"),
         labelled=re.compile(
-            rf"\b(?:age|leeftijd|lft|alter|edad|idade|eta|varsta|wiek|vek|kor|ages)\b\s*(?:[:=.\-|;\u2013]+|is\b)?\s*{listed}"
+            r"\b(?:age|leeftijd|lft|alter|edad|idade|eta|varsta|wiek|vek|kor|ages|about me)\b"
+            rf"\s*(?:[:=.\-|;\u2013]+|is\b)?\s*{listed}"
             r"(?!\s*[+\-]\s*\d|\+)"
         ),
         first_person=re.compile(
@@ -121,7 +144,7 @@ def _patterns(num: str) -> _Patterns:
         # "Lotte | 26 | Utrecht", "Lotte - 26 - Utrecht": a bar or dash may also stand between name and age
         # "Kim\n27 sexy": a name alone on its line may have the age open the next one (checked in _find_in)
         name_title=re.compile(
-            rf"\b(?P<name>[a-z]{{2,}})(?:[ \t]+|[ \t]*(?:[|\-\u2013\u2014\u2022]|{_DECORATION})[ \t]*"
+            rf"\b(?P<name>[a-z]{{2,}})(?:[ \t]+|[ \t]*(?:[|\-\u2013\u2014\u2022~*\u00b7]+|{_DECORATION})[ \t]*"
             r"|(?P<newline>[ \t]*\n[ \t]*))"
             rf"(?P<nums>{_DIGITS_NUM})(?=[ \t]*[^\w\s.!;)&]|[ \t]+[a-z]|(?P<line_end>[ \t]*(?:\n|$)))"
         ),
@@ -135,6 +158,16 @@ def _patterns(num: str) -> _Patterns:
 
 
 _DIGIT_PATTERNS = _patterns(_DIGITS_NUM)
+# The words one of which a pattern needs before it can match: most ads have none of some of them
+_PATTERN_WORDS = {
+    "labelled": frozenset(
+        {"age", "leeftijd", "lft", "alter", "edad", "idade", "eta", "varsta", "wiek", "vek", "kor", "ages", "about"}
+    ),
+    "plural": frozenset(
+        {"wij", "we", "zij", "ze", "they", "wir", "vriendinnen", "zusjes", "meiden", "dames", "girls", "ladies",
+         "friends", "sisters"}
+    ),
+}  # fmt: skip
 _WORD_PATTERNS = _patterns(_WORDS_NUM)
 _NUMBER_IN = re.compile(_WORDS_NUM)
 _CLIENT_BEFORE = re.compile(
@@ -260,9 +293,21 @@ def _add_ages(view: Normalized, match: re.Match[str], found: dict[int, AgeMatch]
             continue
         start, end = view.span(group_start + number.start(), group_start + number.end())
         found.setdefault(start, AgeMatch(value, start, end, view.original[start:end]))
+    joined = _AND_AGE.match(text, match.end("nums"))
+    if joined is not None and 18 <= int(joined.group(1)) <= MAX_AGE and not _UNIT_AFTER.match(text, joined.end()):
+        start, end = view.span(*joined.span(1))
+        found.setdefault(start, AgeMatch(int(joined.group(1)), start, end, view.original[start:end]))
 
 
 _UNIT_AFTER = re.compile(rf"\s*-?\s*{_UNIT}")
+# "~ 200hh", "$180": a separator set apart by spaces, or a currency sign ("24-12 t/m 02-01" is a date)
+_AMOUNT_AFTER = re.compile(r"[ \t]+[-|~*\u2022\u00b7]+[ \t]*[$\u20ac\u00a3]?\d|[ \t]*[$\u20ac\u00a3][ \t]?\d")
+# "Ana & Maria 20 & 23": a second age joined to the first with "&"
+_AND_AGE = re.compile(r"[ \t]*&[ \t]*(\d\d)(?!\d|[.,:]\d)")
+# "Hot Hungarian girl in Almere - 22": a classified title that ends in the age, on the ad's first line
+_TITLE_END = re.compile(
+    r"(?P<word>[a-z]+)[ \t]+[-\u2013\u2014~|*\u2022]+[ \t]*(?P<nums>\d\d)(?<!\d\d\d)[ \t]*[^\w\s]*[ \t]*$"
+)
 _LINE_END = re.compile(r"[ \t!.]*(?:\n|$)")
 
 
@@ -288,6 +333,8 @@ def _title_follows(view: Normalized, end: int, in_title: bool, short_words: bool
     rest = text[end : end + 8].lstrip(" \t")
     if rest and unicodedata.category(rest[0]) == "So":  # an emoji, not a currency sign
         return True
+    if (in_title or short_words) and _AMOUNT_AFTER.match(text, end):
+        return True  # "Crystal 25 ~ 200hh", "Amber 26 $180 HH": a title's name and age, then its prices
     comma = text.startswith(",", end)
     nxt = _TITLE_NEXT.match(text, end + 1 if comma else end)
     if nxt is None:
@@ -304,6 +351,10 @@ def _title_follows(view: Normalized, end: int, in_title: bool, short_words: bool
     if word in _PLACE_PREPOSITIONS:
         after = _TITLE_NEXT.match(text, nxt.end())
         if after is not None and after.group("word"):
+            if in_title or short_words:  # "Agata 29 in Leeds": in a title any capitalised place will do
+                start, _ = view.span(after.start("word"), after.end("word"))
+                if view.original[start : start + 1].isupper():
+                    return True
             return _is_place_or_origin(view, after.start("word"), after.group("word").rstrip("-"))
     return False
 
@@ -353,21 +404,45 @@ def find_ages(view: Normalized) -> list[AgeMatch]:
         patterns, ranges = _WORD_PATTERNS, [(0, len(view.text))]
     else:
         patterns, ranges = _DIGIT_PATTERNS, windows(view, 40, 30)
+    # the patterns that need a word or a bracket the ad does not have are skipped for the whole ad
+    skip = frozenset(name for name, words in _PATTERN_WORDS.items() if view.words.isdisjoint(words))
+    if "(" not in view.text and "[" not in view.text:
+        skip |= {"name_bracket"}
     for start, end in ranges:
-        _find_in(view, patterns, start, end, found)
+        _find_in(view, patterns, start, end, found, skip)
+    _title_end(view, found)
     return sorted(found.values(), key=lambda age: age.start)
 
 
-def _find_in(view: Normalized, patterns: _Patterns, begin: int, stop: int, found: dict[int, AgeMatch]) -> None:
+def _title_end(view: Normalized, found: dict[int, AgeMatch]) -> None:
+    """ "Sexy Petite Latina - 23" as the first line (the title) of a longer ad: the age ends the title."""
+    text = view.text
+    line_end = text.find("\n")
+    if line_end < 0:
+        return
+    match = _TITLE_END.search(text, 0, line_end)
+    if match is None or match.group("word") in _NOT_TITLE_WORDS or match.group("word") in _NAME_STOP:
+        return
+    value = int(match.group("nums"))
+    if 18 <= value <= 60:
+        start, end = view.span(*match.span("nums"))
+        found.setdefault(start, AgeMatch(value, start, end, view.original[start:end]))
+
+
+def _find_in(
+    view: Normalized, patterns: _Patterns, begin: int, stop: int, found: dict[int, AgeMatch], skip: frozenset[str]
+) -> None:
     text = view.text
     for match in patterns.with_unit.finditer(text, begin, stop):
         _add_ages(view, match, found, check_after=True)
-    for match in patterns.labelled.finditer(text, begin, stop):
-        _add_ages(view, match, found, check_after=False)
+    if "labelled" not in skip:
+        for match in patterns.labelled.finditer(text, begin, stop):
+            _add_ages(view, match, found, check_after=False)
     for match in patterns.first_person.finditer(text, begin, stop):
         _add_ages(view, match, found, check_after=True)
-    for match in patterns.plural.finditer(text, begin, stop):
-        _add_ages(view, match, found, check_after=True)
+    if "plural" not in skip:
+        for match in patterns.plural.finditer(text, begin, stop):
+            _add_ages(view, match, found, check_after=True)
     strong = bool(found)
     candidates = []
     for match in patterns.name_number.finditer(text, begin, stop):
@@ -400,7 +475,7 @@ def _find_in(view: Normalized, patterns: _Patterns, begin: int, stop: int, found
             continue
         if _plausible_title_age(_first_number(match), name, 79) and match.group("nums") != "69":
             _add_ages(view, match, found, check_after=True)
-    for match in patterns.name_bracket.finditer(text, begin, stop):
+    for match in patterns.name_bracket.finditer(text, begin, stop) if "name_bracket" not in skip else ():
         # "Anna (21)", "student (19)", "2 vriendinnen (20 en 22)": a word, then ages in brackets
         if match.group("name") in _NAME_STOP:
             continue

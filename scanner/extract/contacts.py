@@ -2,9 +2,12 @@
 
 - Emails, also written to dodge scrapers: "naam [at] mail [dot] nl", "naam (at) gmail (punt) com",
   "naam at hotmail dot com".
-- Handles: Telegram (t.me/naam, "telegram: @naam"), Snapchat ("snap: naam", 👻 naam),
-  Instagram (instagram.com/naam, "insta: @naam"), OnlyFans (onlyfans.com/naam, "OF: naam"),
-  as `kind` plus a lowercase value without @.
+- Handles: Telegram (t.me/naam, "telegram: @naam"), Snapchat ("snap: naam", "Snapchat @naam",
+  "snapchat me: naam", 👻 naam), Instagram (instagram.com/naam, "insta: @naam", "Instagram @naam", "IG naam"),
+  OnlyFans (onlyfans.com/naam, "OF: naam", "OnlyFans @naam"), Twitter and X (twitter.com/naam, x.com/naam,
+  "Twitter @naam", "on X: @naam"), kik ("kik: naam", "kik me naam"), as `kind` plus a lowercase value
+  without @; never the domain of a link ("telegram: t.me/naam" gives naam). WhatsApp is no handle kind:
+  a WhatsApp account is a phone number, read by `phones` (a wa.me link as `found_in` "link").
 - URLs: http(s), www. and bare links to known hosts.
 - Licence numbers: the municipality's pattern (`municipality.license_pattern`, group 1 is the number).
 """
@@ -21,17 +24,21 @@ from scanner.extract.normalize import Normalized
 
 @dataclass(frozen=True, slots=True)
 class ContactMatch:
-    kind: str  # email | url | license | telegram | snapchat | instagram | onlyfans | whatsapp | twitter
+    kind: str  # email | url | license | telegram | snapchat | instagram | onlyfans | twitter | kik
     value: str
     start: int
     end: int
     text: str
 
 
-_AT = r"(?:\s*@\s*|\s*[\[({<]\s*(?:at|@|apenstaart)\s*[\])}>]\s*|\s+(?:at|apenstaart)\s+)"
-_DOT = r"(?:\.|\s*[\[({<]\s*(?:dot|punt|\.)\s*[\])}>]\s*|\s+(?:dot|punt)\s+)"
+_AT = r"(?:\s*@\s*|\s*[\[({<]\s*(?:at|@|apenstaart(?:je)?)\s*[\])}>]\s*|\s+(?:at|apenstaart(?:je)?|arroba|chez)\s+)"
+# "gmail . com", "gmail [dot] com", "gmail punt com"
+_DOT = r"(?:\.|\s\.\s|\s*[\[({<]\s*(?:dot|punt|\.)\s*[\])}>]\s*|\s+(?:dot|punt|punto|point)\s+)"
+# "nina punt escort at hotmail punt nl": a dot written as a word inside the name too
+_USER_DOT = r"(?:\.|\s+(?:dot|punt)\s+)"
 _EMAIL = re.compile(
-    rf"(?<![\w.+-])(?P<user>[a-z0-9][a-z0-9._%+-]{{0,63}}){_AT}(?P<domain>[a-z0-9-]{{1,63}}(?:{_DOT}[a-z0-9-]{{1,63}}){{0,3}})"
+    rf"(?<![\w.+-])(?P<user>[a-z0-9][a-z0-9_%+-]{{0,63}}(?:{_USER_DOT}[a-z0-9_%+-]{{1,63}}){{0,3}})"
+    rf"{_AT}(?P<domain>[a-z0-9-]{{1,63}}(?:{_DOT}[a-z0-9-]{{1,63}}){{0,3}})"
     rf"{_DOT}(?P<tld>com|nl|be|de|net|org|eu|info|co\.uk|fr|es|it|ro|pl|hu|bg|pt|me|io|live|email|mail|online)\b"
 )
 _URL = re.compile(
@@ -52,15 +59,22 @@ _HANDLES: list[tuple[str, tuple[str, ...], frozenset[str], re.Pattern[str]]] = [
     ("telegram", ("telegram", "tg"), frozenset(),
      re.compile(rf"\b(?:telegram|tg)\s*(?:id|naam|name)?\s*:\s*{_HANDLE_VALUE}")),
     ("snapchat", ("snapchat.com",), frozenset(), re.compile(rf"\bsnapchat\.com/add/{_HANDLE_VALUE}")),
-    ("snapchat", ("\U0001f47b",), frozenset({"snapchat", "snap", "sc"}),
-     re.compile(rf"(?:\b(?:snapchat|snap|sc)\b\s*(?:id|naam|name)?\s*[:=\-]\s*|\U0001f47b\s*[:=\-]?\s*){_HANDLE_VALUE}")),
+    # "snap: naam", "snapchat me: naam", "Snapchat @naam", "add me on snap 👻 naam"
+    ("snapchat", (), frozenset({"snapchat", "snap", "sc"}),
+     re.compile(rf"\b(?:snapchat|snap|sc)\b\s*(?:id|naam|name|me)?\s*(?:[:=\-]\s*|(?=@)|\U0001f47b\s*){_HANDLE_VALUE}")),
     ("instagram", ("instagram.com",), frozenset(), re.compile(rf"\binstagram\.com/{_HANDLE_VALUE}")),
     ("instagram", (), frozenset({"instagram", "insta", "ig"}),
-     re.compile(rf"\b(?:instagram|insta|ig)\b\s*(?:id|naam|name)?\s*[:=\-]\s*{_HANDLE_VALUE}")),
+     re.compile(rf"\b(?:instagram|insta|ig)\b\s*(?:id|naam|name)?\s*(?:[:=\-]\s*|(?=@)){_HANDLE_VALUE}")),
     ("onlyfans", ("onlyfans.com",), frozenset(), re.compile(rf"\bonlyfans\.com/{_HANDLE_VALUE}")),
     ("onlyfans", ("onlyfans", "only fans"), frozenset(),
      re.compile(rf"\b(?:onlyfans|only fans)\b\s*[:=\-]?\s*@?{_HANDLE_VALUE[2:]}")),
     ("twitter", ("twitter.com", "x.com"), frozenset(), re.compile(rf"\b(?:twitter\.com|x\.com)/{_HANDLE_VALUE}")),
+    # "Twitter @naam", "twitter: naam", "on X: @naam" (X only with the @: "x" is also a letter and a times sign)
+    ("twitter", (), frozenset({"twitter", "x"}),
+     re.compile(rf"\b(?:twitter\b\s*(?:[:=\-]\s*|(?=@))|x\b\s*:?\s*(?=@)){_HANDLE_VALUE}")),
+    ("kik", (), frozenset({"kik"}), re.compile(rf"\bkik\b\s*(?:me|id|naam|name)?\s*[:=\-]?\s*{_HANDLE_VALUE}")),
+    # a ghost alone stands for Snapchat: "👻 mia22"; after a Snapchat handle it is decoration ("Snapchat @mia 👻 Mia")
+    ("snapchat", ("\U0001f47b",), frozenset(), re.compile(rf"\U0001f47b\s*[:=\-]?\s*{_HANDLE_VALUE}")),
 ]  # fmt: skip
 _HANDLE_TRIGGERS = tuple(sorted({trigger for _, triggers, _, _ in _HANDLES for trigger in triggers}))
 # "OF: naam" only in capitals with a colon: "of" is the Dutch "or"
@@ -74,11 +88,13 @@ _NOT_HANDLES = frozenset(
 
 def find_emails(view: Normalized) -> list[ContactMatch]:
     found: list[ContactMatch] = []
-    if "@" not in view.text and " at " not in view.text and "at]" not in view.text and "at)" not in view.text:
+    text = view.text
+    if "@" not in text and " at " not in text and "at]" not in text and "at)" not in text and "apenstaart" not in text:
         return found
     for match in _EMAIL.finditer(view.text):
         domain = re.sub(_DOT, ".", match.group("domain"))
-        value = f"{match.group('user')}@{domain}.{match.group('tld')}"
+        user = re.sub(_USER_DOT, ".", match.group("user"))
+        value = f"{user}@{domain}.{match.group('tld')}"
         start, end = view.span(*match.span())
         found.append(ContactMatch("email", value, start, end, view.original[start:end]))
     return found
@@ -102,10 +118,14 @@ def find_handles(view: Normalized) -> list[ContactMatch]:
     for kind, triggers, words, pattern in _HANDLES:
         if words.isdisjoint(view.words) and present.isdisjoint(triggers):
             continue
+        if kind == "snapchat" and triggers == ("\U0001f47b",) and any(key[0] == "snapchat" for key in found):
+            continue
         for match in pattern.finditer(text):
             value = match.group("value").rstrip("._-")
             if value in _NOT_HANDLES or value.isdigit() or len(value) < 2:
                 continue
+            if text.startswith("/", match.end("value")) and "." in value:
+                continue  # "telegram: t.me/naam": the link's domain; the link pattern gives the handle
             start, end = view.span(*match.span("value"))
             found.setdefault((kind, value), ContactMatch(kind, value, start, end, view.original[start:end]))
     for match in _ONLYFANS_SHORT.finditer(view.original) if "OF" in view.original else ():

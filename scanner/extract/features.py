@@ -16,13 +16,15 @@ from functools import cache
 from typing import Any
 
 from scanner.extract import ages, contacts, language, places, prices, terms
+from scanner.extract.currencies import ad_currency
 from scanner.extract.normalize import Normalized, Triggers, normalize
 from scanner.extract.numbers import words_to_digits
 from scanner.extract.phones import find_phones
+from scanner.extract.regions import AdRegions
 from scanner.settings import Settings
 
 # Bump on any change of behaviour: `extract_pending` re-extracts every version with another one.
-EXTRACTOR_VERSION = "extract-1.4"
+EXTRACTOR_VERSION = "extract-1.5"
 
 PHONE_FIELDS = frozenset({"phone", "telefoon", "tel", "telefoonnummer", "mobile", "mobiel", "whatsapp", "phone_number"})
 AGE_FIELDS = frozenset({"age", "leeftijd", "alter", "edad"})
@@ -146,8 +148,10 @@ class Extraction:
 
 
 class _Builder:
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, ad_regions: AdRegions, currency: str) -> None:
         self.settings = settings
+        self.ad_regions = ad_regions  # the countries the ad text points to, for the phones of the text and fields
+        self.currency = currency  # of the amounts that name none, in the text and the fields
         self.result = Extraction()
         self._phones: dict[tuple[str, str], dict[str, Any]] = {}
         self._prices: set[tuple[Any, ...]] = set()
@@ -200,7 +204,8 @@ class _Builder:
 
     def _read_phones(self, view: Normalized, source: str | None) -> None:
         extract = self.settings.extract
-        for phone in find_phones(view, extract.default_region, extract.other_regions):
+        regions = self.ad_regions if source is None else self.ad_regions.joined(AdRegions.of(view, ()))
+        for phone in find_phones(view, extract.default_region, extract.other_regions, regions):
             found_in = "field" if source is not None else phone.found_in
             span = {"start": phone.start, "end": phone.end, "text": phone.text, **_field(source)}
             key = (phone.e164, found_in)
@@ -237,7 +242,7 @@ class _Builder:
             self.result.spans.append(_span("place", match.start, match.end, match.text, place.name, source))
 
     def _read_prices(self, view: Normalized, source: str | None) -> None:
-        for price in prices.find_prices(view):
+        for price in prices.find_prices(view, self.settings.extract.default_region, self.currency):
             amount = _number(price.amount)
             key = (amount, price.currency, price.per, price.minutes)
             span = {"start": price.start, "end": price.end, "text": price.text, **_field(source)}
@@ -325,8 +330,11 @@ def _plain_span(term: terms.TermMatch, source: str | None) -> dict[str, Any]:
 
 def extract(text: str, fields: Mapping[str, str] | None = None, *, settings: Settings | None = None) -> Extraction:
     """Read phones, ages, places, prices, contacts, languages and rule terms from one ad."""
-    builder = _Builder(settings or _default_settings())
+    settings = settings or _default_settings()
     view = normalize(text or "")
+    languages = language.detect_languages(view)
+    currency = ad_currency(view, settings.extract.default_region)
+    builder = _Builder(settings, AdRegions.of(view, languages), currency)
     builder.read(view, None)
     for name, value in (fields or {}).items():
         if isinstance(value, (list, tuple)):
@@ -335,6 +343,6 @@ def extract(text: str, fields: Mapping[str, str] | None = None, *, settings: Set
             continue
         builder.read(normalize(str(value)), str(name))
     result = builder.result
-    result.languages = language.detect_languages(view)
+    result.languages = languages
     result.third_person_share = terms.third_person_share(view)
     return result

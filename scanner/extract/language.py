@@ -35,10 +35,22 @@ _STOPWORDS: dict[str, str] = {
     "it": "il lo la gli le e io sono sei non con per un una di del in molto mia mio ti che qui nuova ciao ragazza",
     "pt": "o os as e eu sou voce nao com para um uma de do da em muito minha meu te que aqui nova ola menina",
 }
+# Words of ads in each language besides its function words ("lat" and "godzina" say Polish as "jest" does): short
+# ads in a foreign language have few function words, and the phone reader reads their national numbers by them
+_AD_WORDS: dict[str, str] = {
+    "pl": "lat lata zadzwon godzina godz cena mam masaz polka numer",
+    "ro": "ani ora suna numar numarul pret pretul ofer",
+    "hu": "eves ora perc hivj lany szam",
+    "es": "anos hora llamame numero",
+    "de": "jahre stunde nummer",
+    "fr": "ans heure numero",
+    "it": "anni ora chiamami",
+    "pt": "anos hora",
+}
 # A word that several languages share gives each of them a point; "de" is one of them.
 _WORD_LANGUAGES: dict[str, tuple[str, ...]] = {}
 for _language, _words in _STOPWORDS.items():
-    for _word in set(_words.split()):
+    for _word in {*_words.split(), *_AD_WORDS.get(_language, "").split()}:
         _WORD_LANGUAGES[_word] = (*_WORD_LANGUAGES.get(_word, ()), _language)
 _WORD = re.compile(r"[^\W\d_]+")
 # Bulgarian is read from the original text: the normalised view turns Cyrillic look-alikes into Latin letters.

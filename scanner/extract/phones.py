@@ -6,15 +6,22 @@ emoji, zero-width characters and accents are already gone. It then:
 1. reads WhatsApp and tel: links (`wa.me/31612345678`, `api.whatsapp.com/send?phone=...`);
 2. cuts the text into tokens and turns each into digits where it can: digit runs, number words in
    Dutch and English ("nul", "zes", "twaalf", "vierendertig", "zero", "six", "fifty three", "double six"),
-   German, French and Spanish digit words ("null", "zéro", "cero"), glued mixes ("nul6",
-   "four5sixseven8") and look-alike letters in or between digit runs ("O6l2345678", "06 S5 12 B9");
+   the digit words of German, French, Spanish, Romanian, Polish, Hungarian, Italian and Portuguese
+   (`digit_words`: "null eins", "zéro quatre, nonante-sept", "treinta y ocho", "nulla-hat, húsz"), glued
+   mixes ("nul6", "four5sixseven8") and look-alike letters in or between digit runs ("O6l2345678",
+   "o6 ll 48", "06 S5 12 B9"); "plus" ("plus vier nul …") and a "+" set apart ("+ 4 0 7 …") start an
+   international number, and "dash" between digit words is a hyphen;
 3. joins neighbouring tokens separated only by spacing characters (spaces, hyphens, dots, slashes,
-   brackets, at most two line breaks) into runs, and blocks dates, times and prices;
-4. inside each run, takes the longest token sequence that starts like a phone number (`+`, `00`,
-   `0`, or `31`/`32` followed by a mobile prefix) and that `phonenumbers` accepts: region NL by
-   default, BE and DE for mobile numbers written nationally, any region with a country code; in an
-   ad that names a Belgian city or +32, Belgian fixed lines are read first. A fixed line that starts one
-   token before a mobile number ("23-07 📱 06 50 40 61 18") gives way to the mobile.
+   brackets, at most two line breaks; not a full stop that ends a sentence) into runs, and blocks dates,
+   times and prices;
+4. inside each run, takes the longest token sequence that `phone_validation.validate` accepts, reading
+   national numbers in the country the site or the ad points to (`regions`): the site's country
+   (`extract.default_region`), a country named beside the number ("Romanian number 0735 …"), the
+   countries the ad names or is written in, and `extract.other_regions` for mobiles. A sequence starts
+   like a phone number (`+`, `00`, `0`, `31 6`/`32 4`) or, where a country that writes numbers without a
+   trunk 0 is in play (US and Canada, Poland, Spain), with any digit; a number after an id or reference
+   label ("Post ID: 7184932051") is no phone. A fixed line that starts one token before a mobile number
+   ("23-07 📱 06 50 40 61 18") gives way to the mobile.
 
 Each number carries its E.164 form, type, region and how hard it was hidden (`obscurity`):
 0 plain digits in a usual layout, 1 unusual separators, 2 words, look-alikes or non-ASCII digits
@@ -29,26 +36,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-import phonenumbers
-from phonenumbers import PhoneNumberType
-
+from scanner.extract import digit_words
+from scanner.extract.language import detect_languages
 from scanner.extract.normalize import Normalized
 from scanner.extract.numbers import TEENS_EN, TEENS_NL, TENS_EN, TENS_NL, UNITS_EN, UNITS_NL, word_value
-
-_TYPES = {
-    PhoneNumberType.MOBILE: "mobile",
-    PhoneNumberType.FIXED_LINE: "fixed_line",
-    PhoneNumberType.FIXED_LINE_OR_MOBILE: "mobile",
-    PhoneNumberType.VOIP: "voip",
-    PhoneNumberType.PREMIUM_RATE: "premium",
-    PhoneNumberType.TOLL_FREE: "toll_free",
-    PhoneNumberType.PAGER: "pager",
-    PhoneNumberType.SHARED_COST: "premium",
-    PhoneNumberType.UAN: "fixed_line",
-    PhoneNumberType.PERSONAL_NUMBER: "mobile",
-}
-_M2M_PREFIX = "+3197"
-_DUTCH_MOBILE = re.compile(r"(?:\+31|0)(6[1-58]\d{7})")  # Dutch 097 numbers belong to machines, not phones (ACM)
+from scanner.extract.phone_validation import Regions, trunkless, validate
+from scanner.extract.regions import AdRegions
 
 _LINK = re.compile(
     r"(?:wa\.me/|whatsapp\.com/send/?\?(?:[a-z_]+=[^&\s]*&)*phone=|whatsapp://send/?\?phone=|tel:|callto:)"
@@ -63,20 +56,19 @@ _SPLIT_WORDS = re.compile(
 _LINK_TRIGGERS = ("wa.me", "whatsapp", "tel:", "callto:")
 # Letters that stand in for digits inside a digit run ("O6l2345678").
 _LOOKALIKE = {"o": "0", "l": "1", "i": "1", "s": "5", "b": "8", "z": "2", "q": "9"}
-# Words that place an ad in Belgium, where a national number is read as Belgian first.
-_BELGIAN_CUES = {
-    "belgie", "belgium", "belgique", "belgien", "antwerpen", "anvers", "antwerp", "brussel", "bruxelles", "brussels",
-    "gent", "ghent", "gand", "brugge", "bruges", "leuven", "louvain", "mechelen", "hasselt", "genk", "liege", "luik",
-    "charleroi", "namur", "namen", "oostende", "ostend", "kortrijk", "aalst",
-}  # fmt: skip
 _REPEATERS = {"double": 2, "triple": 3, "dubbel": 2, "dubbele": 2, "driedubbel": 3, "doppel": 2}
-# Digits in the other languages of the ads (accents are gone after normalisation).
-_FOREIGN_DIGITS = {
-    "null": "0", "eins": "1", "zwei": "2", "drei": "3", "funf": "5", "fuenf": "5", "sechs": "6", "sieben": "7",
-    "neun": "9", "un": "1", "deux": "2", "trois": "3", "quatre": "4", "cinq": "5", "sept": "7", "huit": "8",
-    "neuf": "9", "cero": "0", "uno": "1", "dos": "2", "tres": "3", "cuatro": "4", "cinco": "5", "seis": "6",
-    "siete": "7", "ocho": "8", "nueve": "9",
-}  # fmt: skip
+_REPEATER_WORDS = frozenset(_REPEATERS)
+# "plus vier nul …", "plus three six …": the word for "+" starts an international number
+_PLUS_WORDS = frozenset({"plus", "plusz"})
+# "six one four dash five five five": a hyphen written as a word between digit words
+_SEPARATOR_WORDS = frozenset({"dash", "streepje", "tiret", "hyphen", "minus"})
+# Words of every language that need a digit complement: "fifty three", "treinta y ocho", "trente-quatre"
+_TENS_WORDS = frozenset(TENS_EN) | digit_words.TENS
+_FRENCH_SCORE = frozenset({"vingt", "vingts"})  # "quatre-vingt" is 4 x 20
+# Letters alone that stand for digits inside a run: "o6 ll 48 20 73" ("ll" for 11); longer words are words
+_LOOKALIKE_WORD = re.compile(r"[oli]{2,3}")
+# A label that makes the digits after it an id, not a phone ("Post ID: 7184932051", "ref #557201", "ad id")
+_ID_LABEL = re.compile(r"(?:\b(?:id|ref|reference|order|bestelling|kvk|btw|vat|iban|code)\b|#)\W{0,3}$")
 _DIGIT_WORDS = sorted(
     [*UNITS_NL, *UNITS_EN, *TEENS_NL, *TEENS_EN, *TENS_NL, *TENS_EN, "nul", "zero"], key=len, reverse=True
 )
@@ -88,8 +80,14 @@ _GAP = re.compile(r"(?:[\s\-./()\[\]_*~|'\"\\•·>]|[^\x00-\x7f\w€£$]){0,8}"
 # The first digit comes before the check on what precedes it, so that the pattern starts with a digit class and the
 # regex engine skips straight to digits (the day is "[0-3]?\d", written as a digit and a second one after 0-3).
 _DATE = re.compile(r"\d(?<![\d\-./]\d)(?:(?<=[0-3])\d)?[-./][01]?\d[-./](?:19|20)?\d\d(?!\d|[-./]\d)")
-_NATIONAL_LENGTHS = range(9, 13)
+# ISO dates ("2012-01-02", "2012/01/02") and times ("08:00", "21:30"), as the phonenumbers matcher's tests show; the
+# time pattern starts at its colon, which the regex engine finds fast, and takes the hour digits before it
+_ISO_DATE = re.compile(r"[12](?<!\d[12])\d{3}[-./][01]?\d[-./][0-3]?\d(?!\d)")
+_TIME = re.compile(r":[0-5]\d(?!\d)")
+# A full stop right after a digit and then a space ends a sentence; "0 6 - 1 2 . 3 4" is one number
+_SENTENCE_END = re.compile(r"\.\s")
 _NUMBER_STARTS = ("0", "+", "3")
+_ANY_START = tuple("0123456789+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,7 +108,7 @@ class _Token:
     start: int  # offsets in the normalised view
     end: int
     disguised: bool  # came from words or look-alike letters
-    tens: bool = False  # an English tens word that a following unit word completes ("fifty three")
+    tens: bool = False  # a tens word that a following unit word completes ("fifty three", "treinta y ocho")
 
 
 @lru_cache(maxsize=16384)
@@ -123,8 +121,8 @@ def _token_digits(token: str) -> tuple[str, bool] | None:
         return value, True
     if token in ("o", "oh"):
         return "0", True
-    if token in _FOREIGN_DIGITS:
-        return _FOREIGN_DIGITS[token], True
+    if token in digit_words.DIGIT_WORDS:
+        return digit_words.DIGIT_WORDS[token], True
     has_digit = any(c.isdigit() for c in token)
     if not has_digit and not _WORDS_ONLY.fullmatch(token):
         return None
@@ -153,8 +151,8 @@ def _token_digits(token: str) -> tuple[str, bool] | None:
         return None
     joined = "".join(digits)
     digit_count = sum(c.isdigit() for c in token)
-    if lookalikes > max(1, digit_count):
-        return None
+    if lookalikes > max(1, digit_count) and len(token) > 4:
+        return None  # "oi2i" of "6o2-55S-oI2I" is a number; a longer word with one digit is a word
     return joined, True
 
 
@@ -169,17 +167,23 @@ _CONVERTED: dict[str, tuple[str, bool] | None] = {}
 _MISSING: tuple[str, bool] = ("", False)  # a sentinel compared by identity: no word converts to it
 # Words known to be no part of any number ("lekker", "haar"): most of an ad, set aside in one set difference
 _PLAIN: set[str] = set()
+_NUMBERISH: set[str] = set()  # and the words known to be part of numbers, or to join or stand for them
 # The tokens that start with a digit ("0612345678", "15min"); the check on what precedes comes after the first
 # digit so that the regex engine skips straight to digits.
 _DIGIT_LED = re.compile(r"[0-9](?<![a-z0-9][0-9])[a-z0-9]*")
 
 
 def _plain(word: str) -> bool:
-    """Whether a word can only end a run of number tokens: no digits, number word, repeater or look-alike."""
+    """Whether a word can only end a run of number tokens: no digits, number word, repeater, look-alike, plus,
+    separator or joiner word."""
     return (
         word[0].isalpha()
         and word not in _REPEATERS
         and not (len(word) == 1 and word in _LOOKALIKE)
+        and word not in _PLUS_WORDS
+        and word not in _SEPARATOR_WORDS
+        and word not in digit_words.JOINERS
+        and _LOOKALIKE_WORD.fullmatch(word) is None
         and _converted(word) is None
     )
 
@@ -187,10 +191,16 @@ def _plain(word: str) -> bool:
 def _number_words(view: Normalized) -> frozenset[str]:
     """The distinct words of the view that can take part in a number."""
     candidates = view.words - _PLAIN
-    plain = {word for word in candidates if _plain(word)}
-    if len(_PLAIN) < 100_000:
-        _PLAIN.update(plain)
-    return candidates - plain
+    unknown = candidates - _NUMBERISH
+    if unknown:
+        plain = {word for word in unknown if _plain(word)}
+        if len(_PLAIN) < 100_000:
+            _PLAIN.update(plain)
+            _NUMBERISH.update(unknown - plain)
+        candidates -= plain
+    if not candidates.isdisjoint(digit_words.JOINERS) and candidates.isdisjoint(_TENS_WORDS):
+        candidates -= digit_words.JOINERS  # "et", "y" join a tens word to its unit: without one they are words
+    return candidates
 
 
 def _possible(view: Normalized) -> bool:
@@ -198,7 +208,7 @@ def _possible(view: Normalized) -> bool:
     total = sum(map(len, _DIGIT_LED.findall(view.text)))
     if total >= 8:
         return True
-    if not view.words.isdisjoint(_REPEATERS):
+    if not view.words.isdisjoint(_REPEATER_WORDS):
         total += 4
     cache = _CONVERTED
     for word, _, _ in view.tokens:  # every token, not the distinct words: "een een een" is three digits
@@ -216,36 +226,54 @@ def _possible(view: Normalized) -> bool:
 
 def _runs(view: Normalized) -> list[list[_Token]]:
     """Neighbouring number tokens, split where anything but spacing stands between them."""
-    text = view.text
+    text, tokens = view.text, view.tokens
     runs: list[list[_Token]] = []
     current: list[_Token] = []
     previous_end = -1
     repeat = 1  # "double six" = 66, "triple two" = 222
+    joined = False  # a joiner after a tens word: the unit after it completes the tens ("treinta y ocho")
+    plus_word: tuple[int, int] | None = None  # "plus" just before: the next number is international
     cache = _CONVERTED
     numbers = _number_words(view)
     visited = -2  # index of the last token visited
     # only the tokens that can be part of a number are visited; the ordinary words between them end a run
-    for index, (word, start, end) in [(index, token) for index, token in enumerate(view.tokens) if token[0] in numbers]:
-        if index > visited + 1 and current:
-            runs.append(current)
-            current = []
-            previous_end = -1
+    for index, (word, start, end) in [(index, token) for index, token in enumerate(tokens) if token[0] in numbers]:
+        if index > visited + 1:
+            if current:
+                runs.append(current)
+                current = []
+            previous_end, joined, plus_word = -1, False, None
         visited = index
+        if word in _PLUS_WORDS:
+            if current:
+                runs.append(current)
+                current = []
+            previous_end, plus_word = -1, (start, end)
+            continue
         converted = cache.get(word, _MISSING)
         if converted is None and not current and word[0].isalpha():
-            continue  # a repeater or a look-alike letter outside any number
+            continue  # a repeater, separator, joiner or look-alike letter outside any number
         if converted is _MISSING:
             converted = _converted(word)
-        if word in _REPEATERS and current:
-            repeat, previous_end = _REPEATERS[word], end
+        if current and (word in _REPEATERS or word in _SEPARATOR_WORDS):
+            repeat, previous_end = _REPEATERS.get(word, 1), end
             continue
-        if word in UNITS_EN and current and current[-1].tens and text[current[-1].end : start] in (" ", "-"):
-            # "fifty three" is 53, not 503
-            last = current[-1]
-            last.digits, last.end, last.tens, previous_end = last.digits[:-1] + str(UNITS_EN[word]), end, False, end
+        if word in digit_words.JOINERS and current and current[-1].tens and text[previous_end:start] == " ":
+            joined, previous_end = True, end
             continue
-        if converted is None and current and len(word) == 1 and word in _LOOKALIKE:
+        if converted is not None and current and current[-1].tens and _completes(text, current[-1], start, joined):
+            value = _completed(current[-1], word, converted[0])
+            if value is not None:
+                last = current[-1]
+                last.digits, last.end, last.tens, previous_end, joined = value, end, value.endswith("0"), end, False
+                continue
+        joined = False
+        if converted is None and current and (len(word) == 1 and word in _LOOKALIKE):
             converted = (_LOOKALIKE[word], True)  # "06 - 1 2 - S 6": a lone look-alike letter inside a run
+        elif converted is None and current and _LOOKALIKE_WORD.fullmatch(word):
+            converted = ("".join(_LOOKALIKE[char] for char in word), True)  # "o6 ll 48 20 73": "ll" is 11
+        if converted is not None and word in digit_words.WEAK and not _weak_counts(tokens, index, current):
+            converted = None  # "het", "onze", "un" beside no other number word are the ordinary words
         trailing = False
         if converted is None and word[0].isdigit():
             # "2034567890x456", "0612345678tel": the leading digits stand, the rest ends the number
@@ -257,21 +285,30 @@ def _runs(view: Normalized) -> list[list[_Token]]:
             if current:
                 runs.append(current)
             current = []
-            previous_end = -1
+            previous_end, plus_word = -1, None
             continue
         if start > 0 and text[start - 1] == "|" and (current or converted[0][:1] == "0"):
             # "o6 |ОЗ644o0": a bar glued to a digit run stands for 1
             converted = ("1" + converted[0], True)
-        plus = start > 0 and text[start - 1] == "+"
+        if plus_word is not None:
+            plus: tuple[int, int, bool] | None = (plus_word[0], plus_word[1], True)
+        else:
+            before = text[start - 2 : start] if start > 1 else text[:start]
+            plus = _plus_sign(text, start) if "+" in before else None
+        plus_word = None
         if current and previous_end >= 0:
-            gap = text[previous_end : start - 1 if plus else start]
+            gap = text[previous_end : plus[0] if plus else start]
             if current[-1].disguised and converted[1] and "," in gap:
                 gap = gap.replace(",", "")  # "nul, zes, een, twee": number words listed with commas
-            if plus or _GAP.fullmatch(gap) is None or gap.count("\n") > 2:
+            sentence_end = gap[:1] == "." and _SENTENCE_END.match(gap) is not None  # "0172 918 4036. 1 Std."
+            if plus or _GAP.fullmatch(gap) is None or gap.count("\n") > 2 or sentence_end:
                 runs.append(current)
                 current = []
         if plus:
-            current.append(_Token("+", start - 1, start, False))
+            if current:
+                runs.append(current)
+                current = []
+            current.append(_Token("+", plus[0], plus[1], plus[2]))
         if (
             end < len(text)
             and text[end] == "|"
@@ -282,7 +319,7 @@ def _runs(view: Normalized) -> list[list[_Token]]:
             converted, end = (converted[0] + "1", True), end + 1
         value = converted[0] * repeat if repeat > 1 and len(converted[0]) == 1 else converted[0]
         repeat = 1
-        current.append(_Token(value, start, end, converted[1], word in TENS_EN))
+        current.append(_Token(value, start, end, converted[1], word in _TENS_WORDS))
         previous_end = end
         if trailing:
             runs.append(current)
@@ -295,16 +332,66 @@ def _runs(view: Normalized) -> list[list[_Token]]:
     return runs
 
 
+def _plus_sign(text: str, start: int) -> tuple[int, int, bool] | None:
+    """The "+" right before a number ("+40", "+ 4 0 7 …"), not one after a word or number ("18+", "AO+")."""
+    at = start - 1
+    if at > 0 and text[at] == " ":
+        at -= 1
+    if at >= 0 and text[at] == "+" and (at == 0 or not text[at - 1].isalnum()):
+        return at, at + 1, False
+    return None
+
+
+def _completes(text: str, last: _Token, start: int, joined: bool) -> bool:
+    """Whether a number word at `start` may complete the tens word before it ("fifty three", "trente-quatre")."""
+    return last.tens and (joined or text[last.end : start] in (" ", "-"))
+
+
+def _completed(last: _Token, word: str, digits: str) -> str | None:
+    """The digits of a tens word and the word after it taken together, or None when they do not join."""
+    if word in _FRENCH_SCORE:
+        return "80" if last.digits == "4" else None  # "quatre-vingt"
+    value, tens = int(digits), int(last.digits)
+    if 1 <= value <= 9 and tens % 10 == 0 and tens < 100:
+        return str(tens + value)  # "fifty three", "treinta y ocho", "dix-sept"
+    if 10 <= value <= 19 and tens in (60, 80):
+        return str(tens + value)  # "soixante-douze", "quatre-vingt-dix"
+    return None
+
+
+def _weak_counts(tokens: list[tuple[str, int, int]], index: int, current: list[_Token]) -> bool:
+    """A word that is also an ordinary word ("het", "onze") counts as a digit only beside another number word."""
+    if current and current[-1].disguised and current[-1].digits != "+":
+        return True
+    if index + 1 < len(tokens):
+        following = tokens[index + 1][0]
+        converted = _converted(following) if following[0].isalpha() else None
+        return converted is not None and following not in digit_words.WEAK
+    return False
+
+
 def _without_dates(text: str, runs: list[list[_Token]]) -> list[list[_Token]]:
-    """Split runs at dates ("13-02-2025"), which must not feed a phone number."""
-    blocked = [match.span() for match in _DATE.finditer(text)]
+    """Split runs at dates and times ("13-02-2025", "2012-01-02 08:00"), which must not feed a phone number."""
+    blocked = {offset for match in _DATE.finditer(text) for offset in range(*match.span())}
+    if ":" in text:
+        for match in _TIME.finditer(text):
+            hour = match.start()
+            while hour > 0 and match.start() - hour < 2 and text[hour - 1].isdigit():
+                hour -= 1
+            if hour < match.start() and not (hour > 0 and text[hour - 1].isdigit()):
+                blocked.update(range(hour, match.end()))
+    if any(len(token.digits) == 4 and token.digits[:2] in ("19", "20") for run in runs for token in run):
+        blocked.update(offset for match in _ISO_DATE.finditer(text) for offset in range(*match.span()))
     if not blocked:
         return runs
     kept: list[list[_Token]] = []
     for run in runs:
+        if len(run) == 1 and run[0].start not in blocked:
+            kept.append(run)
+            continue
         piece: list[_Token] = []
         for token in run:
-            if any(a <= token.start < b for a, b in blocked):
+            if token.start in blocked:
                 if piece:
                     kept.append(piece)
                 piece = []
@@ -313,61 +400,6 @@ def _without_dates(text: str, runs: list[list[_Token]]) -> list[list[_Token]]:
         if piece:
             kept.append(piece)
     return kept
-
-
-@lru_cache(maxsize=8192)
-def _validate(
-    candidate: str, default_region: str, other_regions: tuple[str, ...], belgian: bool = False
-) -> tuple[str, str, str] | None:
-    """(E.164, type, region) when `candidate` (digits, maybe a leading +) is a real phone number."""
-    number = candidate
-    if number.startswith("00"):
-        number = "+" + number[2:]
-    # "+31 (0)6 ..." and "+3106...": the trunk zero after the country code is dropped
-    number = re.sub(r"^\+(31|32|49)0", r"+\1", number)
-    if mobile := _DUTCH_MOBILE.fullmatch(number):
-        # the commonest case, answered without the metadata walk (libphonenumber NL mobile: 6[1-58]\d{7})
-        return "+31" + mobile.group(1), "mobile", "NL"
-    if number.startswith("+31") and len(number) != 12:
-        return None  # every Dutch number but the short service numbers (dropped below) has nine digits
-    attempts: list[tuple[str, str | None, bool]] = []
-    if number.startswith("+"):
-        attempts.append((number, None, False))
-    elif number.startswith("0"):
-        if len(number) not in _NATIONAL_LENGTHS:
-            return None
-        if default_region != "BE" and "BE" in other_regions and belgian:
-            attempts.append((number, "BE", False))  # an ad in Belgium: its fixed lines count too, and come first
-        attempts.append((number, default_region, False))
-        attempts.extend((number, region, True) for region in other_regions if region != default_region)
-    elif re.fullmatch(r"31[6]\d{8}|32[4]\d{8}", number):
-        attempts.append(("+" + number, None, True))
-    else:
-        return None
-    found: list[tuple[str, str, str]] = []
-    for text, region, mobile_only in attempts:
-        try:
-            parsed = phonenumbers.parse(text, region)
-        except phonenumbers.NumberParseException:
-            continue
-        if not phonenumbers.is_valid_number(parsed):
-            continue
-        kind = _TYPES.get(phonenumbers.number_type(parsed), "unknown")
-        if mobile_only and kind != "mobile":
-            continue
-        e164 = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
-        if e164.startswith(_M2M_PREFIX):
-            kind = "m2m"
-        region_code = phonenumbers.region_code_for_number(parsed) or ""
-        if region_code == "NL" and len(e164) < 12:
-            continue  # short 0800/0900 service numbers look like times ("09.00-21.00")
-        found.append((e164, kind, region_code))
-        if kind != "fixed_line":
-            break
-    # "0470 12 34 56" is a Dutch fixed line in Roermond and a Belgian mobile; ads give mobiles
-    mobiles = [result for result in found if result[1] == "mobile"]
-    best = mobiles or found
-    return best[0] if best else None
 
 
 def _obscurity(view: Normalized, run: Sequence[_Token]) -> int:
@@ -384,36 +416,39 @@ def _obscurity(view: Normalized, run: Sequence[_Token]) -> int:
     return 0
 
 
-def _from_runs(view: Normalized, default_region: str, other_regions: tuple[str, ...]) -> list[PhoneMatch]:
-    found: list[PhoneMatch] = []
-    if not _possible(view):
-        return []
-    belgian = not view.words.isdisjoint(_BELGIAN_CUES) or "+32" in view.text or "0032" in view.text
-    runs = _runs(view)
-    found.extend(_split_numbers(view, runs, default_region, other_regions))
+def _from_runs(view: Normalized, runs: list[list[_Token]], regions: Regions, ad: AdRegions) -> list[PhoneMatch]:
+    found = _split_numbers(view, runs, regions)
+    # a number of a country that writes no trunk 0 (US, Poland, Spain) may start with any digit
+    starts = _ANY_START if trunkless(regions) else _NUMBER_STARTS
+    text = view.text
     for run in runs:
         if sum(len(token.digits) for token in run) < 8:
             continue
         index = 0
         while index < len(run):
-            if run[index].digits[:1] not in _NUMBER_STARTS:
-                index += 1  # _validate takes only "+", "0…" and "31…"/"32…": skip the walk for other starts
+            first = run[index]
+            if first.digits[:1] not in starts:
+                index += 1  # validate takes only "+", "0…" and "31…"/"32…" here: skip the walk for other starts
                 continue
+            if first.digits[:1] not in "0+" and _ID_LABEL.search(text, max(0, first.start - 24), first.start):
+                index += 1  # "Post ID: 7184932051" is an id
+                continue
+            local = regions.with_beside(ad.beside(text, first.start, run[-1].end))
             best: tuple[int, tuple[str, str, str]] | None = None
-            text = ""
+            digits = ""
             for last in range(index, len(run)):
-                text += run[last].digits
+                digits += run[last].digits
                 if last > index and run[last].digits == "+":
                     break
-                if len(text) > 16:
+                if len(digits) > 16:
                     break
-                if len(text) >= 8 and (result := _validate(text, default_region, other_regions, belgian)):
+                if len(digits) >= 8 and (result := validate(digits, local)):
                     best = (last, result)
             if best is None:
                 index += 1
                 continue
             last, (e164, kind, region) = best
-            if kind == "fixed_line" and _mobile_starts_after(run, index, default_region, other_regions):
+            if kind == "fixed_line" and _mobile_starts_after(run, index, local):
                 index += 1  # "23-07 📱 06 50 40 61 18": a date's month glued to a mobile number
                 continue
             tokens = run[index : last + 1]
@@ -425,23 +460,21 @@ def _from_runs(view: Normalized, default_region: str, other_regions: tuple[str, 
     return found
 
 
-def _mobile_starts_after(run: list[_Token], index: int, default_region: str, other_regions: tuple[str, ...]) -> bool:
+def _mobile_starts_after(run: list[_Token], index: int, regions: Regions) -> bool:
     """Whether the next token starts a mobile number, which then wins over a fixed line started one token earlier."""
     if index + 1 >= len(run) or not run[index + 1].digits.startswith("06"):
         return False
-    text = ""
+    digits = ""
     for token in run[index + 1 :]:
-        text += token.digits
-        if len(text) > 12:
+        digits += token.digits
+        if len(digits) > 12:
             return False
-        if len(text) >= 10 and (result := _validate(text, default_region, other_regions)) and result[1] == "mobile":
+        if len(digits) >= 10 and (result := validate(digits, regions)) and result[1] == "mobile":
             return True
     return False
 
 
-def _split_numbers(
-    view: Normalized, runs: list[list[_Token]], default_region: str, other_regions: tuple[str, ...]
-) -> list[PhoneMatch]:
+def _split_numbers(view: Normalized, runs: list[list[_Token]], regions: Regions) -> list[PhoneMatch]:
     """A number cut in two by a few words: "0623 en dan 410220", "063834\nlaatste cijfers: 7435"."""
     found: list[PhoneMatch] = []
     for first, second in itertools.pairwise(runs):
@@ -458,9 +491,9 @@ def _split_numbers(
         tail = "".join(token.digits for token in second)
         if not 2 <= len(head) <= 8 or not 2 <= len(tail) <= 8:
             continue
-        if _validate(head, default_region, other_regions) is not None:
+        if validate(head, regions) is not None:
             continue
-        result = _validate(head + tail, default_region, other_regions)
+        result = validate(head + tail, regions)
         if result is None or result[1] != "mobile":
             continue
         start, end = view.span(head_tokens[0].start, second[-1].end)
@@ -468,15 +501,15 @@ def _split_numbers(
     return found
 
 
-def _from_links(view: Normalized, default_region: str, other_regions: tuple[str, ...]) -> list[PhoneMatch]:
+def _from_links(view: Normalized, regions: Regions) -> list[PhoneMatch]:
     found: list[PhoneMatch] = []
     if not any(trigger in view.text for trigger in _LINK_TRIGGERS):
         return found
     for match in _LINK.finditer(view.text):
         digits = re.sub(r"[^\d+]", "", match.group(1))
-        result = _validate(digits, default_region, other_regions)
+        result = validate(digits, regions)
         if result is None and not digits.startswith(("+", "0")):
-            result = _validate("+" + digits, default_region, other_regions)
+            result = validate("+" + digits, regions)
         if result is None:
             continue
         start, end = view.span(*match.span(1))
@@ -485,11 +518,24 @@ def _from_links(view: Normalized, default_region: str, other_regions: tuple[str,
 
 
 def find_phones(
-    view: Normalized, default_region: str = "NL", other_regions: Sequence[str] = ("BE", "DE")
+    view: Normalized,
+    default_region: str = "NL",
+    other_regions: Sequence[str] = ("BE", "DE"),
+    ad: AdRegions | None = None,
 ) -> list[PhoneMatch]:
-    """Every phone number in the text, in order of appearance; links first claim their digits."""
-    regions = tuple(other_regions)
-    links = _from_links(view, default_region, regions)
+    """Every phone number in the text, in order of appearance; links first claim their digits.
+
+    `ad` holds the countries the whole ad points to (`AdRegions.of` of its text, which the caller may share
+    between the text and the site's fields); without it they are read from this text."""
+    regions = Regions(default_region, tuple(other_regions))
+    links = _from_links(view, regions)
+    if not _possible(view):
+        return links
+    if ad is None:
+        ad = AdRegions.of(view, detect_languages(view))
+    named = tuple(region for region in ad.countries if region != default_region)
+    spoken = tuple(region for region in ad.spoken if region != default_region and region not in named)
+    regions = Regions(default_region, tuple(other_regions), named, spoken)
     claimed = {offset for link in links for offset in range(link.start, link.end)}
-    in_text = [phone for phone in _from_runs(view, default_region, regions) if phone.start not in claimed]
+    in_text = [phone for phone in _from_runs(view, _runs(view), regions, ad) if phone.start not in claimed]
     return sorted(links + in_text, key=lambda phone: phone.start)

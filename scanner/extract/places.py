@@ -7,7 +7,10 @@ The gazetteer ships as data in `scanner/extract/data/` (sources in its README):
 - `residences_nl.csv`: towns and districts that are not municipalities (Hoofddorp, Zaandam,
   Scheveningen), each with its municipality;
 - `cities_be.csv`: Belgian cities under their Dutch names, with their province;
-- `aliases.csv`: other names (The Hague, 's-Gravenhage, Den Bosch, Antwerp, Bruxelles).
+- `aliases.csv`: other names (The Hague, 's-Gravenhage, Den Bosch, Antwerp, Bruxelles);
+- `exonyms.csv`: the names of Dutch and Belgian places in the other languages of the ads (La Haya, Haga,
+  Nimwegen, Amberes, Bois-le-Duc; from GeoNames) and their Hungarian and Polish locatives
+  ("Rotterdamban", "w Amsterdamie"), read as aliases.
 
 `find_places(view)` looks every word up in one dictionary of names (multi-word names are checked word
 by word). Names that are also ordinary words ("Best", "Goes", "Buren", "Putten", "Namen") count only
@@ -36,7 +39,7 @@ AMBIGUOUS = frozenset(
     {
         "best", "goes", "putten", "buren", "duiven", "beek", "bergen", "stein", "laren", "borne", "voorst", "dieren",
         "westland", "waterland", "luik", "namen", "asten", "lopik", "wierden", "heerde", "altena", "zundert",
-        "dongen", "beesel", "brummen", "hulst", "veere", "dh", "db",
+        "dongen", "beesel", "brummen", "hulst", "veere", "dh", "db", "haga", "brujas",
     }
 )  # fmt: skip
 # Place names that are rare as words but are words: they count when capitalised, with or without a place word.
@@ -45,7 +48,7 @@ CAPITALISED = frozenset(
      "doorn", "ede", "epe", "oss", "edam", "tiel"}
 )  # fmt: skip
 _CUE = re.compile(
-    r"(?:\b(?:in|te|uit|bij|nabij|naar|near|omgeving|regio|rond|around|from|centrum|center|centre|visiting|"
+    r"(?:\b(?:in|te|uit|bij|nabij|naar|near|omgeving|regio|rond|around|from|centrum|center|centre|visiting|en|w|la|na|"
     r"gemeente|stad|plaats|locatie|location|woonplaats|city|tour)|[#@(|,/\-])\s*[:\-]?\s*$"
 )
 
@@ -97,7 +100,7 @@ _REFERENCE_BEFORE = re.compile(
     r"\b(?:niet|not|nooit|never)\s+(?:in|naar|to)|\b(?:originally from|oorspronkelijk uit|afkomstig uit))\s+$"
 )
 _PRODUCT_AFTER = re.compile(r"\s+(?:cheese|kaas)\b")
-_MOVED_AFTER = re.compile(r",?\s+(?:but|maar)\s+(?:now|nu)\b")
+_MOVED_AFTER = re.compile(r",?\s+(?:(?:but|maar)\s+)?(?:now|nu)\b")
 _FROM_BEFORE = re.compile(r"\b(?:from|uit|van)\s+$")
 _JOINER = re.compile(r"[\s\-'/.]{0,3}")
 
@@ -133,7 +136,7 @@ def gazetteer() -> Gazetteer:
     for place in places.values():
         names[_key(place.name)] = place
     surface: dict[str, str] = {name: name for name in places}
-    for row in _read("aliases.csv"):
+    for row in _read("aliases.csv") + _read("exonyms.csv"):
         target = places.get(row["name"]) or names[_key(row["name"])]
         names[_key(row["alias"])] = target
         surface[row["alias"]] = target.name

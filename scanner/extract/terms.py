@@ -1,6 +1,6 @@
 """The lexicon the indicator rules need: services, availability and third-person writing.
 
-The terms come from ../shared/domain/INDICATORS.md (rows 4, 5, 6 and 8); they are a starting
+The terms come from the research indicators (docs/indicators.md, indicators 4, 5, 6 and 8); they are a starting
 lexicon to be tested on data, not findings. Each match keeps its span so a report can show it.
 
 - services, by category: unprotected ("zonder condoom", "bareback", "AO"), extreme ("gangbang",

@@ -1,11 +1,12 @@
-"""The public test cases in ../shared/benchmarks (see its README), run against the extractor.
+"""Public test cases of other projects (data/benchmark_*.jsonl, sources in data/README.md), run against the extractor.
 
-- number_words.jsonl: Dutch and English number words read as one whole number (text2digits mode);
-- price_strings.jsonl: the amount `parse_amount` reads from a price string;
-- phone_matcher.jsonl: whether a text holds a phone number at all (region from the case).
+- benchmark_number_words.jsonl: Dutch and English number words read as one whole number (text2num-rs);
+- benchmark_price_strings.jsonl: the amount `parse_amount` reads from a price string (price-parser);
+- benchmark_phone_matcher.jsonl: whether a text holds a phone number at all, region from the case
+  (python-phonenumbers' matcher tests).
 
 Known failures are listed by input text in data/benchmark_known_failures.json and run as
-xfail(strict=True). Without the benchmark folder (a checkout without ../shared) the tests skip.
+xfail(strict=True), so that a fix shows up.
 """
 
 from __future__ import annotations
@@ -22,14 +23,12 @@ from scanner.extract.numbers import words_to_digits
 from scanner.extract.phones import find_phones
 from scanner.extract.prices import parse_amount
 
-BENCHMARKS = Path(__file__).resolve().parents[3] / "shared" / "benchmarks"
-KNOWN = json.loads((Path(__file__).parent / "data" / "benchmark_known_failures.json").read_text(encoding="utf-8"))
+DATA = Path(__file__).parent / "data"
+KNOWN = json.loads((DATA / "benchmark_known_failures.json").read_text(encoding="utf-8"))
 
 
 def _cases(name: str, keep: Any = lambda row: True) -> list[Any]:
-    path = BENCHMARKS / f"{name}.jsonl"
-    if not path.exists():
-        return [pytest.param(None, marks=pytest.mark.skip(reason=f"{path} not present"))]
+    path = DATA / f"benchmark_{name}.jsonl"
     params = []
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         row = json.loads(line)
@@ -39,6 +38,7 @@ def _cases(name: str, keep: Any = lambda row: True) -> list[Any]:
         if row["text"] in KNOWN[name]:
             marks.append(pytest.mark.xfail(strict=True, reason=KNOWN[f"{name}_reason"]))
         params.append(pytest.param(row, id=f"{name}:{number}", marks=marks))
+    assert params, f"{path} holds no case"
     return params
 
 

@@ -23,14 +23,6 @@ OUTSIDE = re.compile(
     r"\.\.[/\\]shared|/wor[k]/|/home/[a-z]|/Users/[A-Za-z]|/roo[t]/|[A-Z]:\\\\Users"
     r"|INDICATOR[S]\.md|LEGAL_AND_PRIVAC[Y]|PHONE[S]\.md"
 )
-# Files the extraction work is rewriting on its own branch (its benchmarks move under tests/); they
-# may still point outside until that lands, and nothing else may.
-PENDING_ELSEWHERE = {
-    "scanner/extract/terms.py",
-    "scanner/extract/prices.py",
-    "tests/extract/test_benchmarks.py",
-    "tests/extract/data/benchmark_known_failures.json",
-}
 
 
 def project_files() -> list[Path]:
@@ -52,8 +44,7 @@ def test_no_file_points_outside_the_repository() -> None:
         found = [f"{number}: {line.strip()}" for number, line in lines if OUTSIDE.search(line)]
         if found:
             offenders[str(path.relative_to(ROOT))] = found
-    unexpected = {name: lines for name, lines in offenders.items() if name not in PENDING_ELSEWHERE}
-    assert unexpected == {}, "describe what users need in docs/ and point there instead"
+    assert offenders == {}, "describe what users need in docs/ and point there instead"
 
 
 def test_the_check_finds_a_reference_outside() -> None:
