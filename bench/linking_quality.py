@@ -10,7 +10,8 @@ The lichtbaken world (scanner.demo.lichtbaken, source file bench/sources/lichtba
 with `municipality.region = ["Kennemerland"]`, the README's example; the main demo world with no region.
 Then, against the truth the sites never serve:
 
-- pairwise precision and recall of the networks standing after the last night, over the ads stored;
+- pairwise precision and recall of the networks standing after the last night (business groups and duo
+  pairs are not networks), over the ads stored;
 - the share of independent workers' ads (duos included) and of agency ads flagged on any night;
 - the share of network ads flagged on the first night they were assessed;
 - lichtbaken only: the share of nights an in-region ad was shown but not stored (refused by the region
@@ -35,7 +36,7 @@ from typing import Any
 from sqlalchemy import select
 
 from scanner.clock import demo_day
-from scanner.db.models import Ad, Assessment, IndicatorHit, Network, NetworkMember, ScanRun, Sighting
+from scanner.db.models import Ad, Assessment, IndicatorHit, Network, NetworkMember, ScanRun, Sighting, live_networks
 from scanner.db.session import open_database, upgrade
 from scanner.demo.lichtbaken import LichtbakenConfig, LichtbakenWorld
 from scanner.demo.lichtbaken.places import KENNEMERLAND
@@ -138,7 +139,7 @@ def evaluate(name: str, db: Any, truth: dict[str, TruthRecord]) -> Figures:
         members = select(NetworkMember.network_id, NetworkMember.ad_id).join(
             Network, Network.id == NetworkMember.network_id
         )
-        for network_id, ad_id in session.execute(members.where(Network.dissolved_at.is_(None))):
+        for network_id, ad_id in session.execute(members.where(live_networks())):
             groups[network_id].append(key_of[ad_id])
         nights: dict[str, dict[int, bool]] = defaultdict(dict)
         rows = session.execute(

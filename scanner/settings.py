@@ -150,7 +150,41 @@ class LinkingSettings(_Section):
     max_ads_per_identifier: int = Field(
         default=150,
         ge=2,
-        description="An identifier shared by more ads than this is treated as a hub, not a link.",
+        description="Hard cap: an identifier, photo or text bucket on more ads than this links nothing "
+        "(it also bounds the pairwise work); smaller hubs are found by hub_min_groups and hub_share.",
+    )
+    hub_min_groups: int = Field(
+        default=3,
+        ge=2,
+        description="A picture shown by at least this many unrelated groups of ads (no shared contact or other "
+        "picture, unrelated texts) under as many names is a hub that links nothing, if hub_share agrees.",
+    )
+    hub_min_groups_contact: int = Field(
+        default=10,
+        ge=2,
+        description="The same for a phone, e-mail or handle; higher, because one phone behind several women "
+        "is what a network looks like.",
+    )
+    hub_share: float = Field(
+        default=0.02,
+        ge=0.0,
+        le=1.0,
+        description="The hub line grows with the listing: the unrelated groups must also be at least this share "
+        "of the ads of the identifier's sources and cities.",
+    )
+    hub_text_similarity: float = Field(
+        default=0.1,
+        gt=0.0,
+        le=1.0,
+        description="When the texts of those groups are this similar or more (median estimated Jaccard of word "
+        "shingles), one writer wrote them: the identifier is a group's, not a hub.",
+    )
+    duo_together: float = Field(
+        default=0.8,
+        ge=0.0,
+        le=1.0,
+        description="A phone shared by exactly two names is a duo (a pair, not a network) when the days the two "
+        "are online overlap at least this much (Jaccard of their days) in at most two cities.",
     )
     link_min_strength: float = Field(
         default=0.5,

@@ -23,7 +23,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session
 
-from scanner.db.models import Ad, AdVersion, IndicatorHit, Link, Network, NetworkMember, Review, Source
+from scanner.db.models import Ad, AdVersion, IndicatorHit, Link, Network, NetworkMember, Review, Source, live_networks
 from scanner.errors import InputError
 
 POSITIVE_LABELS = frozenset({"trafficking-suspect"})
@@ -138,7 +138,7 @@ def _networks_of(session: Session, ad_ids: list[int]) -> dict[int, NetworkRecord
         query = (
             select(NetworkMember.ad_id, Network.id, Network.label, Network.size, Network.summary)
             .join(Network, Network.id == NetworkMember.network_id)
-            .where(NetworkMember.ad_id.in_(chunk), Network.dissolved_at.is_(None))
+            .where(NetworkMember.ad_id.in_(chunk), live_networks())
         )
         for ad_id, network_id, label, size, summary in session.execute(query):
             found[ad_id] = NetworkRecord(network_id, label, size or 0, summary if isinstance(summary, dict) else {})
