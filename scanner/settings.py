@@ -33,9 +33,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from scanner.errors import ConfigError
+from scanner.places import unknown_region_names
 
 Layer = Literal["default", "file", "env", "cli"]
 ENV_PREFIX = "SCANNER_"
@@ -48,6 +49,17 @@ def default_data_dir() -> Path:
     xdg = os.environ.get("XDG_DATA_HOME")
     base = Path(xdg) if xdg else Path.home() / ".local" / "share"
     return base / "scanner"
+
+
+def region_problem(names: list[str]) -> str | None:
+    """Why a region list cannot be used (a name that is no known place or region, with suggestions), or None."""
+    unknown = unknown_region_names(names)
+    if not unknown:
+        return None
+    raw, close = unknown[0]
+    advice = f"did you mean {', '.join(close)}?" if close else "use a municipality, province, police unit or "
+    advice += "" if close else "safety region, e.g. Haarlem or Kennemerland"
+    return f"unknown place or region '{raw}': {advice}"
 
 
 class _Section(BaseModel):
@@ -120,8 +132,16 @@ class MunicipalitySettings(_Section):
     region: list[str] = Field(
         default=[],
         description="Keep only ads in these places: municipalities, provinces, police units or safety "
-        'regions (e.g. ["Kennemerland"]). Empty keeps every place.',
+        'regions (e.g. ["Kennemerland"]). Empty keeps every place. Unknown names are refused when loading.',
     )
+
+    @field_validator("region")
+    @classmethod
+    def _known_places(cls, names: list[str]) -> list[str]:
+        problem = region_problem(names)
+        if problem:
+            raise ValueError(problem)
+        return names
 
 
 class RuleOverride(_Section):
@@ -233,6 +253,12 @@ class ScoreSettings(_Section):
 class RetentionSettings(_Section):
     unflagged_days: int = Field(default=30, ge=1, description="Ads never flagged are purged after this many days.")
     flagged_days: int = Field(default=365, ge=1, description="Flagged ads without a review are purged after this.")
+    unresolved_place_days: int = Field(
+        default=3,
+        ge=1,
+        description="An ad whose place cannot be resolved is held (not linked, scored or reported) and purged "
+        "when it is still unresolved this many days after the hold began.",
+    )
     purge_after_scan: bool = Field(default=True, description="Run the purge at the end of every scan.")
 
 

@@ -88,7 +88,7 @@ def label_value(label: str) -> int | None:
 
 def load_records(session: Session, ad_ids: Collection[int] | None = None, *, live_only: bool = False) -> list[AdRecord]:
     """Records of the ads with a current version (all of them, or those in `ad_ids`; with `live_only`
-    not those removed from their site), ordered by id."""
+    not those removed from their site or held for an unresolved place), ordered by id."""
     query = (
         select(Ad.id, Ad.city, Source.name, AdVersion.id, AdVersion.title, AdVersion.text, AdVersion.features)
         .join(Source, Source.id == Ad.source_id)
@@ -97,8 +97,8 @@ def load_records(session: Session, ad_ids: Collection[int] | None = None, *, liv
     )
     if ad_ids is not None:
         query = query.where(Ad.id.in_(list(ad_ids)))
-    if live_only:
-        query = query.where(Ad.removed_at.is_(None))
+    if live_only:  # on its site, and placed: an ad held for an unresolved place is not scored
+        query = query.where(Ad.removed_at.is_(None), Ad.place_held_since.is_(None))
     rows = session.execute(query).all()
     ids = [row[0] for row in rows]
     current_versions = {row[0]: row[3] for row in rows}

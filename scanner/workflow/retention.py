@@ -7,6 +7,8 @@ The rules (settings `retention.*`, documented in docs/investigators.md):
   `flagged_days` after it was last seen;
 - an ad whose latest review is an open label (trafficking-suspect, illegal-prostitution, unsure) is
   kept while it is under review; a closing label (benign, spam-scam) lets it go after `unflagged_days`;
+- an ad held because its place could not be resolved (`ads.place_held_since`) is purged when it is
+  still held `unresolved_place_days` after the hold began: it cannot be shown to be in the region;
 - reviews are never purged: they carry a snapshot of what they label.
 
 Deleting an ad removes its versions, sightings, photo and identifier links, links, network
@@ -53,6 +55,7 @@ class PurgeStats:
     identifiers: int = 0
     photos: int = 0
     networks: int = 0
+    unresolved_places: int = 0  # of the ads: held too long with a place nobody could resolve
     kept_under_review: int = 0
     dry_run: bool = False
     ad_ids: list[int] = field(default_factory=list, repr=False)
@@ -111,7 +114,18 @@ def purgeable_ads(session: Session, retention: RetentionSettings, now: datetime)
         cutoff = flagged_cutoff if ad_id in flagged and label is None else unflagged_cutoff
         if last_seen < cutoff:
             purge.append(ad_id)
-    return purge, kept
+    held = held_too_long(session, retention, now)
+    held_labels: dict[int, str] = {}
+    for chunk in _chunks(held):
+        held_labels.update(latest_labels(session, chunk))
+    purge += [ad_id for ad_id in held if held_labels.get(ad_id) not in OPEN_LABELS]
+    return sorted(set(purge)), kept
+
+
+def held_too_long(session: Session, retention: RetentionSettings, now: datetime) -> list[int]:
+    """Ads held for a place nobody could resolve, longer than retention.unresolved_place_days."""
+    cutoff = now - timedelta(days=retention.unresolved_place_days)
+    return list(session.scalars(select(Ad.id).where(Ad.place_held_since <= cutoff).order_by(Ad.id)))
 
 
 def _count(session: Session, column: Any, ids: Iterable[int]) -> int:
@@ -133,7 +147,7 @@ def _deleted(session: Session, statement: Delete) -> int:
     return result.rowcount
 
 
-def _delete_ads(session: Session, ad_ids: Sequence[int], stats: PurgeStats) -> None:
+def delete_ads(session: Session, ad_ids: Sequence[int], stats: PurgeStats) -> None:
     """Delete the ads, then the identifiers, photos and networks that only they used."""
     identifier_ids = _ids_of(session, AdIdentifier.identifier_id, AdIdentifier.ad_id, ad_ids)
     photo_ids = _ids_of(session, AdPhoto.photo_id, AdPhoto.ad_id, ad_ids)
@@ -173,10 +187,11 @@ def purge(
     with db.session() as session:
         ad_ids, kept = purgeable_ads(session, retention, now)
         stats = PurgeStats(ads=len(ad_ids), kept_under_review=kept, dry_run=dry_run, ad_ids=ad_ids)
+        stats.unresolved_places = len(held_too_long(session, retention, now))
         stats.versions = _count(session, AdVersion.ad_id, ad_ids)
         stats.sightings = _count(session, Sighting.ad_id, ad_ids)
         if not dry_run:
-            _delete_ads(session, ad_ids, stats)
+            delete_ads(session, ad_ids, stats)
         audit.record(
             session,
             actor=actor,

@@ -44,6 +44,8 @@ class StageContext:
     now: datetime | None
     progress: bool
     sources: list[str] | None
+    actor: str = ""
+    purpose: str = ""
 
 
 Stage = Callable[[StageContext], dict[str, Any]]
@@ -72,6 +74,15 @@ def _extract(context: StageContext) -> dict[str, Any]:
     return {"versions": extract_pending(context.db, context.settings, now=context.now)}
 
 
+def _places(context: StageContext) -> dict[str, Any]:
+    from scanner.workflow.places import settle_held_places
+
+    held = settle_held_places(
+        context.db, context.settings, actor=context.actor, purpose=context.purpose, now=context.now
+    )
+    return held.as_dict()
+
+
 def _link(context: StageContext) -> dict[str, Any]:
     from scanner.link import run_linking
 
@@ -94,6 +105,7 @@ def _score(context: StageContext) -> dict[str, Any]:
 STAGES: tuple[tuple[str, Stage], ...] = (
     ("crawl", _crawl),
     ("extract", _extract),
+    ("places", _places),  # ads held for an unresolved place: released or refused by what their text says
     ("link", _link),
     ("rules", _rules),
     ("score", _score),
@@ -191,7 +203,10 @@ def run_scan(
                 if on_stage:
                     on_stage(name)
                 began = time.monotonic()
-                result = stage(StageContext(db, settings, run_id, now, progress, sources))
+                context = StageContext(
+                    db, settings, run_id, now, progress, sources, actor, purpose or settings.privacy.purpose
+                )
+                result = stage(context)
                 done.append(name)
                 durations = {**stats.get("durations", {}), name: round(time.monotonic() - began, 3)}
                 stats = _save(db, run_id, stats={name: result, "stages_done": done, "durations": durations})
@@ -209,6 +224,7 @@ def run_scan(
                 db, settings.retention, actor=actor, purpose=purpose, command="scan", now=now or utcnow()
             )
             summary.stages["purge"] = purged.as_dict()
+            summary.places_purged = purged.unresolved_places
         with db.session() as session:
             count_outcomes(session, summary, run_id)
         summary.status = "completed"
@@ -233,6 +249,10 @@ def _fill_summary(summary: ScanSummary, stats: dict[str, Any]) -> None:
     summary.changed_ads = int(totals.get("changed_ads", 0))
     summary.removed_ads = int(totals.get("removed_ads", 0))
     summary.errors = {name: int(source.get("error_count", 0)) for name, source in crawl.get("sources", {}).items()}
+    places = stats.get("places", {})
+    summary.places_held = int(places.get("held", 0))
+    summary.places_released = int(places.get("released", 0))
+    summary.places_refused = int(places.get("refused", 0))
     summary.stages = {name: stats[name] for name, _stage in STAGES if name in stats}
     summary.durations = dict(stats.get("durations", {}))
     score = stats.get("score", {})

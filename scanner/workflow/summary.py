@@ -27,6 +27,11 @@ class ScanSummary:
     newly_flagged_ads: int = 0
     newly_flagged_networks: int = 0
     watchlist_hits: int = 0
+    # ads whose place could not be resolved: still held, resolved from their text, outside the region, purged
+    places_held: int = 0
+    places_released: int = 0
+    places_refused: int = 0
+    places_purged: int = 0
     errors: dict[str, int] = field(default_factory=dict)  # per source
     stages: dict[str, dict[str, Any]] = field(default_factory=dict)  # per stage: its own statistics
     durations: dict[str, float] = field(default_factory=dict)  # seconds per stage
@@ -44,6 +49,8 @@ class ScanSummary:
             f"ads: {self.new_ads} new, {self.changed_ads} changed, {self.removed_ads} removed",
             f"flagged: {self.newly_flagged_ads} ads and {self.newly_flagged_networks} networks newly flagged",
             f"watchlist hits: {self.watchlist_hits}",
+            f"places not resolved: {self.places_held} ads held, {self.places_released} placed by their text, "
+            f"{self.places_refused} outside the region, {self.places_purged} purged after the hold",
             f"errors per source: {errors}",
             f"rule set {(self.ruleset_hash or '-')[:12]}, model {self.model_version or 'none (rules only)'}",
             f"stages: {timing}",
