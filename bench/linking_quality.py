@@ -7,15 +7,15 @@
 Each world is served on 127.0.0.1 and scanned night by night by the real `run_scan` (crawl, extract,
 link, rules, score with the bootstrap model) into a fresh SQLite database, as a deployment would.
 The lichtbaken world (scanner.demo.lichtbaken, source file bench/sources/lichtbaken.yaml) is scanned
-with `municipality.region = ["Kennemerland"]`, the README's example; the main demo world with no region.
-Then, against the truth the sites never serve:
+whole, then again with `municipality.region = ["Kennemerland"]` (the README's example, `--regions`);
+the main demo world whole. Then, against the truth the sites never serve:
 
 - pairwise precision and recall of the networks standing after the last night (business groups and duo
   pairs are not networks), over the ads stored;
 - the share of independent workers' ads (duos included) and of agency ads flagged on any night;
 - the share of network ads flagged on the first night they were assessed;
-- lichtbaken only: the share of nights an in-region ad was shown but not stored (refused by the region
-  filter), and the independents the movement rule `relocation-circuit` fired on.
+- with a region: the share of nights an in-region ad was shown but not stored (refused by the region
+  filter); and the independents the movement rule `relocation-circuit` fired on.
 """
 
 from __future__ import annotations
@@ -39,11 +39,11 @@ from scanner.clock import demo_day
 from scanner.db.models import Ad, Assessment, IndicatorHit, Network, NetworkMember, ScanRun, Sighting, live_networks
 from scanner.db.session import open_database, upgrade
 from scanner.demo.lichtbaken import LichtbakenConfig, LichtbakenWorld
-from scanner.demo.lichtbaken.places import KENNEMERLAND
 from scanner.demo.records import TruthRecord
 from scanner.demo.server import DemoServer, ServedWorld
 from scanner.demo.world import World, WorldConfig
 from scanner.link.evaluate import pairwise_scores
+from scanner.places import Region
 from scanner.settings import Settings, load_settings
 from scanner.workflow.scan import run_scan
 
@@ -189,13 +189,13 @@ def evaluate(name: str, db: Any, truth: dict[str, TruthRecord]) -> Figures:
     return figures
 
 
-def region_refusals(world: LichtbakenWorld, sighted: set[tuple[str, int | None]], days: int) -> float:
-    """Share of (ad, night) pairs with the advertiser truly in Kennemerland that left no sighting."""
+def region_refusals(world: LichtbakenWorld, sighted: set[tuple[str, int | None]], days: int, region: Region) -> float:
+    """Share of (ad, night) pairs with the advertiser truly in the region that left no sighting."""
     expected = [
         (plan.key, day)
         for plan in world.plans
         for day in plan.days
-        if day <= days and world.municipality_on(plan.key, day) in KENNEMERLAND
+        if day <= days and world.municipality_on(plan.key, day) in region.municipalities
     ]
     missed = sum(1 for pair in expected if pair not in sighted)
     return round(missed / len(expected), 4) if expected else 0.0
@@ -220,26 +220,29 @@ HEADER = (
 
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seeds", type=int, nargs="+", default=[1, 2], help="seeds of the lichtbaken world")
+    parser.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3], help="seeds of the lichtbaken world")
     parser.add_argument("--days", type=int, default=10, help="simulated nights to scan")
     parser.add_argument("--demo-seed", type=int, default=7, help="seed of the main demo world")
     parser.add_argument("--skip-demo", action="store_true", help="scan only the lichtbaken world")
+    parser.add_argument(
+        "--regions",
+        nargs="*",
+        default=["Kennemerland"],
+        help="also scan each lichtbaken seed with this municipality.region (none: only the whole site)",
+    )
     parser.add_argument("--json", action="store_true", help="print JSON instead of the table")
     args = parser.parse_args(argv)
     results: list[Figures] = []
-    for seed in args.seeds:
-        world = LichtbakenWorld.generate(LichtbakenConfig(seed=seed, days=args.days))
-        figures, _ = scan_world(
-            f"lichtbaken seed {seed}",
-            world,
-            world.truth(),
-            args.days,
-            REPOSITORY / "bench" / "sources",
-            ["Kennemerland"],
-        )
-        figures.region_nights_refused = region_refusals(world, figures.extra.pop("sighted"), args.days)
-        results.append(figures)
-        print(f"# {figures.world} scanned in {figures.seconds} s", file=sys.stderr)
+    for region in ([], *([args.regions] if args.regions else [])):
+        for seed in args.seeds:
+            world = LichtbakenWorld.generate(LichtbakenConfig(seed=seed, days=args.days))
+            name = f"lichtbaken seed {seed}" + (f" in {', '.join(region)}" if region else "")
+            figures, _ = scan_world(name, world, world.truth(), args.days, REPOSITORY / "bench" / "sources", region)
+            sighted = figures.extra.pop("sighted")
+            if region:
+                figures.region_nights_refused = region_refusals(world, sighted, args.days, Region(region))
+            results.append(figures)
+            print(f"# {figures.world} scanned in {figures.seconds} s", file=sys.stderr)
     if not args.skip_demo:
         demo = World.generate(WorldConfig(seed=args.demo_seed, days=args.days))
         figures, _ = scan_world(

@@ -117,9 +117,16 @@ def _groups(
     pairs = [frozenset(j.facts["names"]) for j in judgements.values() if j.verdict == DUO]
     found: list[NetworkGroup] = []
     joining = [link for link in links if link.role != BUSINESS]
-    for members in connected_groups(sorted(by_id), joining, settings.link_min_strength):
+    candidates = [
+        NetworkGroup(tuple(members)) for members in connected_groups(sorted(by_id), joining, settings.link_min_strength)
+    ]
+    pictures = [[link for link in inner if link.kind == "photo"] for inner in _links_by_network(candidates, joining)]
+    for candidate, shown in zip(candidates, pictures, strict=True):
+        members = list(candidate.members)
         group = [by_id[ad] for ad in members]
         people = count_people((record.name for record in group), (phone for r in group for phone in r.phones))
+        if people >= 2 and all(record.photos for record in group) and people_by_photos(group, shown) == 1:
+            people = 1  # every ad shows the same woman's pictures: one woman under several working names
         if people < settings.min_network_people:
             stats["single_person_groups"] = stats.get("single_person_groups", 0) + 1
             continue
@@ -134,16 +141,17 @@ def _groups(
 
 
 def _house_style(links: list[LinkEdge], records: Sequence[AdRecord], stats: dict[str, Any]) -> list[LinkEdge]:
-    """Text shared by ads showing the same licence number is a licensed business's house style: weak evidence.
+    """Text shared by ads that both show a licence number is a licensed business's house style: weak evidence.
 
     An agency writes its workers' ads from one template, as a trafficker does; what tells them apart
-    is the licence number the municipality issued (and can check against its register).
+    is the licence number the municipality issued (and can check against its register). Two agencies
+    with look-alike texts are two licensed businesses, not one network.
     """
     licences = _business_licences(records)
     kept: list[LinkEdge] = []
     for link in links:
-        shared = licences.get(link.ad_a, frozenset()) & licences.get(link.ad_b, frozenset())
-        if not shared:
+        # the same licence is one business's house style; two licences, two licensed businesses' texts
+        if not (licences.get(link.ad_a) and licences.get(link.ad_b)):
             kept.append(link)
             continue
         stats["house_style_links"] = stats.get("house_style_links", 0) + 1

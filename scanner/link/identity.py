@@ -9,8 +9,9 @@ per run, and the judgement (verdict, reason in words, facts in numbers) is store
   business contact (an agency's logo). Business identifiers link weakly and make business groups,
   never networks.
 - **duo**: a phone (e-mail, handle) shared by exactly two names that are online together (their days
-  overlap at least `linking.duo_together`) in at most two cities: two friends or a shared flat. It
-  links the two as a pair, which is not a network and is flagged only on other evidence.
+  overlap at least `linking.duo_together`) in at most two cities, each writing her own ads (their
+  texts are not one writer's, see `hub_text_similarity`): two friends or a shared flat. It links the
+  two as a pair, which is not a network and is flagged only on other evidence.
 - **hub**: a picture or contact used by many unrelated groups of ads under as many names, where
   "unrelated" means joined by no other contact, licence or picture, and written by different writers
   (the median similarity of their texts is below `linking.hub_text_similarity`), and "many" is the
@@ -200,6 +201,11 @@ class _Judge:
         if together < self.settings.duo_together:
             return None
         names = sorted(days)
+        # Two friends write their own ads; one writer behind both women's ads is an operator's sign.
+        own = [[r.ad_id for r in records if person_names(r.name) == (name,)] for name in names]
+        related = self.text_relatedness(own) if all(own) else None
+        if related is not None and related >= self.settings.hub_text_similarity:
+            return None
         where = " and ".join(sorted(cities)) or "one place"
         reason = (
             f"shared by exactly two names, {names[0].title()} and {names[1].title()}, online together "

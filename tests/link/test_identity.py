@@ -7,7 +7,7 @@ import random
 from datetime import date, timedelta
 
 from scanner.link.core import link_records
-from scanner.link.networks import count_people, person_names
+from scanner.link.networks import connected_groups, count_people, person_names
 from scanner.link.records import AdRecord, LinkResult, PhotoHash
 from scanner.settings import LinkingSettings
 
@@ -174,7 +174,12 @@ def test_a_network_womans_photo_under_many_names_and_phones_still_links() -> Non
     ]
     result = link_records(ads + independents(20, 100), LinkingSettings())
     assert {decided for decided, _ in verdict(result, "photo")} == {"person"}
-    assert kinds(result)["network"] == [tuple(range(1, 9))]
+    strong = [link for link in result.links if link.kind == "photo" and link.strength >= 0.5]
+    assert connected_groups(list(range(1, 9)), strong, 0.5) == [list(range(1, 9))]
+    # one woman under eight names is one person, not a network; a second woman on one of her numbers makes one
+    assert result.networks == [] and result.stats["single_person_groups"] == 1
+    other = AdRecord(9, phones=(phone(501),), photos=(PhotoHash(picture()),), name="Other", source="site")
+    assert kinds(link_records([*ads, other], LinkingSettings()))["network"] == [tuple(range(1, 10))]
 
 
 def test_a_networks_shared_phone_under_many_names_with_one_writers_texts_is_not_a_hub() -> None:
@@ -256,6 +261,30 @@ def test_two_women_sharing_one_phone_always_together_are_a_duo_pair() -> None:
     ((decided, reason),) = verdict(result, "phone")
     assert decided == "duo" and "Jade and Mila" in reason and "not a network" in reason
     assert result.networks[0].summary["people"] == 2
+
+
+def test_two_women_on_one_phone_whose_ads_one_writer_wrote_are_a_network_not_a_duo() -> None:
+    """Always together in one town, but one operator's template for both: not two friends."""
+    pair = [
+        AdRecord(i, phones=("+31611223344",), photos=(PhotoHash(picture()),), name=name, sightings=days(0, 3),
+                 text=OPERATOR.format(city="HAARLEM", name=name, age=19 + i))
+        for i, name in enumerate(["Mila", "Jade", "Mila", "Jade"], start=1)
+    ]  # fmt: skip
+    result = link_records(pair, LinkingSettings())
+    assert kinds(result) == {"network": [(1, 2, 3, 4)]}
+    assert verdict(result, "phone")[0][0] == "person"
+
+
+def test_two_licensed_businesses_with_look_alike_texts_are_not_one_network() -> None:
+    texts = [OPERATOR.format(city="HAARLEM", name=name, age=30) for name in ("Eva", "Fleur")]
+    agencies = [
+        AdRecord(1, phones=("+31235123456",), name="Eva", text=texts[0], license_numbers=("HLM-2021-014",)),
+        AdRecord(2, phones=("+31255123456",), name="Fleur", text=texts[1], license_numbers=("VLS-2019-002",)),
+    ]
+    result = link_records(agencies, LinkingSettings())
+    (text,) = [link for link in result.links if link.kind == "text"]
+    assert text.role == "business" and text.strength < 0.5 and text.evidence["licensed_business"]
+    assert "network" not in kinds(result)
 
 
 def test_two_names_on_one_phone_on_different_days_or_touring_are_a_network() -> None:
