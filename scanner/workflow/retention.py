@@ -13,7 +13,8 @@ The rules (settings `retention.*`, documented in docs/investigators.md):
 
 Deleting an ad removes its versions, sightings, photo and identifier links, links, network
 memberships, indicator hits and assessments (foreign keys cascade). Identifiers and photos no ad
-uses any more, and networks left without members, go too. The counts are written to the audit log.
+uses any more, networks left without members, and the identity judgements that name the ad go too.
+The counts are written to the audit log.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from scanner.db.models import (
     AdVersion,
     Assessment,
     Identifier,
+    IdentityJudgement,
     Network,
     NetworkMember,
     Photo,
@@ -170,6 +172,12 @@ def delete_ads(session: Session, ad_ids: Sequence[int], stats: PurgeStats) -> No
             session,
             delete(Network).where(Network.id.in_(chunk), ~exists().where(NetworkMember.network_id == Network.id)),
         )
+    # what linking decided about their phones and pictures names them too; the next linking run decides anew
+    gone = set(ad_ids)
+    judged = session.execute(select(IdentityJudgement.id, IdentityJudgement.facts)).all()
+    stale = [row_id for row_id, facts in judged if gone.intersection((facts or {}).get("ad_ids", []))]
+    for chunk in _chunks(stale):
+        session.execute(delete(IdentityJudgement).where(IdentityJudgement.id.in_(chunk)))
 
 
 def purge(
