@@ -90,7 +90,10 @@ def link_records(
     if summaries:
         member_links = _links_by_network(networks, links)
         for network, inner in zip(networks, member_links, strict=True):
-            network.summary = summarise([by_id[ad] for ad in network.members], inner, settings.link_min_strength)
+            group = [by_id[ad] for ad in network.members]
+            # a business's house style is its own affair: no template is worked out for it
+            template = network.kind != "business"
+            network.summary = summarise(group, inner, settings.link_min_strength, template=template)
             network.summary["kind"] = network.kind
     timings["networks"] = time.perf_counter() - started
     stats["links"] = dict(Counter(link.kind for link in links))
@@ -226,7 +229,9 @@ def people_by_photos(group: Sequence[AdRecord], links: Sequence[LinkEdge]) -> in
     return len({union.find(position) for position in range(len(with_photos))})
 
 
-def summarise(group: Sequence[AdRecord], links: Sequence[LinkEdge], min_strength: float = 0.5) -> dict[str, Any]:
+def summarise(
+    group: Sequence[AdRecord], links: Sequence[LinkEdge], min_strength: float = 0.5, *, template: bool = True
+) -> dict[str, Any]:
     """What an investigator reads first about a network (JSON-safe)."""
     names = sorted({normalise_name(record.name) for record in group if record.name.strip()})
     phones = sorted({phone for record in group for phone in record.phones})
@@ -237,7 +242,7 @@ def summarise(group: Sequence[AdRecord], links: Sequence[LinkEdge], min_strength
     strong_kinds = Counter(link.kind for link in links if link.strength >= min_strength)
     texts = [record.text for record in sorted(group, key=lambda record: record.ad_id) if record.text.strip()]
     # One writer's frame shows even when the texts vary too much to be near-duplicates.
-    template = extract_template(texts)
+    shared = extract_template(texts) if template else None
     movement = movement_from_sightings(sighting for record in group for sighting in record.sightings)
     return {
         "size": len(group),
@@ -252,6 +257,6 @@ def summarise(group: Sequence[AdRecord], links: Sequence[LinkEdge], min_strength
         "business_lines": len(business_lines),
         # A licensed business (most ads show a licence number) is an operator the municipality knows.
         "looks_licensed": with_licence * 2 >= len(group),
-        "template": template,
+        "template": shared,
         "movement": movement.as_dict(),
     }

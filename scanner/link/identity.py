@@ -82,7 +82,7 @@ class _Judge:
                 self.member_of[ad].append(index)
         self.listing = Counter((record.source, record.city) for record in records)
         self.licensed_list = frozenset(settings.licensed_numbers)
-        self._contact_ads: dict[tuple[str, str], frozenset[int]] = {}
+        self.business_of_ad: dict[int, set[tuple[str, str]]] = defaultdict(set)  # the business contacts of each ad
 
     # -- what the ads of a candidate show ---------------------------------------------------------
     def identities(self, ads: Sequence[int]) -> set[str]:
@@ -152,7 +152,7 @@ class _Judge:
         return float(np.median(similarity[np.triu(across, k=1)]))
 
     # -- the verdicts -------------------------------------------------------------------------------
-    def business(self, candidate: Candidate, business_contacts: set[tuple[str, str]]) -> Judgement | None:
+    def business(self, candidate: Candidate) -> Judgement | None:
         kind, value, ads = candidate.kind, candidate.value, candidate.ads
         licensed = self.licensed_share(ads)
         facts: dict[str, Any] = {"ads": len(ads), "with_licence": licensed}
@@ -168,17 +168,13 @@ class _Judge:
             what = "a picture (a logo)" if kind == "photo" else f"a {kind}"
             reason = f"{what} on {len(ads)} ads, {licensed} of which show a licence number"
         elif kind == "photo":
-            contacts = [{key for key in business_contacts if ad in self._ads_of(key)} for ad in ads]
-            common = set.intersection(*contacts) if contacts else set()
+            common = set.intersection(*(self.business_of_ad.get(ad, set()) for ad in ads))
             if common:
                 shared = sorted(common)[0]
                 reason = f"a picture (a logo) on {len(ads)} ads that all show the business {shared[0]} {shared[1]}"
         if reason is None:
             return None
         return Judgement(kind, value, BUSINESS, reason, ads, facts)
-
-    def _ads_of(self, key: tuple[str, str]) -> frozenset[int]:
-        return self._contact_ads.get(key, frozenset())
 
     def duo(self, candidate: Candidate) -> Judgement | None:
         if candidate.kind not in CONTACT_KINDS:
@@ -250,16 +246,15 @@ class _Judge:
 
     def run(self) -> dict[tuple[str, str], Judgement]:
         judged: dict[int, Judgement] = {}
-        business_contacts: set[tuple[str, str]] = set()
         order = sorted(range(len(self.candidates)), key=lambda i: self.candidates[i].kind == "photo")
         for index in order:
             candidate = self.candidates[index]
-            found = self.business(candidate, business_contacts) or self.duo(candidate)
+            found = self.business(candidate) or self.duo(candidate)
             if found is not None:
                 judged[index] = found
-                if found.verdict == BUSINESS and candidate.kind != "photo":
-                    business_contacts.add((candidate.kind, candidate.value))
-                    self._contact_ads[(candidate.kind, candidate.value)] = frozenset(candidate.ads)
+                if found.verdict == BUSINESS and candidate.kind in CONTACT_KINDS:
+                    for ad in candidate.ads:
+                        self.business_of_ad[ad].add((candidate.kind, candidate.value))
         open_indexes = [index for index in range(len(self.candidates)) if index not in judged]
         hubs: set[int] = set()
         verdicts: dict[int, Judgement] = {}

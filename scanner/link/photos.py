@@ -100,7 +100,7 @@ class PhotoCluster:
 def photo_clusters(
     records: Sequence[AdRecord], *, max_distance: int, probe_radius: int, stats: dict[str, int] | None = None
 ) -> list[PhotoCluster]:
-    """Every picture shown by at least one ad, found without comparing all pairs of photos."""
+    """Every picture shown by two or more ads, found without comparing all pairs of photos."""
     counters = stats if stats is not None else {}
     node_of: dict[int, int] = {}
     mirror_of: list[int] = []
@@ -136,12 +136,15 @@ def photo_clusters(
         near_in[union.find(i)].append((i, j, d))
     clusters = []
     for root, nodes in members.items():
+        ads = ads_of_node[nodes[0]] if len(nodes) == 1 else set().union(*(ads_of_node[node] for node in nodes))
+        if len(ads) < 2:
+            continue  # a picture on one ad links nothing and needs no judgement
         local = {node: position for position, node in enumerate(nodes)}
         clusters.append(
             PhotoCluster(
                 key=f"{min(values[node] for node in nodes):016x}",
                 phashes=tuple(sorted(values[node] for node in nodes)),
-                ads=tuple(sorted(set().union(*(ads_of_node[node] for node in nodes)))),
+                ads=tuple(sorted(ads)),
                 node_ads=[ads_of_node[node] for node in nodes],
                 near=[(local[i], local[j], d) for i, j, d in near_in[root]],
             )
@@ -157,9 +160,12 @@ def photo_links(
     max_ads: int,
     stats: dict[str, int] | None = None,
 ) -> list[LinkEdge]:
-    """Links of every picture on two or more ads that is not a hub; a business picture (a logo) links weakly."""
+    """Links of every picture on two or more ads that is not a hub; a business picture (a logo) links weakly.
+
+    Two ads that share several pictures get one link: the strongest.
+    """
     counters = stats if stats is not None else {}
-    links: list[LinkEdge] = []
+    best: dict[tuple[int, int], LinkEdge] = {}
     for cluster in clusters:
         if len(cluster.ads) < 2:
             continue
@@ -169,14 +175,17 @@ def photo_links(
             counters["photo_hubs"] = counters.get("photo_hubs", 0) + 1
             continue
         business = verdict == BUSINESS
-        links += cluster_links(
+        for link in cluster_links(
             cluster,
             max_distance=max_distance,
             max_ads=max_ads,
             factor=BUSINESS_FACTOR if business else 1.0,
             role=BUSINESS if business else PERSON,
-        )
-    return links
+        ):
+            current = best.get((link.ad_a, link.ad_b))
+            if current is None or link.strength > current.strength:
+                best[(link.ad_a, link.ad_b)] = link
+    return list(best.values())
 
 
 def cluster_links(
