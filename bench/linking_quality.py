@@ -14,6 +14,7 @@ the main demo world whole. Then, against the truth the sites never serve:
   pairs are not networks), over the ads stored;
 - the share of independent workers' ads (duos included) and of agency ads flagged on any night;
 - the share of network ads flagged on the first night they were assessed;
+- the seeds of the lichtbaken world pooled: pairs and flagged ads summed over the seeds, then divided;
 - with a region: the share of nights an in-region ad was shown but not stored (refused by the region
   filter); and the independents the movement rule `relocation-circuit` fired on.
 """
@@ -74,7 +75,37 @@ class Figures:
     region_nights_refused: float | None = None
     relocation_on_independents: int | None = None
     seconds: float = 0.0
+    # the counts behind the shares, for pooling seeds: pairs true, recovered and correct; ads flagged
+    counts: dict[str, int] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
+
+
+def pooled(name: str, runs: Sequence[Figures]) -> Figures:
+    """The figures of several runs taken together: pairs and flagged ads summed, then divided."""
+    total = {key: sum(run.counts[key] for run in runs) for key in runs[0].counts}
+
+    def share(part: str, whole: str) -> float:
+        return round(total[part] / total[whole], 4) if total[whole] else 0.0
+
+    refused = [run.region_nights_refused for run in runs if run.region_nights_refused is not None]
+    return Figures(
+        world=name,
+        ads_stored=sum(run.ads_stored for run in runs),
+        precision=share("correct_pairs", "recovered_pairs") if total["recovered_pairs"] else 1.0,
+        recall=share("correct_pairs", "true_pairs"),
+        networks_true=sum(run.networks_true for run in runs),
+        networks_found=sum(run.networks_found for run in runs),
+        independents_flagged=share("independents_flagged", "independents"),
+        independents=total["independents"],
+        agencies_flagged=share("agencies_flagged", "agency_ads"),
+        agency_ads=total["agency_ads"],
+        network_first_night=share("first_night_flagged", "network_ads"),
+        network_ads=total["network_ads"],
+        region_nights_refused=round(sum(refused) / len(refused), 4) if refused else None,
+        relocation_on_independents=sum(run.relocation_on_independents or 0 for run in runs),
+        seconds=round(sum(run.seconds for run in runs), 1),
+        counts=total,
+    )
 
 
 @contextmanager
@@ -180,6 +211,17 @@ def evaluate(name: str, db: Any, truth: dict[str, TruthRecord]) -> Figures:
     figures.duo_ads_flagged = sum(1 for key in independents if truth[key].duo_id and any(nights[key].values()))
     first = [nights[key][min(nights[key])] for key in networks]
     figures.network_first_night = round(sum(first) / len(first), 4) if first else 0.0
+    figures.counts = {
+        "true_pairs": scores.true_pairs,
+        "recovered_pairs": scores.recovered_pairs,
+        "correct_pairs": scores.correct_pairs,
+        "independents": len(independents),
+        "independents_flagged": sum(1 for key in independents if any(nights[key].values())),
+        "agency_ads": len(agencies),
+        "agencies_flagged": sum(1 for key in agencies if any(nights[key].values())),
+        "network_ads": len(networks),
+        "first_night_flagged": sum(first),
+    }
     figures.relocation_on_independents = len(relocation & set(independents))
     figures.extra["flagged_independents_by_kind"] = {
         "duo": figures.duo_ads_flagged,
@@ -205,7 +247,7 @@ def _row(figures: Figures) -> str:
     region = "" if figures.region_nights_refused is None else f"{figures.region_nights_refused:>8.1%}"
     relocation = "" if figures.relocation_on_independents is None else f"{figures.relocation_on_independents:>6d}"
     return (
-        f"{figures.world:<24} {figures.ads_stored:>5d} {figures.precision:>9.3f} {figures.recall:>7.3f} "
+        f"{figures.world:<34} {figures.ads_stored:>5d} {figures.precision:>9.3f} {figures.recall:>7.3f} "
         f"{figures.networks_found:>3d}/{figures.networks_true:<3d} {figures.independents_flagged:>9.1%} "
         f"{figures.agencies_flagged:>8.1%} {figures.network_first_night:>10.1%} {region:>8} {relocation:>6} "
         f"{figures.seconds:>7.1f}"
@@ -213,7 +255,7 @@ def _row(figures: Figures) -> str:
 
 
 HEADER = (
-    f"{'world':<24} {'ads':>5} {'precision':>9} {'recall':>7} {'nets':>7} {'indep.flg':>9} "
+    f"{'world':<34} {'ads':>5} {'precision':>9} {'recall':>7} {'nets':>7} {'indep.flg':>9} "
     f"{'agency':>8} {'net.night1':>10} {'region-':>8} {'reloc.':>6} {'seconds':>7}"
 )
 
@@ -234,6 +276,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = parser.parse_args(argv)
     results: list[Figures] = []
     for region in ([], *([args.regions] if args.regions else [])):
+        runs = []
         for seed in args.seeds:
             world = LichtbakenWorld.generate(LichtbakenConfig(seed=seed, days=args.days))
             name = f"lichtbaken seed {seed}" + (f" in {', '.join(region)}" if region else "")
@@ -241,8 +284,12 @@ def main(argv: Sequence[str] | None = None) -> None:
             sighted = figures.extra.pop("sighted")
             if region:
                 figures.region_nights_refused = region_refusals(world, sighted, args.days, Region(region))
-            results.append(figures)
+            runs.append(figures)
             print(f"# {figures.world} scanned in {figures.seconds} s", file=sys.stderr)
+        results += runs
+        if len(runs) > 1:
+            seeds = ", ".join(str(seed) for seed in args.seeds)
+            results.append(pooled(f"lichtbaken {seeds} pooled" + (f" in {', '.join(region)}" if region else ""), runs))
     if not args.skip_demo:
         demo = World.generate(WorldConfig(seed=args.demo_seed, days=args.days))
         figures, _ = scan_world(
