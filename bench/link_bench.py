@@ -97,7 +97,7 @@ def measure(count: int) -> dict[str, object]:
         "records_mb": round(before),
         "generate_seconds": round(generated, 1),
         "links": len(result.links),
-        "networks": len(result.networks),
+        "networks": sum(1 for group in result.networks if group.kind == "network"),
         "steps": result.stats["seconds"],
     }
 

@@ -33,9 +33,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from scanner.errors import ConfigError
+from scanner.places import unknown_region_names
 from scanner.utf8 import NotUTF8, decode_utf8
 
 Layer = Literal["default", "file", "env", "cli"]
@@ -49,6 +50,17 @@ def default_data_dir() -> Path:
     xdg = os.environ.get("XDG_DATA_HOME")
     base = Path(xdg) if xdg else Path.home() / ".local" / "share"
     return base / "scanner"
+
+
+def region_problem(names: list[str]) -> str | None:
+    """Why a region list cannot be used (a name that is no known place or region, with suggestions), or None."""
+    unknown = unknown_region_names(names)
+    if not unknown:
+        return None
+    raw, close = unknown[0]
+    advice = f"did you mean {', '.join(close)}?" if close else "use a municipality, province, police unit or "
+    advice += "" if close else "safety region, e.g. Haarlem or Kennemerland"
+    return f"unknown place or region '{raw}': {advice}"
 
 
 class _Section(BaseModel):
@@ -139,8 +151,16 @@ class MunicipalitySettings(_Section):
     region: list[str] = Field(
         default=[],
         description="Keep only ads in these places: municipalities, provinces, police units or safety "
-        'regions (e.g. ["Kennemerland"]). Empty keeps every place.',
+        'regions (e.g. ["Kennemerland"]). Empty keeps every place. Unknown names are refused when loading.',
     )
+
+    @field_validator("region")
+    @classmethod
+    def _known_places(cls, names: list[str]) -> list[str]:
+        problem = region_problem(names)
+        if problem:
+            raise ValueError(problem)
+        return names
 
 
 class RuleOverride(_Section):
@@ -169,7 +189,41 @@ class LinkingSettings(_Section):
     max_ads_per_identifier: int = Field(
         default=150,
         ge=2,
-        description="An identifier shared by more ads than this is treated as a hub, not a link.",
+        description="Hard cap: an identifier, photo or text bucket on more ads than this links nothing "
+        "(it also bounds the pairwise work); smaller hubs are found by hub_min_groups and hub_share.",
+    )
+    hub_min_groups: int = Field(
+        default=3,
+        ge=2,
+        description="A picture shown by at least this many unrelated groups of ads (no shared contact or other "
+        "picture, unrelated texts) under as many names is a hub that links nothing, if hub_share agrees.",
+    )
+    hub_min_groups_contact: int = Field(
+        default=10,
+        ge=2,
+        description="The same for a phone, e-mail or handle; higher, because one phone behind several women "
+        "is what a network looks like.",
+    )
+    hub_share: float = Field(
+        default=0.02,
+        ge=0.0,
+        le=1.0,
+        description="The hub line grows with the listing: the unrelated groups must also be at least this share "
+        "of the ads of the identifier's sources and cities.",
+    )
+    hub_text_similarity: float = Field(
+        default=0.1,
+        gt=0.0,
+        le=1.0,
+        description="When the texts of those groups are this similar or more (median estimated Jaccard of word "
+        "shingles), one writer wrote them: the identifier is a group's, not a hub.",
+    )
+    duo_together: float = Field(
+        default=0.8,
+        ge=0.0,
+        le=1.0,
+        description="A phone shared by exactly two names is a duo (a pair, not a network) when the days the two "
+        "are online overlap at least this much (Jaccard of their days) in at most two cities.",
     )
     link_min_strength: float = Field(
         default=0.5,
@@ -243,6 +297,12 @@ class ScoreSettings(_Section):
 class RetentionSettings(_Section):
     unflagged_days: int = Field(default=30, ge=1, description="Ads never flagged are purged after this many days.")
     flagged_days: int = Field(default=365, ge=1, description="Flagged ads without a review are purged after this.")
+    unresolved_place_days: int = Field(
+        default=3,
+        ge=1,
+        description="An ad whose place cannot be resolved is held (not linked, scored or reported) and purged "
+        "when it is still unresolved this many days after the hold began.",
+    )
     purge_after_scan: bool = Field(default=True, description="Run the purge at the end of every scan.")
     redact_benign_reviews: bool = Field(
         default=True,

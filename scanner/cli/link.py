@@ -12,7 +12,7 @@ from scanner.cli.context import App, pass_app
 
 @click.command()
 @click.option("--rebuild", is_flag=True, help="Recompute every ad's text signature instead of only changed ads.")
-@click.option("--list", "list_networks", is_flag=True, help="List the active networks instead of linking.")
+@click.option("--list", "list_networks", is_flag=True, help="List the active networks, business groups and duo pairs.")
 @click.option(
     "--evaluate-demo",
     "evaluate_seed",
@@ -25,6 +25,9 @@ from scanner.cli.context import App, pass_app
 def link(app: App, rebuild: bool, list_networks: bool, evaluate_seed: int | None, as_json: bool) -> None:
     """Link ads through shared phones, emails, handles, photos, text templates and movement.
 
+    First judges every shared phone, photo and licence: a person's (it links), a business's (its ads
+    form a business group, B-000001), a duo's (two women, a pair, D-000001) or a hub's (a placeholder
+    photo or switchboard: it links nothing); `scanner show network` shows each judgement and why.
     Stores the links and the networks they form (stable labels such as N-000001). A nightly run
     recomputes text signatures only for new and changed ads; --rebuild recomputes them all and gives
     the same result.
@@ -62,6 +65,7 @@ def link(app: App, rebuild: bool, list_networks: bool, evaluate_seed: int | None
             networks = [
                 {
                     "label": network.label,
+                    "kind": network.kind,
                     "size": network.size,
                     "people": network.summary.get("people"),
                     "cities": network.summary.get("cities", [])[:5],
@@ -72,11 +76,12 @@ def link(app: App, rebuild: bool, list_networks: bool, evaluate_seed: int | None
         if as_json:
             click.echo(json.dumps(networks, indent=2))
             return
+        shown_as = {"business": "  (business group)", "duo": "  (duo pair: not a network)"}
         for item in networks:
-            licensed = "  (licensed business)" if item["looks_licensed"] else ""
+            licensed = "  (licensed business)" if item["looks_licensed"] and item["kind"] == "network" else ""
             click.echo(
                 f"{item['label']}  {item['size']:4d} ads  {item['people'] or 0:3d} people  "
-                f"{', '.join(item['cities'])}{licensed}"
+                f"{', '.join(item['cities'])}{licensed}{shown_as.get(item['kind'], '')}"
             )
         return
     from scanner.link.store import run_linking
@@ -88,5 +93,6 @@ def link(app: App, rebuild: bool, list_networks: bool, evaluate_seed: int | None
     click.echo(
         f"linked {stats.ads} ads ({stats.changed_ads} new or changed) in {stats.seconds:.1f} s: "
         f"links +{stats.links_added} ~{stats.links_updated} -{stats.links_removed}; "
-        f"networks {stats.networks_active} ({stats.networks_new} new, {stats.networks_dissolved} dissolved)"
+        f"networks {stats.networks_active} ({stats.networks_new} new, {stats.networks_dissolved} dissolved); "
+        f"{stats.business_groups} business groups, {stats.duo_pairs} duo pairs"
     )

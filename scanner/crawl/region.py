@@ -1,62 +1,60 @@
-"""Which ads to keep: only those whose city lies in the configured region (data minimisation).
+"""Where an ad is, and whether to keep it: its place resolved to a municipality, then kept, refused or held.
 
-The region (a source's `region`, else settings.municipality.region) names municipalities, provinces,
-police units or safety regions. A city is inside when its own name, or its municipality, province,
-police unit or safety region as known to `scanner.extract.places`, is one of those names. An empty
-region keeps everything, and so does a city that cannot be placed while `scanner.extract.places` is
-missing. An ad without a city is kept: leaving it out could hide an ad in the region.
+The ad's place field, else the city of the listing it was found on, goes through the one place
+resolver (`scanner.places.resolve_place`): "Haarlem e.o." is Haarlem, "IJmuiden" is Velsen,
+"Schalkwijk" is Haarlem. Then, against the region (a source's `region`, else
+`municipality.region`; names checked when the settings load):
+
+- inside: the ad is kept and its municipality stored (`ads.city`, `sightings.city`), so the
+  movement rules and the report see one town however the site writes it;
+- outside: nothing of the ad is stored (data minimisation);
+- unknown: the place cannot be resolved (a spelling the gazetteer does not know), is an area only
+  partly inside the region, or is missing while a region is configured. The ad is stored without a
+  city and **held** (`ads.place_held_since`): not linked, scored or reported until a known place is
+  found in its text, and purged when the hold ends (`retention.unresolved_place_days`).
 """
 
 from __future__ import annotations
 
-import importlib
-import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
 
-_PLACE_ATTRIBUTES = ("name", "municipality", "province", "police_unit", "safety_region")
-
-
-def normalise(name: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", name)
-    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).lower().replace("-", " ").split())
+from scanner.places import Decision, Region, resolve_place
 
 
-def _place_lookup() -> Callable[[str], Any] | None:
-    try:
-        places = importlib.import_module("scanner.extract.places")
-    except ImportError:
-        return None
-    lookup = getattr(places, "lookup", None)
-    return lookup if callable(lookup) else None
+@dataclass(frozen=True, slots=True)
+class Placement:
+    decision: Decision  # inside | outside | unknown (held)
+    municipality: str | None
 
 
 class RegionFilter:
-    def __init__(self, names: Iterable[str], lookup: Callable[[str], Any] | None = None) -> None:
-        self.names = frozenset(normalise(name) for name in names if name.strip())
-        self._lookup = lookup if lookup is not None else (_place_lookup() if self.names else None)
-        self._inside = lru_cache(maxsize=4096)(self._compute)
+    def __init__(self, names: Iterable[str]) -> None:
+        self.region = Region(list(names))
+        self._place = lru_cache(maxsize=4096)(self._compute)
+
+    @property
+    def names(self) -> list[str]:
+        return self.region.names
 
     @property
     def keeps_everything(self) -> bool:
-        return not self.names
+        return self.region.keeps_everything
+
+    def place(self, *written: str | None) -> Placement:
+        """The first of the ad's place texts that resolves (its own field first, then the listing's city)."""
+        return self._place(tuple(text.strip() for text in written if text and text.strip()))
 
     def contains(self, city: str | None) -> bool:
-        if not self.names or not city:
-            return True
-        return self._inside(city)
+        """Whether a place text is inside the region (an unresolved one is not known to be)."""
+        return self.place(city).decision == "inside"
 
-    def _compute(self, city: str) -> bool:
-        if normalise(city) in self.names:
-            return True
-        if self._lookup is None:
-            return True  # without place data nothing can be ruled out
-        place = self._lookup(city)
-        if place is None:
-            return False
-        for attribute in _PLACE_ATTRIBUTES:
-            value = getattr(place, attribute, None)
-            if isinstance(value, str) and normalise(value) in self.names:
-                return True
-        return False
+    def _compute(self, texts: tuple[str, ...]) -> Placement:
+        for text in texts:
+            resolution = resolve_place(text)
+            if resolution is not None:
+                return Placement(self.region.decide(resolution), resolution.municipality)
+        if not texts and self.keeps_everything:
+            return Placement("inside", None)  # no place and no region: nothing to decide
+        return Placement("unknown", None)

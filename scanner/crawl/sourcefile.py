@@ -27,6 +27,7 @@ from urllib.parse import urljoin, urlsplit
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from scanner.errors import SourceError
+from scanner.settings import region_problem
 from scanner.yamlfile import LocatedYAML, PathKey, Problem, YAMLSyntaxError, load_yaml, locate_validation_error
 
 _ENV_REFERENCE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
@@ -317,6 +318,14 @@ class SourceConfig(_Strict):
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise ValueError("must be an absolute http(s) URL, e.g. https://example.nl/")
         return value if value.endswith("/") else value + "/"
+
+    @field_validator("region")
+    @classmethod
+    def _known_places(cls, names: list[str] | None) -> list[str] | None:
+        problem = region_problem(names or [])
+        if problem:
+            raise ValueError(problem)
+        return names
 
     @field_validator("adapter")
     @classmethod

@@ -24,6 +24,7 @@ class SourceStats:
     unchanged_ads: int = 0
     removed_ads: int = 0
     outside_region: int = 0
+    held_places: int = 0  # ads stored but held: their place could not be resolved
     photos: int = 0
     errors: list[dict[str, str]] = field(default_factory=list)
     error_count: int = 0
@@ -78,7 +79,17 @@ class CrawlStats:
             "sources": {name: asdict(stats) for name, stats in self.sources.items()},
             "totals": {
                 name: self.total(name)
-                for name in ("pages", "bytes", "retries", "new_ads", "changed_ads", "removed_ads", "error_count")
+                for name in (
+                    "pages",
+                    "bytes",
+                    "retries",
+                    "new_ads",
+                    "changed_ads",
+                    "removed_ads",
+                    "outside_region",
+                    "held_places",
+                    "error_count",
+                )
             },
         }
 
@@ -97,7 +108,8 @@ class CrawlStats:
                 f"{name}: {stats.pages} pages ({stats.not_modified} not modified, {stats.skipped_known} known ads "
                 f"skipped), {stats.bytes / 1024:.0f} KiB, {stats.retries} retries; ads new {stats.new_ads}, "
                 f"changed {stats.changed_ads}, unchanged {stats.unchanged_ads}, removed {stats.removed_ads}, "
-                f"outside region {stats.outside_region}; {stats.photos} photos; {stats.error_count} errors; "
+                f"outside region {stats.outside_region}, place not resolved {stats.held_places}; "
+                f"{stats.photos} photos; {stats.error_count} errors; "
                 f"{stats.duration:.1f} s; status {codes or '-'}"
             )
             if stats.health is not None:

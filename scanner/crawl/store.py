@@ -73,7 +73,8 @@ class CacheRecord:
 class KnownAd:
     id: int
     content_hash: str | None
-    city: str | None = None
+    city: str | None = None  # its municipality, resolved
+    held: bool = False  # its place could not be resolved (ads.place_held_since is set)
 
 
 @dataclass
@@ -171,11 +172,13 @@ class CrawlStore:
             session.flush()
             state = SourceState(config=config, id=source.id, region=region)
             rows = session.execute(
-                select(Ad.id, Ad.external_id, AdVersion.content_hash, Ad.city)
+                select(Ad.id, Ad.external_id, AdVersion.content_hash, Ad.city, Ad.place_held_since)
                 .outerjoin(AdVersion, AdVersion.id == Ad.current_version_id)
                 .where(Ad.source_id == source.id)
             )
-            state.known_ads = {external: KnownAd(ad_id, digest, city) for ad_id, external, digest, city in rows}
+            state.known_ads = {
+                external: KnownAd(ad_id, digest, city, held is not None) for ad_id, external, digest, city, held in rows
+            }
         self.sources[config.name] = state
         return state
 
@@ -273,7 +276,8 @@ class CrawlStore:
                 for external_id, listing_url, city in outcome.seen:
                     known = state.known_ads.get(external_id)
                     if known is not None:
-                        self._sight(writes, known, listing_url, city)
+                        # a known ad seen on a listing: the listing's city resolved, else the ad's municipality
+                        self._sight(writes, known, listing_url, state.region.place(city).municipality)
                         source_stats.unchanged_ads += 1
                 if outcome.ad is not None:
                     self._store_ad(session, writes, state, outcome, known_photos, source_stats)
@@ -410,12 +414,16 @@ class CrawlStore:
         assert record is not None
         listing_url = str(outcome.item.meta.get("listing_url", ""))
         listing_city = outcome.item.meta.get("city")
-        if not state.region.contains(record.city or listing_city):
+        placement = state.region.place(record.city, listing_city)
+        if placement.decision == "outside":
             stats.outside_region += 1
             if outcome.cache is not None and outcome.cache[1].meta is not None:
                 # next time, while the region is the same, a 304 suffices; nothing of the ad is stored
                 outcome.cache[1].meta["outside_region"] = sorted(state.region.names)
             return
+        city = placement.municipality
+        held = placement.decision == "unknown"  # its place is not resolved: kept, but not scored or reported
+        stats.held_places += int(held)
         content_hash = record.content_hash
         ads = ADS
         known = state.known_ads.get(record.external_id)
@@ -429,24 +437,29 @@ class CrawlStore:
                     first_seen_at=self.now,
                     last_seen_at=self.now,
                     missing_days=0,
-                    city=record.city,
+                    city=city,
+                    place_held_since=self.now if held else None,
                 )
                 .returning(ads.c.id)
             ).scalar_one()
-            known = state.known_ads[record.external_id] = KnownAd(ad_id, None, record.city)
+            known = state.known_ads[record.external_id] = KnownAd(ad_id, None, city, held)
             stats.new_ads += 1
         elif known.content_hash == content_hash:
             stats.unchanged_ads += 1
         else:
             stats.changed_ads += 1
         changes: dict[str, Any] = {"url": record.url[:1000]}
-        if record.city:
-            changes["city"] = known.city = record.city
+        if city or held:
+            changes["city"] = known.city = city
+        if held != known.held:  # a hold starts when its place stops resolving and ends when it resolves
+            changes["place_held_since"] = self.now if held else None
+            known.held = held
         if known.content_hash != content_hash:
             changes["current_version_id"] = self._version(session, known.id, record, content_hash)
             known.content_hash = content_hash
         session.execute(update(ads).where(ads.c.id == known.id).values(**changes))
-        self._sight(writes, known, listing_url, listing_city or record.city)
+        # the city of the listing it was found on, as before; its own place when the listing has none
+        self._sight(writes, known, listing_url, state.region.place(listing_city).municipality or city)
         photos = []
         for url in record.photos if self.fetch_photos else []:
             photo_id = known_photos.get(url)

@@ -9,7 +9,8 @@ Tables follow the data flow (see docs/architecture.md):
     photos ─< ad_photos >─ ads              photo hashes (bytes only if configured)
     identifiers ─< ad_identifiers >─ ads    phones (E.164), emails, handles, licence numbers
     links (ad, ad, kind)                    shared phone / photo / text between two ads
-    networks ─< network_members >─ ads      connected groups of linked ads
+    identity_judgements                     per shared phone, photo, ...: person, business, duo or hub, and why
+    networks ─< network_members >─ ads      connected groups of linked ads: networks, business groups, duos
     link_state                              per ad, the inputs last linked (incremental linking)
     indicator_hits                          a rule that fired, with its evidence
     rule_evaluations                        per ad, the rule set and version last evaluated
@@ -31,6 +32,7 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    ColumnElement,
     DateTime,
     Float,
     ForeignKey,
@@ -41,6 +43,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    and_,
     event,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -109,7 +112,9 @@ class Ad(Base):
     # Different days the ad was missing from its source's complete listings, and the last such day.
     missing_days: Mapped[int] = mapped_column(default=0)
     missing_on: Mapped[date | None]
-    city: Mapped[str | None] = mapped_column(String(200), index=True)
+    city: Mapped[str | None] = mapped_column(String(200), index=True)  # the municipality, resolved
+    # Set while the ad's place could not be resolved: not scored or reported until it is, purged if it stays so.
+    place_held_since: Mapped[datetime | None] = mapped_column(index=True)
     # The newest version's id; not a foreign key, so ads and ad_versions do not depend on each other.
     current_version_id: Mapped[int | None]
 
@@ -233,14 +238,37 @@ class Link(Base):
 
 
 class Network(Base):
+    """A connected group of linked ads. Only `kind == "network"` is a network for rules, scores and reports;
+    business groups (B-...) and duo pairs (D-...) are shown as such (see `live_networks`)."""
+
     __tablename__ = "networks"
     id: Mapped[IntPK]
     label: Mapped[str] = mapped_column(String(40), unique=True)  # stable public id, e.g. N-000123
+    kind: Mapped[str] = mapped_column(String(20), default="network", server_default="network", index=True)
     size: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[Timestamp]
     updated_at: Mapped[Timestamp]
     dissolved_at: Mapped[datetime | None]
     summary: Mapped[Json] = mapped_column(default=dict)  # distinct phones, names, cities, template, movement
+
+
+def live_networks() -> ColumnElement[bool]:
+    """Groups that are networks and still stand: what the rules, scores and reports read as networks."""
+    return and_(Network.dissolved_at.is_(None), Network.kind == "network")
+
+
+class IdentityJudgement(Base):
+    """What the linker decided about one shared identifier or picture, and why (scanner.link.identity)."""
+
+    __tablename__ = "identity_judgements"
+    __table_args__ = (UniqueConstraint("kind", "value"),)
+    id: Mapped[IntPK]
+    kind: Mapped[str] = mapped_column(String(20))  # phone | email | handle | license | photo
+    value: Mapped[str] = mapped_column(String(300))  # E.164, address, handle, licence, or a photo's pHash
+    verdict: Mapped[str] = mapped_column(String(20), index=True)  # person | business | duo | hub
+    reason: Mapped[str] = mapped_column(Text, default="")
+    facts: Mapped[Json] = mapped_column(default=dict)  # ads, names, groups, line, ... and the ad ids
+    decided_at: Mapped[Timestamp]
 
 
 class LinkState(Base):

@@ -26,6 +26,7 @@ from scanner.demo.images import render_photo
 from scanner.demo.places import slugify
 from scanner.demo.records import SITES, DemoAd
 from scanner.demo.world import World
+from scanner.places import resolve_place
 
 DEFAULT_BASE_URLS = {"rozewereld": "http://rozewereld.demo", "nachtlicht": "http://nachtlicht.demo"}
 PHOTO_PATHS = {"rozewereld": "/media/", "nachtlicht": "/img/"}
@@ -36,6 +37,14 @@ def content_hash(title: str, text: str, fields: dict[str, Any]) -> str:
     """SHA-256 of an ad version's content, the same for the same title, text and fields."""
     payload = json.dumps({"title": title, "text": text, "fields": fields}, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def municipality(city: str) -> str:
+    """The municipality a crawl stores for a demo city (the place resolver's): Hoofddorp is Haarlemmermeer."""
+    resolution = resolve_place(city)
+    if resolution is None or resolution.municipality is None:
+        raise ValueError(f"the place resolver does not know the demo city {city!r}")
+    return resolution.municipality
 
 
 @lru_cache(maxsize=8192)
@@ -75,6 +84,7 @@ class _Loader:
 
     def ad(self, demo: DemoAd, run: ScanRun) -> Ad:
         source = self.source(demo.site)
+        city = municipality(demo.city)
         cache_key = (demo.site, demo.key)
         ad = self.ads.get(cache_key)
         seen = demo_day(demo.day)
@@ -86,7 +96,7 @@ class _Loader:
                 first_seen_at=seen,
                 last_seen_at=seen,
                 missing_days=0,
-                city=demo.city,
+                city=city,
             )
             self.session.add(ad)
             self.session.flush()
@@ -96,7 +106,7 @@ class _Loader:
         ad.removed_at = None
         ad.missing_days = 0
         ad.missing_on = None
-        ad.city = demo.city
+        ad.city = city
         fields = demo.fields()
         digest = content_hash(demo.title, demo.text, fields)
         version = self.versions.get((ad.id, digest))
@@ -119,9 +129,7 @@ class _Loader:
         )
         if (ad.id, run.id) not in self.sighted:
             self.sighted.add((ad.id, run.id))
-            self.session.add(
-                Sighting(ad_id=ad.id, scan_run_id=run.id, seen_at=seen, listing_url=listing, city=demo.city)
-            )
+            self.session.add(Sighting(ad_id=ad.id, scan_run_id=run.id, seen_at=seen, listing_url=listing, city=city))
         if self.with_photos:
             self.link_photos(ad, demo)
         return ad

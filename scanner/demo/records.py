@@ -9,8 +9,9 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
-SiteName = Literal["rozewereld", "nachtlicht"]
+SiteName = Literal["rozewereld", "nachtlicht", "lichtbaken"]
 AdClass = Literal["network", "independent", "agency"]
+# The two sites of the main demo world; lichtbaken serves the world of `scanner.demo.lichtbaken` alone.
 SITES: tuple[SiteName, ...] = ("rozewereld", "nachtlicht")
 
 # Indicator families the generator can write into an ad (see docs/demo-world.md).
@@ -61,6 +62,7 @@ class DemoAd:
     day: int = 0
     version: int = 0  # changes whenever title, text or fields change
     province: str = ""
+    details: tuple[tuple[str, str], ...] = ()  # further labelled rows a site shows (opening hours, languages)
 
     def fields(self) -> dict[str, Any]:
         """The labelled fields a perfect crawl reads (keys: name, age, city, phone, license, services)."""
@@ -95,6 +97,7 @@ class TruthRecord:
     phone_obscurity: int
     traps: list[str] = field(default_factory=list)  # kinds of non-phone numbers written in the text
     phone_styles: list[str] = field(default_factory=list)  # how the numbers in the text were written
+    duo_id: str | None = None  # two independent women who share one phone (lichtbaken world only)
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)

@@ -16,29 +16,74 @@ from __future__ import annotations
 import gzip
 import hashlib
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC
 from email.utils import format_datetime, parsedate_to_datetime
 from http.cookies import CookieError, SimpleCookie
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from types import TracebackType
+from types import ModuleType, TracebackType
+from typing import Protocol
 from urllib.parse import parse_qsl, urlsplit
 
 from scanner.clock import demo_day
 from scanner.demo import hostile as hostile_site
-from scanner.demo.records import SITES
-from scanner.demo.sites import nachtlicht, rozewereld
+from scanner.demo.records import DemoAd
+from scanner.demo.sites import lichtbaken, nachtlicht, rozewereld
 from scanner.demo.sites.common import DayIndex, Request, Response
-from scanner.demo.world import World
 
-ENV_NAMES = {"rozewereld": "DEMO_ROZEWERELD_URL", "nachtlicht": "DEMO_NACHTLICHT_URL", "hostile": "DEMO_HOSTILE_URL"}
+ENV_NAMES = {
+    "rozewereld": "DEMO_ROZEWERELD_URL",
+    "nachtlicht": "DEMO_NACHTLICHT_URL",
+    "lichtbaken": "DEMO_LICHTBAKEN_URL",
+    "hostile": "DEMO_HOSTILE_URL",
+}
+# Each site module has PHOTO_PREFIX, STATIC (path -> (bytes, content type)), robots(delay) and handle(request, source).
+SITE_MODULES: dict[str, ModuleType] = {"rozewereld": rozewereld, "nachtlicht": nachtlicht, "lichtbaken": lichtbaken}
 # The source files of the demo sites, apart from a deployment's own sources/ folder: they need the
 # DEMO_*_URL variables above, which only a running DemoServer sets.
 SOURCES_DIR = Path(__file__).with_name("sources")
-PHOTO_PREFIX = {"rozewereld": "/media/", "nachtlicht": "/img/"}
-BLANK_GIF = bytes.fromhex("47494638396101000100800000000000ffffff21f90401000000002c00000000010001000002024401003b")
 COMPRESSIBLE = ("text/", "application/json")
+
+
+class ServedVersion(Protocol):
+    @property
+    def from_day(self) -> int: ...
+
+    @property
+    def photo_keys(self) -> Sequence[str]: ...
+
+
+class ServedPlan(Protocol):
+    @property
+    def key(self) -> str: ...
+
+    @property
+    def site(self) -> str: ...
+
+    @property
+    def versions(self) -> Sequence[ServedVersion]: ...
+
+
+class ServedWorld(Protocol):
+    """What the server needs of a world: `scanner.demo.world.World` and `scanner.demo.lichtbaken.LichtbakenWorld`."""
+
+    @property
+    def sites(self) -> tuple[str, ...]: ...
+
+    @property
+    def plans(self) -> Sequence[ServedPlan]: ...
+
+    def ads_on(self, day: int) -> list[DemoAd]: ...
+
+    def photo_bytes(self, photo_key: str) -> bytes: ...
+
+
+def version_from_day(plan: ServedPlan, day: int) -> int:
+    """The day the version an ad shows on `day` first appeared (its first version before it was posted)."""
+    starts = [version.from_day for version in plan.versions if version.from_day <= day]
+    return starts[-1] if starts else plan.versions[0].from_day
 
 
 @dataclass(frozen=True)
@@ -53,7 +98,7 @@ class LoggedRequest:
 class DemoServer:
     """The demo sites of `world` on 127.0.0.1; a context manager that starts and stops them."""
 
-    def __init__(self, world: World, day: int = 1, hostile: bool = False, crawl_delay: float = 0.0) -> None:
+    def __init__(self, world: ServedWorld, day: int = 1, hostile: bool = False, crawl_delay: float = 0.0) -> None:
         self.world = world
         self.day = day
         self.crawl_delay = crawl_delay
@@ -62,16 +107,17 @@ class DemoServer:
         self.stopping = threading.Event()
         self._lock = threading.Lock()
         self._indexes: dict[tuple[str, int], DayIndex] = {}
+        self._plans: dict[str, ServedPlan] = {plan.key: plan for plan in world.plans}
         self._keys: dict[str, set[str]] = {
-            site: {plan.key for plan in world.plans if plan.site == site} for site in SITES
+            site: {plan.key for plan in world.plans if plan.site == site} for site in world.sites
         }
         self._photos: dict[str, set[str]] = {
             site: {key for plan in world.plans if plan.site == site for v in plan.versions for key in v.photo_keys}
-            for site in SITES
+            for site in world.sites
         }
         self._servers: dict[str, ThreadingHTTPServer] = {}
         self._threads: list[threading.Thread] = []
-        self._sites: list[str] = [*SITES, "hostile"] if hostile else list(SITES)
+        self._sites: list[str] = [*world.sites, "hostile"] if hostile else list(world.sites)
 
     # -- lifecycle -------------------------------------------------------------------------------
     def start(self) -> DemoServer:
@@ -135,8 +181,7 @@ class DemoServer:
         return key in self._keys.get(site, set())
 
     def modified_day(self, site: str, key: str, day: int) -> int:
-        plan = self.world.plan(key)
-        return max(1, plan.version_on(day)[1].from_day)
+        return max(1, version_from_day(self._plans[key], day))
 
     def photo(self, site: str, key: str) -> bytes | None:
         if key not in self._photos.get(site, set()):
@@ -182,21 +227,24 @@ def _make_handler(server: DemoServer, site: str) -> type[BaseHTTPRequestHandler]
             return {name: morsel.value for name, morsel in jar.items()}
 
         def _route(self, path: str, query: dict[str, str]) -> Response:
+            module = SITE_MODULES[site]
             if path == "/robots.txt":
-                text = (rozewereld if site == "rozewereld" else nachtlicht).robots(server.crawl_delay)
+                text = module.robots(server.crawl_delay)
                 return Response(200, text.encode(), "text/plain; charset=utf-8", modified_day=0)
-            if path.startswith(PHOTO_PREFIX[site]):
-                key = path[len(PHOTO_PREFIX[site]) :]
+            prefix: str = module.PHOTO_PREFIX
+            if path.startswith(prefix):
+                key = path[len(prefix) :]
                 data = server.photo(site, key)
                 if data is None:
                     return Response(404, b"not found", "text/plain", cacheable=False)
                 kind = "image/png" if key.endswith(".png") else "image/jpeg"
                 return Response(200, data, kind, modified_day=0)
-            if site == "nachtlicht" and path == "/static/blank.gif":
-                return Response(200, BLANK_GIF, "image/gif", modified_day=0)
+            if path in module.STATIC:
+                body, kind = module.STATIC[path]
+                return Response(200, body, kind, modified_day=0)
             request = Request(path=path, query=query, cookies=self._cookies(), day=server.day)
-            renderer = rozewereld.handle if site == "rozewereld" else nachtlicht.handle
-            return renderer(request, server)
+            response: Response = module.handle(request, server)
+            return response
 
         def _answer(self, response: Response) -> int:
             headers = dict(response.headers)

@@ -20,7 +20,7 @@ from functools import lru_cache
 from scanner.demo.actors import Minter, Plan, VersionPlan, plan_agency, plan_independent, plan_network
 from scanner.demo.images import render_photo
 from scanner.demo.places import slugify
-from scanner.demo.records import DemoAd, Price, TruthRecord
+from scanner.demo.records import SITES, DemoAd, Price, SiteName, TruthRecord
 from scanner.demo.texts import Composed, compose
 
 Planner = Callable[[random.Random, Minter, int, int], list[Plan]]
@@ -166,6 +166,10 @@ class World:
     @property
     def days(self) -> range:
         return range(1, self.config.days + 1)
+
+    @property
+    def sites(self) -> tuple[SiteName, ...]:
+        return SITES
 
     def plan(self, key: str) -> Plan:
         """The plan of an ad key (keys of the two sites never collide: `rw…` and `nl-…`)."""

@@ -30,6 +30,7 @@ from scanner.extract import digit_words
 from scanner.extract.normalize import Normalized, windows
 from scanner.extract.numbers import TEENS_EN, TEENS_NL, TENS_EN, TENS_NL, UNITS_EN, UNITS_NL
 from scanner.extract.terms import Lexicon
+from scanner.places import lookup
 
 MIN_AGE = 13
 MAX_AGE = 79
@@ -313,14 +314,10 @@ _LINE_END = re.compile(r"[ \t!.]*(?:\n|$)")
 
 def _plausible_title_age(number: str, name: str, oldest: int = 60) -> bool:
     """ "Sexy Anna 23" at the end of a line: an age when the number is adult-like and the word no place."""
-    from scanner.extract.places import lookup
-
     return number.isdigit() and 18 <= int(number) <= oldest and lookup(name) is None
 
 
 def _is_place_or_origin(view: Normalized, start: int, word: str) -> bool:
-    from scanner.extract.places import lookup
-
     if word in _ORIGIN_WORDS:
         return True
     original_start, _ = view.span(start, start + len(word))

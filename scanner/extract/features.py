@@ -21,10 +21,11 @@ from scanner.extract.normalize import Normalized, Triggers, normalize
 from scanner.extract.numbers import words_to_digits
 from scanner.extract.phones import find_phones
 from scanner.extract.regions import AdRegions
+from scanner.places import resolve_place
 from scanner.settings import Settings
 
 # Bump on any change of behaviour: `extract_pending` re-extracts every version with another one.
-EXTRACTOR_VERSION = "extract-1.5"
+EXTRACTOR_VERSION = "extract-1.6"
 
 PHONE_FIELDS = frozenset({"phone", "telefoon", "tel", "telefoonnummer", "mobile", "mobiel", "whatsapp", "phone_number"})
 AGE_FIELDS = frozenset({"age", "leeftijd", "alter", "edad"})
@@ -221,9 +222,19 @@ class _Builder:
             self.result.spans.append(_span("phone", phone.start, phone.end, phone.text, phone.e164, source))
 
     def _read_places(self, view: Normalized, source: str | None, city_field: bool) -> None:
-        for match in places.find_places(view, field=city_field):
+        found = places.find_places(view, field=city_field)
+        # A site's place field is read by the one place resolver ("Heemstede (bij Haarlem)" is Heemstede,
+        # "Haarlem e.o." Haarlem); other places named in the field are where she is not.
+        resolved = resolve_place(view.original) if city_field else None
+        home = resolved.place if resolved is not None else None
+        if home is not None and not any(match.place == home for match in found):
+            start = len(view.original) - len(view.original.lstrip())
+            text = view.original.strip()
+            found.insert(0, places.PlaceMatch(home, start, start + len(text), text))
+        for match in found:
             place = match.place
-            if city_field:
+            elsewhere = home is not None and place != home
+            if city_field and not elsewhere:
                 self.result.field_cities.append(place.name)
             span = {"start": match.start, "end": match.end, "text": match.text, **_field(source)}
             self.result.places.append(
@@ -235,7 +246,7 @@ class _Builder:
                     "safety_region": place.safety_region,
                     "country": place.country,
                     "district": match.district,
-                    "reference": match.reference,
+                    "reference": match.reference or elsewhere,
                     "span": span,
                 }
             )

@@ -8,8 +8,8 @@ spans are offsets into that joined text, or into the field named by the span), a
 - `identifiers` (phone: E.164, email, handle: "kind:value", license) and `ad_identifiers` with
   where the identifier was found (field before text before link), the lowest obscurity seen, and
   the first and last time it was seen;
-- `ads.city`: the canonical city of the ad's current version, the site's city field first, else the
-  first place named in the text.
+- `ads.city`: the municipality of the ad's current version (resolved by scanner.places), the site's
+  city field first, else the first place named in the text.
 
 It works in batches, one transaction each, so a killed run loses at most one batch and a second
 run finds nothing left to do.
@@ -28,6 +28,7 @@ from scanner.clock import utcnow
 from scanner.db.models import Ad, AdIdentifier, AdVersion, Identifier
 from scanner.db.session import Database
 from scanner.extract.features import EXTRACTOR_VERSION, extract
+from scanner.places import lookup
 from scanner.settings import Settings
 
 log = logging.getLogger("scanner.extract")
@@ -117,8 +118,9 @@ def _store_batch(session: Session, versions: list[AdVersion], settings: Settings
             link.first_seen_at = min(link.first_seen_at, seen)
             link.last_seen_at = max(link.last_seen_at, seen)
         ad = ads.get(version.ad_id)
-        if ad is not None and cities and ad.current_version_id in (None, version.id):
-            ad.city = cities[0]
+        place = lookup(cities[0]) if cities else None
+        if ad is not None and place is not None and ad.current_version_id in (None, version.id):
+            ad.city = place.municipality  # one town is one city, however the ad writes it
 
 
 def extract_pending(db: Database, settings: Settings, *, now: datetime | None = None) -> int:

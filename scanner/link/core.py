@@ -1,11 +1,13 @@
-"""The pure linking core: records in, links and networks out, no database.
+"""The pure linking core: records in, links and groups out, no database.
 
-`link_records` runs the link finders (identifiers, photos, text), weakens text shared by ads of one
-licensed business (its house style), adds `movement` links between groups that travel together,
-joins ads over strong links into connected groups, keeps the groups with several people as networks
-and summarises each: people, names, phones, cities, link kinds, licence numbers (a licensed business
-is marked so that rules and scores do not read it as trafficking), the shared text template with its
-slots, and movement.
+`link_records` first finds near-duplicate texts (their signatures tell one writer from many), then
+judges every shared identifier and picture (scanner.link.identity: person, business, duo or hub),
+links ads as the judgements allow, weakens text shared by ads of one licensed business (its house
+style), adds `movement` links between groups that travel together, and joins ads over strong person
+and duo links into connected groups. A group with several people is a network, unless it is exactly
+the two women of a duo (a pair); business links make business groups of their own. Each group is
+summarised: people, names, phones, cities, link kinds, licence numbers (a licensed business is marked
+so that rules and scores do not read it as trafficking), the shared text template, and movement.
 """
 
 from __future__ import annotations
@@ -15,11 +17,19 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from scanner.link.identifiers import BUSINESS_FACTOR, identifier_links, is_business_line
+from scanner.link.identifiers import (
+    BUSINESS,
+    BUSINESS_FACTOR,
+    DUO,
+    group_by_identifier,
+    identifier_links,
+    is_business_line,
+)
+from scanner.link.identity import candidates_of, judge_identities
 from scanner.link.movement import co_moving_pairs, movement_from_sightings
-from scanner.link.networks import connected_groups, count_people, normalise_name
-from scanner.link.photos import photo_links
-from scanner.link.records import AdRecord, LinkEdge, LinkResult, NetworkGroup, Signature
+from scanner.link.networks import connected_groups, count_people, normalise_name, person_names
+from scanner.link.photos import photo_clusters, photo_links
+from scanner.link.records import AdRecord, Judgement, LinkEdge, LinkResult, NetworkGroup, Signature
 from scanner.link.templates import extract_template
 from scanner.link.text import text_links
 from scanner.link.unionfind import UnionFind
@@ -35,26 +45,9 @@ def link_records(
     cached_signatures: Mapping[int, Signature] | None = None,
     summaries: bool = True,
 ) -> LinkResult:
-    """Links between the ads and the networks they form; deterministic for the same records."""
+    """Links between the ads and the groups they form; deterministic for the same records."""
     stats: dict[str, Any] = {"ads": len(records)}
     timings: dict[str, float] = {}
-    started = time.perf_counter()
-    links: list[LinkEdge] = identifier_links(
-        records,
-        max_ads=settings.max_ads_per_identifier,
-        licensed_numbers=settings.licensed_numbers,
-        stats=stats,
-    )
-    timings["identifiers"] = time.perf_counter() - started
-    started = time.perf_counter()
-    links += photo_links(
-        records,
-        max_distance=settings.photo_max_distance,
-        probe_radius=settings.photo_probe_radius,
-        max_ads=settings.max_ads_per_identifier,
-        stats=stats,
-    )
-    timings["photos"] = time.perf_counter() - started
     started = time.perf_counter()
     found, signatures = text_links(
         records,
@@ -65,47 +58,110 @@ def link_records(
         cached=cached_signatures,
         stats=stats,
     )
-    links += _house_style(found, records, stats)
+    text = _house_style(found, records, stats)
     timings["text"] = time.perf_counter() - started
     started = time.perf_counter()
+    clusters = photo_clusters(
+        records, max_distance=settings.photo_max_distance, probe_radius=settings.photo_probe_radius, stats=stats
+    )
+    timings["photos"] = time.perf_counter() - started
+    started = time.perf_counter()
+    groups = group_by_identifier(records)
+    judgements = judge_identities(records, candidates_of(groups, clusters), signatures, settings)
+    stats["judgements"] = dict(sorted(Counter(j.verdict for j in judgements.values()).items()))
+    timings["judgements"] = time.perf_counter() - started
+    started = time.perf_counter()
+    links: list[LinkEdge] = identifier_links(groups, judgements, max_ads=settings.max_ads_per_identifier, stats=stats)
+    links += photo_links(
+        clusters,
+        judgements,
+        max_distance=settings.photo_max_distance,
+        max_ads=settings.max_ads_per_identifier,
+        stats=stats,
+    )
+    links += text
+    timings["identifiers"] = time.perf_counter() - started
+    started = time.perf_counter()
     by_id = {record.ad_id: record for record in records}
-    links += movement_links(by_id, links, settings)
+    joining = [link for link in links if link.role != BUSINESS]
+    links += movement_links(by_id, joining, settings)
     links.sort(key=lambda link: (link.ad_a, link.ad_b, link.kind))
-    networks: list[NetworkGroup] = []
-    for members in connected_groups(sorted(by_id), links, settings.link_min_strength):
-        group = [by_id[ad] for ad in members]
-        people = count_people((record.name for record in group), (phone for r in group for phone in r.phones))
-        if people < settings.min_network_people:
-            stats["single_person_groups"] = stats.get("single_person_groups", 0) + 1
-            continue
-        networks.append(NetworkGroup(members=tuple(members)))
+    networks = _groups(by_id, links, judgements, settings, stats)
     if summaries:
         member_links = _links_by_network(networks, links)
         for network, inner in zip(networks, member_links, strict=True):
-            network.summary = summarise([by_id[ad] for ad in network.members], inner, settings.link_min_strength)
+            group = [by_id[ad] for ad in network.members]
+            # a business's house style is its own affair: no template is worked out for it
+            template = network.kind != "business"
+            network.summary = summarise(group, inner, settings.link_min_strength, template=template)
+            network.summary["kind"] = network.kind
     timings["networks"] = time.perf_counter() - started
     stats["links"] = dict(Counter(link.kind for link in links))
-    stats["networks"] = len(networks)
+    stats["networks"] = sum(1 for network in networks if network.kind == "network")
+    stats["groups"] = dict(sorted(Counter(network.kind for network in networks).items()))
     stats["seconds"] = {step: round(seconds, 3) for step, seconds in timings.items()}
-    return LinkResult(links=links, networks=networks, stats=stats, signatures=signatures)
+    return LinkResult(
+        links=links,
+        networks=networks,
+        stats=stats,
+        signatures=signatures,
+        judgements=sorted(judgements.values(), key=lambda judgement: (judgement.kind, judgement.value)),
+    )
+
+
+def _groups(
+    by_id: Mapping[int, AdRecord],
+    links: Sequence[LinkEdge],
+    judgements: Mapping[tuple[str, str], Judgement],
+    settings: LinkingSettings,
+    stats: dict[str, Any],
+) -> list[NetworkGroup]:
+    """Networks and duo pairs over strong person and duo links; business groups over business links."""
+    pairs = [frozenset(j.facts["names"]) for j in judgements.values() if j.verdict == DUO]
+    found: list[NetworkGroup] = []
+    joining = [link for link in links if link.role != BUSINESS]
+    candidates = [
+        NetworkGroup(tuple(members)) for members in connected_groups(sorted(by_id), joining, settings.link_min_strength)
+    ]
+    pictures = [[link for link in inner if link.kind == "photo"] for inner in _links_by_network(candidates, joining)]
+    for candidate, shown in zip(candidates, pictures, strict=True):
+        members = list(candidate.members)
+        group = [by_id[ad] for ad in members]
+        people = count_people((record.name for record in group), (phone for r in group for phone in r.phones))
+        if people >= 2 and all(record.photos for record in group) and people_by_photos(group, shown) == 1:
+            people = 1  # every ad shows the same woman's pictures: one woman under several working names
+        if people < settings.min_network_people:
+            stats["single_person_groups"] = stats.get("single_person_groups", 0) + 1
+            continue
+        names = frozenset(person for record in group for person in person_names(record.name))
+        kind = "duo" if people == 2 and names in pairs else "network"
+        found.append(NetworkGroup(members=tuple(members), kind=kind))
+    business = [link for link in links if link.role == BUSINESS]
+    found += [
+        NetworkGroup(tuple(members), kind="business") for members in connected_groups(sorted(by_id), business, 0.0)
+    ]
+    return found
 
 
 def _house_style(links: list[LinkEdge], records: Sequence[AdRecord], stats: dict[str, Any]) -> list[LinkEdge]:
-    """Text shared by ads showing the same licence number is a licensed business's house style: weak evidence.
+    """Text shared by ads that both show a licence number is a licensed business's house style: weak evidence.
 
     An agency writes its workers' ads from one template, as a trafficker does; what tells them apart
-    is the licence number the municipality issued (and can check against its register).
+    is the licence number the municipality issued (and can check against its register). Two agencies
+    with look-alike texts are two licensed businesses, not one network.
     """
     licences = _business_licences(records)
     kept: list[LinkEdge] = []
     for link in links:
-        shared = licences.get(link.ad_a, frozenset()) & licences.get(link.ad_b, frozenset())
-        if not shared:
+        # the same licence is one business's house style; two licences, two licensed businesses' texts
+        if not (licences.get(link.ad_a) and licences.get(link.ad_b)):
             kept.append(link)
             continue
         stats["house_style_links"] = stats.get("house_style_links", 0) + 1
         evidence = {**link.evidence, "licensed_business": True}
-        kept.append(LinkEdge(link.ad_a, link.ad_b, link.kind, round(link.strength * BUSINESS_FACTOR, 4), evidence))
+        evidence["role"] = BUSINESS
+        strength = round(link.strength * BUSINESS_FACTOR, 4)
+        kept.append(LinkEdge(link.ad_a, link.ad_b, link.kind, strength, evidence, BUSINESS))
     return kept
 
 
@@ -128,7 +184,9 @@ def _business_licences(records: Sequence[AdRecord]) -> dict[int, frozenset[str]]
 def movement_links(
     by_id: Mapping[int, AdRecord], links: Sequence[LinkEdge], settings: LinkingSettings
 ) -> list[LinkEdge]:
-    """One `movement` link between the first ads of two groups (or lone ads) that travel together."""
+    """One `movement` link between the first ads of two groups (or lone ads) that travel together.
+
+    `links` are the joining (person and duo) links: a business's ads do not travel as a group."""
     groups = connected_groups(sorted(by_id), links, settings.link_min_strength, keep_single=True)
     travelling = []
     for members in groups:
@@ -171,7 +229,9 @@ def people_by_photos(group: Sequence[AdRecord], links: Sequence[LinkEdge]) -> in
     return len({union.find(position) for position in range(len(with_photos))})
 
 
-def summarise(group: Sequence[AdRecord], links: Sequence[LinkEdge], min_strength: float = 0.5) -> dict[str, Any]:
+def summarise(
+    group: Sequence[AdRecord], links: Sequence[LinkEdge], min_strength: float = 0.5, *, template: bool = True
+) -> dict[str, Any]:
     """What an investigator reads first about a network (JSON-safe)."""
     names = sorted({normalise_name(record.name) for record in group if record.name.strip()})
     phones = sorted({phone for record in group for phone in record.phones})
@@ -182,7 +242,7 @@ def summarise(group: Sequence[AdRecord], links: Sequence[LinkEdge], min_strength
     strong_kinds = Counter(link.kind for link in links if link.strength >= min_strength)
     texts = [record.text for record in sorted(group, key=lambda record: record.ad_id) if record.text.strip()]
     # One writer's frame shows even when the texts vary too much to be near-duplicates.
-    template = extract_template(texts)
+    shared = extract_template(texts) if template else None
     movement = movement_from_sightings(sighting for record in group for sighting in record.sightings)
     return {
         "size": len(group),
@@ -197,6 +257,6 @@ def summarise(group: Sequence[AdRecord], links: Sequence[LinkEdge], min_strength
         "business_lines": len(business_lines),
         # A licensed business (most ads show a licence number) is an operator the municipality knows.
         "looks_licensed": with_licence * 2 >= len(group),
-        "template": template,
+        "template": shared,
         "movement": movement.as_dict(),
     }

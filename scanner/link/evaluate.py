@@ -125,7 +125,7 @@ def evaluate_records(world: World, records: Iterable[AdRecord], keys: Mapping[in
 
     result = link_records(list(records), settings, summaries=False)
     truth = {record.key: record for record in world.truth()}
-    recovered = [[keys[ad] for ad in network.members] for network in result.networks]
+    recovered = [[keys[ad] for ad in network.members] for network in result.networks if network.kind == "network"]
     return pairwise_scores(
         {key: record.network_id for key, record in truth.items()},
         recovered,

@@ -1,29 +1,28 @@
-"""Links through shared contact identifiers: phone (E.164), email and handle.
+"""Links through shared identifiers: phone (E.164), email, handle and licence number.
 
-Ads that carry the same identifier are linked pairwise. Three guards keep an identifier that many
-unrelated ads share from gluing them into one group:
-
-- numbers in `linking.licensed_numbers` (licensed businesses) never link;
-- an identifier on more ads than `linking.max_ads_per_identifier` is a hub (a site's or agency's
-  switchboard, a placeholder address) and links nothing;
-- the strength of a link falls with how common the identifier is (an IDF-like weight), and a phone
-  that looks like a business line (a fixed, VoIP or 088 number, or one whose ads carry licence numbers)
-  gives a weak link that is kept as evidence but is below `linking.link_min_strength`, so an agency's
-  workers are not joined into a network by their employer's number alone.
+Ads that carry the same identifier are linked pairwise, as the identifier's judgement allows
+(scanner.link.identity): a hub links nothing, a business identifier (a fixed, VoIP or 088 number, a
+licence number, a contact whose ads mostly show a licence) gives a weak link that is kept as evidence
+of a business group but is below `linking.link_min_strength`, so an agency's workers are not joined
+into a network by their employer's number; a duo's phone links two women as a pair. Numbers in
+`linking.licensed_numbers` and identifiers on more ads than `linking.max_ads_per_identifier` link
+nothing. The strength of a link falls with how common the identifier is (an IDF-like weight).
 """
 
 from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
 
 import phonenumbers
 
-from scanner.link.records import AdRecord, LinkEdge
+from scanner.link.records import AdRecord, Judgement, LinkEdge
 
-KIND_BASE = {"phone": 1.0, "email": 1.0, "handle": 0.9}
+PERSON, HUB, BUSINESS, DUO = "person", "hub", "business", "duo"
+
+KIND_BASE = {"phone": 1.0, "email": 1.0, "handle": 0.9, "license": 1.0}
 BUSINESS_FACTOR = 0.25  # a business line still says something, but not enough to form a network
 _BUSINESS_TYPES = frozenset(
     {
@@ -55,50 +54,65 @@ def is_business_line(e164: str) -> bool:
 
 
 def group_by_identifier(records: Sequence[AdRecord]) -> dict[tuple[str, str], list[int]]:
-    """(kind, value) -> ad ids carrying it, each ad once, in ad id order."""
+    """(kind, value) -> ad ids carrying it, each ad once, in ad id order (licence numbers included)."""
     groups: dict[tuple[str, str], set[int]] = defaultdict(set)
     for record in records:
-        for kind, values in (("phone", record.phones), ("email", record.emails), ("handle", record.handles)):
+        for kind, values in (
+            ("phone", record.phones),
+            ("email", record.emails),
+            ("handle", record.handles),
+            ("license", record.license_numbers),
+        ):
             for value in values:
                 groups[(kind, value)].add(record.ad_id)
     return {key: sorted(ads) for key, ads in groups.items()}
 
 
 def identifier_links(
-    records: Sequence[AdRecord],
+    groups: Mapping[tuple[str, str], Sequence[int]],
+    judgements: Mapping[tuple[str, str], Judgement],
     *,
     max_ads: int,
-    licensed_numbers: Iterable[str] = (),
     stats: dict[str, int] | None = None,
 ) -> list[LinkEdge]:
-    """Pairwise links for every identifier shared by 2..max_ads ads, strongest evidence kept per pair."""
-    licensed = frozenset(licensed_numbers)
-    licensed_ads = {record.ad_id for record in records if record.license_numbers}
+    """Pairwise links for every identifier shared by two or more ads, as its judgement allows.
+
+    A hub, a licensed number from the settings and an identifier on more than `max_ads` ads link
+    nothing; a business identifier (a business line, a licence number, a contact whose ads mostly
+    show a licence) links weakly, as evidence of a business group; a duo's phone links the two women
+    as a pair. The strongest evidence is kept per pair.
+    """
     counters = stats if stats is not None else {}
     best: dict[tuple[int, int, str], LinkEdge] = {}
-    for (kind, value), ads in sorted(group_by_identifier(records).items()):
+    for (kind, value), ads in sorted(groups.items()):
         if len(ads) < 2:
             continue
-        if kind == "phone" and value in licensed:
-            counters["licensed_numbers_skipped"] = counters.get("licensed_numbers_skipped", 0) + 1
-            continue
-        if len(ads) > max_ads:
+        judgement = judgements.get((kind, value))
+        verdict = judgement.verdict if judgement is not None else PERSON
+        if verdict == HUB or len(ads) > max_ads:
             counters[f"{kind}_hubs"] = counters.get(f"{kind}_hubs", 0) + 1
+            continue
+        if judgement is not None and judgement.facts.get("licensed_list"):
+            counters["licensed_numbers_skipped"] = counters.get("licensed_numbers_skipped", 0) + 1
             continue
         strength = KIND_BASE[kind] * rarity_weight(len(ads), max_ads)
         evidence: dict[str, object] = {kind: value, "ads_sharing": len(ads)}
-        if kind == "phone":
-            with_licence = sum(1 for ad in ads if ad in licensed_ads)
-            business = is_business_line(value) or with_licence * 2 >= len(ads)
-            if business:
-                strength *= BUSINESS_FACTOR
+        role = PERSON
+        if verdict == BUSINESS:
+            strength *= BUSINESS_FACTOR
+            role = BUSINESS
+            evidence["role"] = BUSINESS
+            if kind == "phone":
                 evidence["business_line"] = True
                 counters["business_lines"] = counters.get("business_lines", 0) + 1
+        elif verdict == DUO:
+            role = DUO
+            evidence["role"] = DUO
         strength = round(strength, 4)
         for i, ad_a in enumerate(ads):
             for ad_b in ads[i + 1 :]:
                 key = (ad_a, ad_b, kind)
                 current = best.get(key)
                 if current is None or strength > current.strength:
-                    best[key] = LinkEdge(ad_a, ad_b, kind, strength, evidence)
+                    best[key] = LinkEdge(ad_a, ad_b, kind, strength, evidence, role)
     return list(best.values())

@@ -6,22 +6,33 @@ group becomes a network only when it holds at least `linking.min_network_people`
 counted by the names in the ads: one independent worker's own ads on three sites, all under her name
 with her phone and photos, are one person, not a network.
 
-Labels (`N-000001`) are kept from the previous run when a new group largely continues an old network:
-the pairs are matched greedily by the number of shared ads, and a match needs more than half of the
-old network's or of the new group's ads in common. Old networks without a match are dissolved.
+Labels (`N-000001`; `B-` for business groups, `D-` for duo pairs) are kept from the previous run when a
+new group largely continues an old group of its kind: the pairs are matched greedily by the number of
+shared ads, and a match needs more than half of the old group's or of the new group's ads in common.
+Old groups without a match are dissolved.
 """
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 
 from scanner.link.records import LinkEdge
 from scanner.link.unionfind import UnionFind
 
+# What joins the names of a joint ad ("Mila & Jade", "Mila en Jade", "Mila/Jade", "Mila + Jade").
+_JOINT = re.compile(r"\s*(?:&|\+|/|,|\s(?:en|and|und|et|y)\s)\s*", re.IGNORECASE)
+
 
 def normalise_name(name: str) -> str:
     return " ".join(name.casefold().split())
+
+
+def person_names(name: str) -> tuple[str, ...]:
+    """The people a name field names: one, or each name of a joint ad ("Mila & Jade" -> mila, jade)."""
+    parts = (normalise_name(piece) for piece in _JOINT.split(name))
+    return tuple(dict.fromkeys(part for part in parts if any(char.isalpha() for char in part)))
 
 
 def connected_groups(
@@ -41,25 +52,35 @@ def connected_groups(
 
 
 def count_people(names: Iterable[str], phones: Iterable[str]) -> int:
-    """Distinct people behind a group: distinct names, or distinct phones when no ad names anyone."""
-    distinct = {normalise_name(name) for name in names if name.strip()}
+    """Distinct people behind a group: distinct names (a joint ad's names each), or distinct phones when no ad
+    names anyone."""
+    distinct = {person for name in names for person in person_names(name)}
     if distinct:
         return len(distinct)
     return len(set(phones))
 
 
-def format_label(number: int) -> str:
-    return f"N-{number:06d}"
+# Public labels by kind of group: N-000123 a network, B-000004 a business group, D-000002 a duo pair.
+LABEL_PREFIX = {"network": "N", "business": "B", "duo": "D"}
+
+
+def format_label(number: int, kind: str = "network") -> str:
+    return f"{LABEL_PREFIX[kind]}-{number:06d}"
 
 
 def label_number(label: str) -> int:
-    return int(label.removeprefix("N-"))
+    return int(label.split("-", 1)[1])
 
 
 def match_labels(
-    groups: Sequence[frozenset[int]], previous: Mapping[str, frozenset[int]], *, highest_used: int = 0
+    groups: Sequence[frozenset[int]],
+    previous: Mapping[str, frozenset[int]],
+    *,
+    highest_used: int = 0,
+    kind: str = "network",
 ) -> tuple[dict[int, str], list[str]]:
-    """Label per group index (continuing an old network, or a number never used before), and dissolved labels."""
+    """Label per group index (continuing an old group of the same kind, or a number never used before), and
+    dissolved labels."""
     owner: dict[int, str] = {}
     for label, members in previous.items():
         for ad in members:
@@ -84,7 +105,7 @@ def match_labels(
     next_number = max([highest_used, *(label_number(label) for label in previous)]) + 1
     for position in range(len(groups)):
         if position not in labels:
-            labels[position] = format_label(next_number)
+            labels[position] = format_label(next_number, kind)
             next_number += 1
     dissolved = sorted(label for label in previous if label not in used)
     return labels, dissolved

@@ -8,21 +8,23 @@ beyond. A mirrored copy is found by querying with the photo's mirror hash as wel
 checked with the full Hamming distance.
 
 Nodes within the distance are joined into photo clusters (the same picture, resized, cropped,
-re-encoded or mirrored). Ads sharing a cluster are linked; a cluster on more ads than the hub limit
-is a site's stock photo or a placeholder and links nothing.
+re-encoded or mirrored). Whether a cluster links its ads is judged first (scanner.link.identity): a
+site's "no photo" picture or a stock photo is a hub and links nothing, an agency's logo links its ads
+into a business group; `cluster_links` then links every two ads of the cluster.
 """
 
 from __future__ import annotations
 
 import itertools
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 
-from scanner.link.identifiers import rarity_weight
-from scanner.link.records import AdRecord, LinkEdge
+from scanner.link.identifiers import BUSINESS, BUSINESS_FACTOR, HUB, PERSON, rarity_weight
+from scanner.link.records import AdRecord, Judgement, LinkEdge
 from scanner.link.unionfind import UnionFind
 
 BANDS = 4
@@ -84,15 +86,21 @@ def near_pairs(hashes: U64, queries: U64, max_distance: int, probe_radius: int) 
     return rows_i, rows_j, distance
 
 
-def photo_links(
-    records: Sequence[AdRecord],
-    *,
-    max_distance: int,
-    probe_radius: int,
-    max_ads: int,
-    stats: dict[str, int] | None = None,
-) -> list[LinkEdge]:
-    """Links between ads whose photos fall in one photo cluster; stock photos (hubs) link nothing."""
+@dataclass
+class PhotoCluster:
+    """One picture: the distinct pHashes within `max_distance` of each other (edits, mirror), and its ads."""
+
+    key: str  # the smallest pHash of the cluster in hex: its name in judgements
+    phashes: tuple[int, ...]
+    ads: tuple[int, ...]
+    node_ads: list[set[int]]  # the ads showing each pHash of the cluster
+    near: list[tuple[int, int, int]]  # (node, node, distance) of the close pairs, as indices into node_ads
+
+
+def photo_clusters(
+    records: Sequence[AdRecord], *, max_distance: int, probe_radius: int, stats: dict[str, int] | None = None
+) -> list[PhotoCluster]:
+    """Every picture shown by two or more ads, found without comparing all pairs of photos."""
     counters = stats if stats is not None else {}
     node_of: dict[int, int] = {}
     mirror_of: list[int] = []
@@ -107,7 +115,8 @@ def photo_links(
             ads_of_node[node].add(record.ad_id)
     if not node_of:
         return []
-    hashes = np.array([to_signed(value) for value in node_of], dtype=np.int64).view(np.uint64)
+    values = list(node_of)
+    hashes = np.array([to_signed(value) for value in values], dtype=np.int64).view(np.uint64)
     mirrors = np.array([to_signed(value) for value in mirror_of], dtype=np.int64).view(np.uint64)
     union = UnionFind(len(hashes))
     direct: dict[tuple[int, int], int] = {}
@@ -119,36 +128,86 @@ def photo_links(
             if d < direct.get(key, 65):
                 direct[key] = d
     counters["photo_near_pairs"] = len(direct)
-    clusters: dict[int, list[int]] = defaultdict(list)
+    members: dict[int, list[int]] = defaultdict(list)
     for node in range(len(hashes)):
-        clusters[union.find(node)].append(node)
-    direct_in: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
+        members[union.find(node)].append(node)
+    near_in: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
     for (i, j), d in direct.items():
-        direct_in[union.find(i)].append((i, j, d))
-    best: dict[tuple[int, int], LinkEdge] = {}
-    for root, nodes in clusters.items():
-        ads = sorted(set().union(*(ads_of_node[node] for node in nodes)))
+        near_in[union.find(i)].append((i, j, d))
+    clusters = []
+    for root, nodes in members.items():
+        ads = ads_of_node[nodes[0]] if len(nodes) == 1 else set().union(*(ads_of_node[node] for node in nodes))
         if len(ads) < 2:
+            continue  # a picture on one ad links nothing and needs no judgement
+        local = {node: position for position, node in enumerate(nodes)}
+        clusters.append(
+            PhotoCluster(
+                key=f"{min(values[node] for node in nodes):016x}",
+                phashes=tuple(sorted(values[node] for node in nodes)),
+                ads=tuple(sorted(ads)),
+                node_ads=[ads_of_node[node] for node in nodes],
+                near=[(local[i], local[j], d) for i, j, d in near_in[root]],
+            )
+        )
+    return clusters
+
+
+def photo_links(
+    clusters: Sequence[PhotoCluster],
+    judgements: Mapping[tuple[str, str], Judgement],
+    *,
+    max_distance: int,
+    max_ads: int,
+    stats: dict[str, int] | None = None,
+) -> list[LinkEdge]:
+    """Links of every picture on two or more ads that is not a hub; a business picture (a logo) links weakly.
+
+    Two ads that share several pictures get one link: the strongest.
+    """
+    counters = stats if stats is not None else {}
+    best: dict[tuple[int, int], LinkEdge] = {}
+    for cluster in clusters:
+        if len(cluster.ads) < 2:
             continue
-        if len(ads) > max_ads:
+        judgement = judgements.get(("photo", cluster.key))
+        verdict = judgement.verdict if judgement is not None else PERSON
+        if verdict == HUB or len(cluster.ads) > max_ads:
             counters["photo_hubs"] = counters.get("photo_hubs", 0) + 1
             continue
-        closest = _closest_distances(nodes, ads_of_node, direct_in[root])
-        weight = rarity_weight(len(ads), max_ads)
-        for i, ad_a in enumerate(ads):
-            for ad_b in ads[i + 1 :]:
-                gap = closest.get((ad_a, ad_b), max_distance)
-                strength = round(weight * (1.0 - 0.5 * gap / (max_distance + 1)), 4)
-                current = best.get((ad_a, ad_b))
-                if current is None or strength > current.strength:
-                    evidence = {"distance": gap, "ads_sharing": len(ads)}
-                    best[(ad_a, ad_b)] = LinkEdge(ad_a, ad_b, "photo", strength, evidence)
+        business = verdict == BUSINESS
+        for link in cluster_links(
+            cluster,
+            max_distance=max_distance,
+            max_ads=max_ads,
+            factor=BUSINESS_FACTOR if business else 1.0,
+            role=BUSINESS if business else PERSON,
+        ):
+            current = best.get((link.ad_a, link.ad_b))
+            if current is None or link.strength > current.strength:
+                best[(link.ad_a, link.ad_b)] = link
     return list(best.values())
 
 
-def _closest_distances(
-    nodes: list[int], ads_of_node: list[set[int]], near: list[tuple[int, int, int]]
-) -> dict[tuple[int, int], int]:
+def cluster_links(
+    cluster: PhotoCluster, *, max_distance: int, max_ads: int, factor: float = 1.0, role: str = "person"
+) -> list[LinkEdge]:
+    """Links between every two ads of one picture, weaker the more ads show it and the further apart the copies."""
+    ads = cluster.ads
+    closest = _closest_distances(cluster)
+    weight = rarity_weight(len(ads), max_ads) * factor
+    links = []
+    for i, ad_a in enumerate(ads):
+        for ad_b in ads[i + 1 :]:
+            gap = closest.get((ad_a, ad_b), max_distance)
+            strength = round(weight * (1.0 - 0.5 * gap / (max_distance + 1)), 4)
+            evidence: dict[str, object] = {"distance": gap, "ads_sharing": len(ads), "photo": cluster.key}
+            if role != "person":
+                evidence["role"] = role
+            links.append(LinkEdge(ad_a, ad_b, "photo", strength, evidence, role))
+    return links
+
+
+def _closest_distances(cluster: PhotoCluster) -> dict[tuple[int, int], int]:
     """Smallest direct pHash distance between photos of each pair of ads in one cluster."""
     closest: dict[tuple[int, int], int] = {}
 
@@ -160,8 +219,8 @@ def _closest_distances(
                     if distance < closest.get(key, 65):
                         closest[key] = distance
 
-    for node in nodes:
-        note(ads_of_node[node], ads_of_node[node], 0)
-    for i, j, distance in near:
-        note(ads_of_node[i], ads_of_node[j], distance)
+    for ads in cluster.node_ads:
+        note(ads, ads, 0)
+    for i, j, distance in cluster.near:
+        note(cluster.node_ads[i], cluster.node_ads[j], distance)
     return closest

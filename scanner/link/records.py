@@ -16,7 +16,13 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-LINK_KINDS = ("phone", "email", "handle", "photo", "text", "movement")
+LINK_KINDS = ("phone", "email", "handle", "license", "photo", "text", "movement")
+# What a link says about the two ads: one person's or one group's (person), one business (business), or
+# the two women of a duo (duo). Only person and duo links join ads into groups; business links make
+# business groups. See scanner.link.identity.
+ROLES = ("person", "business", "duo")
+# The kinds of group stored in `networks`: only "network" is read as a network by the later stages.
+GROUP_KINDS = ("network", "business", "duo")
 
 Signature = npt.NDArray[np.uint32]
 
@@ -43,6 +49,7 @@ class AdRecord:
     city: str | None = None
     sightings: tuple[tuple[date, str], ...] = ()  # (day, city)
     license_numbers: tuple[str, ...] = ()
+    source: str = ""  # the site, for the size of the listing an identifier is judged against
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,14 +61,32 @@ class LinkEdge:
     kind: str
     strength: float
     evidence: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    role: str = "person"
 
 
 @dataclass(slots=True)
 class NetworkGroup:
-    """A connected group of ads that looks like more than one person behind one operator."""
+    """A connected group of ads: a network (several people behind one operator), a business group or a duo."""
 
     members: tuple[int, ...]
     summary: dict[str, Any] = field(default_factory=dict)
+    kind: str = "network"
+
+
+@dataclass(frozen=True, slots=True)
+class Judgement:
+    """What an identifier (a phone, e-mail, handle, licence number or photo cluster) says about its ads.
+
+    `verdict` is person (it links), hub (it links nothing), business (a business group, not a
+    network) or duo (two women, a pair); `reason` says why in words, `facts` in numbers.
+    """
+
+    kind: str
+    value: str
+    verdict: str
+    reason: str
+    ads: tuple[int, ...]
+    facts: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
 
 @dataclass(slots=True)
@@ -71,3 +96,4 @@ class LinkResult:
     stats: dict[str, Any] = field(default_factory=dict)
     # Text signatures by ad id, so a later incremental run need not recompute them.
     signatures: dict[int, Signature] = field(default_factory=dict)
+    judgements: list[Judgement] = field(default_factory=list)

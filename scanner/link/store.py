@@ -34,19 +34,22 @@ from scanner.db.models import (
     AdPhoto,
     AdVersion,
     Identifier,
+    IdentityJudgement,
     Link,
     LinkState,
     Network,
     NetworkMember,
     Photo,
     Sighting,
+    Source,
+    live_networks,
 )
 from scanner.db.session import Database
 from scanner.errors import NotFoundError
 from scanner.link.core import link_records
 from scanner.link.movement import Movement, movement_from_sightings
 from scanner.link.networks import label_number, match_labels
-from scanner.link.records import AdRecord, LinkEdge, LinkResult, PhotoHash, Signature
+from scanner.link.records import GROUP_KINDS, AdRecord, Judgement, LinkEdge, LinkResult, PhotoHash, Signature
 from scanner.settings import Settings
 
 log = logging.getLogger("scanner.link")
@@ -64,6 +67,9 @@ class LinkStats:
     networks_new: int = 0
     networks_continued: int = 0
     networks_dissolved: int = 0
+    business_groups: int = 0
+    duo_pairs: int = 0
+    judgements: dict[str, int] = field(default_factory=dict)  # verdict -> identifiers judged so
     seconds: float = 0.0
     core: dict[str, Any] = field(default_factory=dict)
 
@@ -72,7 +78,7 @@ class LinkStats:
 
 
 def load_records(session: Session) -> list[AdRecord]:
-    """One AdRecord per ad that has a current version, in ad id order."""
+    """One AdRecord per ad that has a current version and a resolved place, in ad id order."""
     parts: dict[int, dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
     rows = session.execute(
         select(AdIdentifier.ad_id, Identifier.kind, Identifier.value)
@@ -98,11 +104,13 @@ def load_records(session: Session) -> list[AdRecord]:
             parts[ad_id]["sightings"].append((seen_at.date(), city))
     records = []
     versions = session.execute(
-        select(Ad.id, Ad.city, AdVersion.title, AdVersion.text, AdVersion.fields)
+        select(Ad.id, Ad.city, Source.name, AdVersion.title, AdVersion.text, AdVersion.fields)
         .join(AdVersion, AdVersion.id == Ad.current_version_id)
+        .join(Source, Source.id == Ad.source_id)
+        .where(Ad.place_held_since.is_(None))  # an ad whose place is not resolved yet is not linked
         .order_by(Ad.id)
     )
-    for ad_id, city, title, text, fields in versions:
+    for ad_id, city, source, title, text, fields in versions:
         own = parts.get(ad_id, {})
         name = (fields or {}).get("name") or ""
         records.append(
@@ -117,6 +125,7 @@ def load_records(session: Session) -> list[AdRecord]:
                 city=city,
                 sightings=tuple(own.get("sightings", ())),
                 license_numbers=tuple(own.get("license", ())),
+                source=source,
             )
         )
     return records
@@ -149,11 +158,14 @@ def run_linking(db: Database, settings: Settings, *, rebuild: bool = False, now:
         result = link_records(records, settings.linking, cached_signatures=cached)
         _write_state(session, states, prints, result, now)
         _write_links(session, result.links, now, stats)
+        _write_judgements(session, result.judgements, now)
         _write_networks(session, result, now, stats)
         stats.core = result.stats
+        stats.judgements = dict(result.stats.get("judgements", {}))
     stats.seconds = round(time.perf_counter() - started, 3)
     log.info(
-        "linked %d ads (%d changed): +%d/~%d/-%d links, %d networks (%d new, %d dissolved)",
+        "linked %d ads (%d changed): +%d/~%d/-%d links, %d networks (%d new, %d dissolved), "
+        "%d business groups, %d duo pairs",
         stats.ads,
         stats.changed_ads,
         stats.links_added,
@@ -162,6 +174,8 @@ def run_linking(db: Database, settings: Settings, *, rebuild: bool = False, now:
         stats.networks_active,
         stats.networks_new,
         stats.networks_dissolved,
+        stats.business_groups,
+        stats.duo_pairs,
     )
     return stats
 
@@ -215,6 +229,36 @@ def _write_links(session: Session, links: list[LinkEdge], now: datetime, stats: 
     stats.links_removed = len(stale)
 
 
+def _write_judgements(session: Session, judgements: list[Judgement], now: datetime) -> None:
+    """Store each judgement with its reason; rows change only when a verdict, reason or fact changes."""
+    existing = {(row.kind, row.value): row for row in session.scalars(select(IdentityJudgement))}
+    fresh: list[dict[str, Any]] = []
+    wanted: set[tuple[str, str]] = set()
+    for judgement in judgements:
+        key = (judgement.kind, judgement.value[:300])
+        wanted.add(key)
+        facts = {**judgement.facts, "ad_ids": list(judgement.ads)}
+        row = existing.get(key)
+        if row is None:
+            fresh.append(
+                {
+                    "kind": key[0],
+                    "value": key[1],
+                    "verdict": judgement.verdict,
+                    "reason": judgement.reason,
+                    "facts": facts,
+                    "decided_at": now,
+                }
+            )
+        elif (row.verdict, row.reason, row.facts) != (judgement.verdict, judgement.reason, facts):
+            row.verdict, row.reason, row.facts, row.decided_at = judgement.verdict, judgement.reason, facts, now
+    for start in range(0, len(fresh), 5000):
+        session.execute(insert(IdentityJudgement), fresh[start : start + 5000])
+    stale = [row.id for key, row in existing.items() if key not in wanted]
+    for start in range(0, len(stale), 500):
+        session.execute(delete(IdentityJudgement).where(IdentityJudgement.id.in_(stale[start : start + 500])))
+
+
 def _write_networks(session: Session, result: LinkResult, now: datetime, stats: LinkStats) -> None:
     active = {
         network.label: network for network in session.scalars(select(Network).where(Network.dissolved_at.is_(None)))
@@ -222,39 +266,50 @@ def _write_networks(session: Session, result: LinkResult, now: datetime, stats: 
     members: dict[int, set[int]] = defaultdict(set)
     for network_id, ad_id in session.execute(select(NetworkMember.network_id, NetworkMember.ad_id)):
         members[network_id].add(ad_id)
-    previous = {label: frozenset(members[network.id]) for label, network in active.items()}
-    labels = [label for label in session.scalars(select(Network.label))]
-    highest = max((label_number(label) for label in labels), default=0)
-    groups = [frozenset(network.members) for network in result.networks]
-    assigned, dissolved = match_labels(groups, previous, highest_used=highest)
-    for position, group in enumerate(result.networks):
-        label = assigned[position]
-        network = active.get(label)
-        if network is None:
-            network = Network(label=label, size=0, created_at=now, updated_at=now, summary={})
-            session.add(network)
-            session.flush()
-            stats.networks_new += 1
-        else:
-            stats.networks_continued += 1
-        wanted = set(group.members)
-        current = members.get(network.id, set())
-        for ad_id in sorted(wanted - current):
-            session.add(NetworkMember(network_id=network.id, ad_id=ad_id, added_at=now))
-        if current - wanted:
-            session.execute(
-                delete(NetworkMember).where(
-                    NetworkMember.network_id == network.id, NetworkMember.ad_id.in_(sorted(current - wanted))
+    used: dict[str, list[str]] = defaultdict(list)
+    for kind, label in session.execute(select(Network.kind, Network.label)):
+        used[kind].append(label)
+    for kind in GROUP_KINDS:
+        groups = [group for group in result.networks if group.kind == kind]
+        previous = {label: frozenset(members[network.id]) for label, network in active.items() if network.kind == kind}
+        highest = max((label_number(label) for label in used[kind]), default=0)
+        assigned, dissolved = match_labels(
+            [frozenset(group.members) for group in groups], previous, highest_used=highest, kind=kind
+        )
+        for position, group in enumerate(groups):
+            label = assigned[position]
+            network = active.get(label)
+            if network is None:
+                network = Network(label=label, kind=kind, size=0, created_at=now, updated_at=now, summary={})
+                session.add(network)
+                session.flush()
+                if kind == "network":
+                    stats.networks_new += 1
+            elif kind == "network":
+                stats.networks_continued += 1
+            wanted = set(group.members)
+            current = members.get(network.id, set())
+            for ad_id in sorted(wanted - current):
+                session.add(NetworkMember(network_id=network.id, ad_id=ad_id, added_at=now))
+            if current - wanted:
+                session.execute(
+                    delete(NetworkMember).where(
+                        NetworkMember.network_id == network.id, NetworkMember.ad_id.in_(sorted(current - wanted))
+                    )
                 )
-            )
-        summary = {**group.summary, "label": label}
-        if network.size != len(wanted) or network.summary != summary:
-            network.size, network.summary, network.updated_at = len(wanted), summary, now
-    for label in dissolved:
-        active[label].dissolved_at = now
-        active[label].updated_at = now
-    stats.networks_dissolved = len(dissolved)
-    stats.networks_active = len(result.networks)
+            summary = {**group.summary, "label": label}
+            if network.size != len(wanted) or network.summary != summary:
+                network.size, network.summary, network.updated_at = len(wanted), summary, now
+        for label in dissolved:
+            active[label].dissolved_at = now
+            active[label].updated_at = now
+        if kind == "network":
+            stats.networks_dissolved = len(dissolved)
+            stats.networks_active = len(groups)
+        elif kind == "business":
+            stats.business_groups = len(groups)
+        else:
+            stats.duo_pairs = len(groups)
 
 
 def _movement_of_ads(session: Session, ad_ids: list[int]) -> Movement:
@@ -342,7 +397,7 @@ def evaluate_demo(seed: int, settings: Settings, *, days: int | None = None) -> 
                 active = select(NetworkMember.network_id, NetworkMember.ad_id).join(
                     Network, Network.id == NetworkMember.network_id
                 )
-                for network_id, ad_id in session.execute(active.where(Network.dissolved_at.is_(None))):
+                for network_id, ad_id in session.execute(active.where(live_networks())):
                     groups[network_id].append(key_of[ad_id])
         finally:
             db.dispose()

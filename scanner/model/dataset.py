@@ -23,7 +23,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session
 
-from scanner.db.models import Ad, AdVersion, IndicatorHit, Link, Network, NetworkMember, Review, Source
+from scanner.db.models import Ad, AdVersion, IndicatorHit, Link, Network, NetworkMember, Review, Source, live_networks
 from scanner.errors import InputError
 
 POSITIVE_LABELS = frozenset({"trafficking-suspect"})
@@ -88,7 +88,7 @@ def label_value(label: str) -> int | None:
 
 def load_records(session: Session, ad_ids: Collection[int] | None = None, *, live_only: bool = False) -> list[AdRecord]:
     """Records of the ads with a current version (all of them, or those in `ad_ids`; with `live_only`
-    not those removed from their site), ordered by id."""
+    not those removed from their site or held for an unresolved place), ordered by id."""
     query = (
         select(Ad.id, Ad.city, Source.name, AdVersion.id, AdVersion.title, AdVersion.text, AdVersion.features)
         .join(Source, Source.id == Ad.source_id)
@@ -97,8 +97,8 @@ def load_records(session: Session, ad_ids: Collection[int] | None = None, *, liv
     )
     if ad_ids is not None:
         query = query.where(Ad.id.in_(list(ad_ids)))
-    if live_only:
-        query = query.where(Ad.removed_at.is_(None))
+    if live_only:  # on its site, and placed: an ad held for an unresolved place is not scored
+        query = query.where(Ad.removed_at.is_(None), Ad.place_held_since.is_(None))
     rows = session.execute(query).all()
     ids = [row[0] for row in rows]
     current_versions = {row[0]: row[3] for row in rows}
@@ -138,7 +138,7 @@ def _networks_of(session: Session, ad_ids: list[int]) -> dict[int, NetworkRecord
         query = (
             select(NetworkMember.ad_id, Network.id, Network.label, Network.size, Network.summary)
             .join(Network, Network.id == NetworkMember.network_id)
-            .where(NetworkMember.ad_id.in_(chunk), Network.dissolved_at.is_(None))
+            .where(NetworkMember.ad_id.in_(chunk), live_networks())
         )
         for ad_id, network_id, label, size, summary in session.execute(query):
             found[ad_id] = NetworkRecord(network_id, label, size or 0, summary if isinstance(summary, dict) else {})

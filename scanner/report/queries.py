@@ -17,15 +17,19 @@ from sqlalchemy.orm import Session
 from scanner.db.models import (
     Ad,
     AdIdentifier,
+    AdPhoto,
     AdVersion,
     Assessment,
     Identifier,
+    IdentityJudgement,
     IndicatorHit,
     Network,
     NetworkMember,
+    Photo,
     ScanRun,
     Sighting,
     Source,
+    live_networks,
 )
 from scanner.errors import InputError
 
@@ -203,11 +207,47 @@ def current_networks(session: Session, ad_ids: Sequence[int]) -> dict[int, Netwo
         query = (
             select(NetworkMember.ad_id, Network)
             .join(Network, Network.id == NetworkMember.network_id)
-            .where(NetworkMember.ad_id.in_(chunk), Network.dissolved_at.is_(None))
+            .where(NetworkMember.ad_id.in_(chunk), live_networks())
         )
         for ad_id, network in session.execute(query):
             found[ad_id] = network
     return found
+
+
+def judgements(session: Session, ad_ids: Sequence[int]) -> list[dict[str, Any]]:
+    """What linking decided about the phones, e-mails, handles, licences and pictures of these ads, and why."""
+    wanted = set(ad_ids)
+    values: dict[str, set[str]] = defaultdict(set)
+    phashes: set[str] = set()
+    for chunk in chunks(sorted(wanted)):
+        rows = session.execute(
+            select(Identifier.kind, Identifier.value)
+            .join(AdIdentifier, AdIdentifier.identifier_id == Identifier.id)
+            .where(AdIdentifier.ad_id.in_(chunk))
+        )
+        for kind, value in rows:
+            values[kind].add(value)
+        photos = select(Photo.phash).join(AdPhoto, AdPhoto.photo_id == Photo.id).where(AdPhoto.ad_id.in_(chunk))
+        phashes.update(str(phash) for phash in session.scalars(photos) if phash)
+    found: list[IdentityJudgement] = []
+    for kind, kind_values in sorted(values.items()):
+        query = select(IdentityJudgement).where(IdentityJudgement.kind == kind)
+        found += session.scalars(query.where(IdentityJudgement.value.in_(sorted(kind_values)))).all()
+    if phashes:
+        pictures = session.scalars(select(IdentityJudgement).where(IdentityJudgement.kind == "photo"))
+        found += [row for row in pictures if phashes & set((row.facts or {}).get("phashes", []))]
+    return [
+        {
+            "kind": row.kind,
+            "value": row.value,
+            "verdict": row.verdict,
+            "reason": row.reason,
+            "ads": len((row.facts or {}).get("ad_ids", [])),
+            "of_these_ads": len(wanted & set((row.facts or {}).get("ad_ids", []))),
+            "decided_at": iso(row.decided_at),
+        }
+        for row in sorted(found, key=lambda row: (row.verdict == "person", row.kind, row.value))
+    ]
 
 
 def network_member_ids(session: Session, network_id: int) -> list[int]:

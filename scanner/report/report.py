@@ -26,6 +26,8 @@ from sqlalchemy.orm import Session
 
 from scanner.clock import utcnow
 from scanner.db.models import Ad, AdVersion, Assessment, Link, Network, ScanRun
+from scanner.errors import ConfigError, InputError
+from scanner.places import Region
 from scanner.report import queries, watch
 from scanner.report.last_scan import last_scan, last_scan_lines
 from scanner.report.render import Output, cell
@@ -64,17 +66,20 @@ def _active_ad_ids(session: Session, since: datetime | None) -> list[int]:
     return sorted(ids)
 
 
-def _in_region(ad: dict[str, Any], features: dict[str, Any] | None, region: str) -> bool:
-    wanted = region.strip().lower()
-    if (ad["city"] or "").lower() == wanted:
+def _region(name: str) -> Region:
+    """The municipalities of a --region (a municipality, province, police unit or safety region)."""
+    try:
+        return Region([name])
+    except ConfigError as exc:
+        raise InputError(exc.message, context="--region", hint=exc.hint) from None
+
+
+def _in_region(ad: dict[str, Any], features: dict[str, Any] | None, region: Region) -> bool:
+    """In the region: the ad's municipality (resolved by the crawl), else a municipality its text names."""
+    if ad["city"] in region.municipalities:
         return True
-    for place in (features or {}).get("places", []) or []:
-        if not isinstance(place, dict):
-            continue
-        names = [place.get("name"), place.get("municipality"), place.get("province"), *(place.get("regions") or [])]
-        if any(isinstance(name, str) and name.lower() == wanted for name in names):
-            return True
-    return False
+    places = (features or {}).get("places", []) or []
+    return any(isinstance(place, dict) and place.get("municipality") in region.municipalities for place in places)
 
 
 def _score(ad: dict[str, Any], category: str | None) -> float:
@@ -137,7 +142,13 @@ def build_report(
     since = queries.parse_since(session, report_filter.since)
     min_score = settings.report.min_score if report_filter.min_score is None else report_filter.min_score
     active_ids = _active_ad_ids(session, since)
-    ads = [ad for chunk in queries.chunks(active_ids) for ad in session.scalars(select(Ad).where(Ad.id.in_(chunk)))]
+    region = _region(report_filter.region) if report_filter.region else None
+    # an ad whose place is not resolved yet is held: not reported, so never reported as in the region
+    ads = [
+        ad
+        for chunk in queries.chunks(active_ids)
+        for ad in session.scalars(select(Ad).where(Ad.id.in_(chunk), Ad.place_held_since.is_(None)))
+    ]
     summaries = queries.ad_summaries(session, ads, snippet_chars=settings.report.snippet_chars, since=since)
     entries = watch.active_entries(session)
     watch_hits = watch.matches(session, ads, entries)
@@ -155,7 +166,7 @@ def build_report(
             continue
         if not _in_category(ad, report_filter.category):
             continue
-        if report_filter.region and not _in_region(ad, features.get(ad["id"]), report_filter.region):
+        if region is not None and not _in_region(ad, features.get(ad["id"]), region):
             continue
         listed.append(ad)
 

@@ -120,6 +120,7 @@ def show_ad(session: Session, settings: Settings, ad_id: int) -> dict[str, Any]:
         "photos": [{"phash": phash, "width": width, "height": height} for phash, width, height in photos],
         "sightings": [{"at": queries.iso(at), "city": city, "listing_url": url} for at, city, url in sightings],
         "movement": queries.movement(session, [ad.id]),
+        "judgements": queries.judgements(session, [ad.id]),
         "reviews": _reviews(session, ad_ids=[ad.id]),
     }
 
@@ -128,7 +129,11 @@ def find_network(session: Session, settings: Settings, key: str) -> Network:
     label = normalise("network", key, settings)
     network = session.scalars(select(Network).where(Network.label == label)).first()
     if network is None:
-        raise NotFoundError(f"no network {label}", context="show network", hint="labels look like N-000123")
+        raise NotFoundError(
+            f"no network {label}",
+            context="show network",
+            hint="labels look like N-000123 (networks), B-000012 (business groups) or D-000004 (duo pairs)",
+        )
     return network
 
 
@@ -142,6 +147,7 @@ def show_network(session: Session, settings: Settings, key: str) -> dict[str, An
         "kind": "network",
         "network": {
             "label": network.label,
+            "group": network.kind,  # network, business (a business group) or duo (a pair)
             "size": len(member_ids),
             "created_at": queries.iso(network.created_at),
             "updated_at": queries.iso(network.updated_at),
@@ -156,6 +162,7 @@ def show_network(session: Session, settings: Settings, key: str) -> dict[str, An
         "ads": sorted(summaries, key=lambda ad: -(ad["risk_score"] or 0)),
         "graph": graph(session, member_ids),
         "movement": queries.movement(session, member_ids),
+        "judgements": queries.judgements(session, member_ids),
         "reviews": _reviews(session, network_id=network.id) + _reviews(session, ad_ids=member_ids),
     }
 
@@ -200,7 +207,25 @@ def _ads_table(out: Output, ads: list[dict[str, Any]], title: str) -> None:
     )
 
 
+GROUP_TITLES = {"network": "Network", "business": "Business group", "duo": "Duo pair"}
+GROUP_NOTES = {
+    "business": "a licensed business or club: its phone, licence or logo joins its workers' ads; not a network",
+    "duo": "two women sharing one phone, online together: a pair, not a network; flagged only on other evidence",
+}
+
+
+def _judgements(out: Output, judgements: list[dict[str, Any]]) -> None:
+    """What linking decided about each shared phone, licence and picture, and why."""
+    if judgements:
+        out.table(
+            ["kind", "value", "decided", "ads", "why"],
+            [[j["kind"], j["value"], j["verdict"], j["ads"], j["reason"]] for j in judgements],
+            "what the shared identifiers say",
+        )
+
+
 def _common_tail(out: Output, document: dict[str, Any]) -> None:
+    _judgements(out, document.get("judgements", []))
     if document["movement"]:
         out.table(
             ["date", "cities", "ads"], [[d["date"], d["cities"], d["ads"]] for d in document["movement"]], "movement"
@@ -255,7 +280,10 @@ def render_text(document: dict[str, Any], out: Output) -> None:
             )
     elif kind == "network":
         network = document["network"]
-        out.heading(f"Network {network['label']} · {network['size']} ads · created {network['created_at']}")
+        title = GROUP_TITLES.get(network["group"], "Network")
+        out.heading(f"{title} {network['label']} · {network['size']} ads · created {network['created_at']}")
+        if network["group"] in GROUP_NOTES:
+            out.line(GROUP_NOTES[network["group"]])
         if network["assessment"]:
             out.line(f"risk {cell(network['assessment']['risk_score'])} · flagged {network['assessment']['flagged']}")
         _hits(out, document["indicators"])

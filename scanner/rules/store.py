@@ -32,6 +32,7 @@ from scanner.db.models import (
     AdPhoto,
     AdVersion,
     Identifier,
+    IdentityJudgement,
     IndicatorHit,
     Link,
     Network,
@@ -39,8 +40,10 @@ from scanner.db.models import (
     Photo,
     RuleEvaluation,
     Sighting,
+    live_networks,
 )
 from scanner.db.session import Database
+from scanner.link.networks import person_names
 from scanner.rules.crossad import GroupFinding, Membership, find_in_groups, group_hit, rate_findings
 from scanner.rules.engine import AdContext, AdInput, CompiledRule, Hit
 from scanner.rules.features import hourly_prices
@@ -120,7 +123,7 @@ def _pending_ads(session: Session, ruleset_hash: str, ad_ids: Collection[int] | 
     query = (
         select(Ad.id)
         .outerjoin(RuleEvaluation, RuleEvaluation.ad_id == Ad.id)
-        .where(Ad.current_version_id.is_not(None))
+        .where(Ad.current_version_id.is_not(None), Ad.place_held_since.is_(None))  # held: not scored yet
         .where(
             or_(
                 RuleEvaluation.ad_id.is_(None),
@@ -330,6 +333,19 @@ class GroupData:
         self.licensed = set(settings.linking.licensed_numbers)
         self._members: dict[tuple[str, bool], list[tuple[Hashable, int]]] = {}
         self._values: dict[tuple[str, bool], dict[int, list[tuple[str, datetime, datetime]]]] = {}
+        # What linking judged to identify no one (hubs: a placeholder picture, a switchboard) or a business
+        # (a logo): such a picture or contact does not make a group of ads for the rules either.
+        self.hub_values: set[tuple[str, str]] = set()
+        self.not_a_person_phashes: set[str] = set()
+        judged = select(
+            IdentityJudgement.kind, IdentityJudgement.value, IdentityJudgement.verdict, IdentityJudgement.facts
+        )
+        for kind, value, verdict, facts in self.rows(judged.where(IdentityJudgement.verdict.in_(("hub", "business")))):
+            if kind == "photo":
+                self.not_a_person_phashes.update((facts or {}).get("phashes", []))
+            elif verdict == "hub":
+                self.hub_values.add((str(kind), str(value)))
+        self.held = {int(ad_id) for (ad_id,) in self.rows(select(Ad.id).where(Ad.place_held_since.is_not(None)))}
 
     def memberships(self, group: Group) -> dict[Hashable, list[Membership]]:
         """Per group key, the counted values of its ads with the days they were seen."""
@@ -342,6 +358,8 @@ class GroupData:
         values = self._values[value_key]
         by_group: dict[Hashable, list[Membership]] = defaultdict(list)
         for group_key, ad_id in self._members[key]:
+            if ad_id in self.held:  # its place is not resolved yet: not scored, so not counted either
+                continue
             ad_values = values.get(ad_id)
             if ad_values:
                 by_group[group_key].extend(Membership(group_key, ad_id, v, start, end) for v, start, end in ad_values)
@@ -358,7 +376,7 @@ class GroupData:
 
     def licensed_networks(self) -> set[Hashable]:
         """Networks the linking stage found to be licensed businesses (summary `looks_licensed`)."""
-        query = select(Network.id, Network.summary).where(Network.dissolved_at.is_(None))
+        query = select(Network.id, Network.summary).where(live_networks())
         return {int(network_id) for network_id, summary in self.rows(query) if (summary or {}).get("looks_licensed")}
 
     def rows(self, query: Executable) -> list[Any]:
@@ -377,7 +395,7 @@ class GroupData:
             .join(Identifier, Identifier.id == AdIdentifier.identifier_id)
             .where(Identifier.kind == kind)
         )
-        rows = [tuple(row) for row in self.rows(query)]
+        rows = [tuple(row) for row in self.rows(query) if (kind, row[2]) not in self.hub_values]
         if skip_licensed and kind == "phone":
             rows = [row for row in rows if row[2] not in self.licensed]
         return rows
@@ -389,17 +407,20 @@ class GroupData:
             query = (
                 select(NetworkMember.network_id, NetworkMember.ad_id)
                 .join(Network, Network.id == NetworkMember.network_id)
-                .where(Network.dissolved_at.is_(None))
+                .where(live_networks())
             )
             return [(int(network_id), int(ad_id)) for network_id, ad_id in self.rows(query)]
         edges: list[tuple[int, int]] = []
         kind = "photo" if by == "photo" else "text"
-        edges += [(a, b) for a, b in self.rows(select(Link.ad_a_id, Link.ad_b_id).where(Link.kind == kind))]
+        links = select(Link.ad_a_id, Link.ad_b_id, Link.evidence).where(Link.kind == kind)
+        # a business's links (a logo, a house style) say who employs the ads, not who is behind them
+        edges += [(a, b) for a, b, evidence in self.rows(links) if (evidence or {}).get("role") != "business"]
         if by == "photo":
             first_by_hash: dict[str, int] = {}
             photos = select(Photo.phash, AdPhoto.ad_id).join(Photo, Photo.id == AdPhoto.photo_id)
             for phash, ad_id in self.rows(photos.where(Photo.phash.is_not(None))):
-                edges.append((first_by_hash.setdefault(str(phash), ad_id), ad_id))
+                if str(phash) not in self.not_a_person_phashes:
+                    edges.append((first_by_hash.setdefault(str(phash), ad_id), ad_id))
         return components(edges, prefix=by)
 
     def _load_values(self, count: str, skip_licensed: bool) -> dict[int, list[tuple[str, datetime, datetime]]]:
@@ -428,8 +449,8 @@ class GroupData:
                 AdVersion, AdVersion.id == Ad.current_version_id
             )
             for ad_id, name, first, last in self.rows(names):
-                if isinstance(name, str) and name.strip():
-                    values[ad_id].append((" ".join(name.split()).title(), first, last))
+                if isinstance(name, str):  # a joint ad ("Mila & Jade") names each of its people
+                    values[ad_id].extend((person.title(), first, last) for person in person_names(name))
             return values
         for ad_id, first, last in self.rows(select(Ad.id, Ad.first_seen_at, Ad.last_seen_at)):
             values[ad_id].append((str(ad_id), first, last))

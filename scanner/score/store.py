@@ -25,7 +25,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from scanner.clock import utcnow
-from scanner.db.models import Ad, AdVersion, Assessment, IndicatorHit, Network, NetworkMember, Review
+from scanner.db.models import Ad, AdVersion, Assessment, IndicatorHit, Network, NetworkMember, Review, live_networks
 from scanner.db.session import Database
 from scanner.errors import ModelError
 from scanner.model.dataset import AdRecord, load_records
@@ -106,7 +106,7 @@ def _targets(session: Session, ad_ids: Collection[int] | None) -> tuple[set[int]
         session.scalars(
             select(NetworkMember.network_id)
             .join(Network, Network.id == NetworkMember.network_id)
-            .where(NetworkMember.ad_id.in_(list(ad_ids)), Network.dissolved_at.is_(None))
+            .where(NetworkMember.ad_id.in_(list(ad_ids)), live_networks())
         )
     )
     return set(ad_ids), networks
@@ -178,7 +178,7 @@ def score_all(
         query = (
             select(NetworkMember.network_id, NetworkMember.ad_id)
             .join(Network, Network.id == NetworkMember.network_id)
-            .where(Network.dissolved_at.is_(None))
+            .where(live_networks())
         )
         if wanted_networks is not None:
             query = query.where(NetworkMember.network_id.in_(list(wanted_networks)))

@@ -9,13 +9,16 @@ The rules (settings `retention.*`, documented in docs/deploy.md):
   kept while it is under review; a closing label (benign, spam-scam) lets it go after `unflagged_days`;
 - reviews are never deleted: they carry a snapshot of what they label. Once its ad is gone, a review
   whose latest label is benign keeps label, reviewer and scores but loses the ad's text, phones, URL
-  and the note (`redact_benign_reviews`).
+  and the note (`redact_benign_reviews`);
+- an ad held because its place could not be resolved (`ads.place_held_since`) is purged when it is
+  still held `unresolved_place_days` after the hold began: it cannot be shown to be in the region.
 
 Deleting an ad removes its versions, sightings, photo and identifier links, links, network
 memberships, indicator hits and assessments (foreign keys cascade). Identifiers and photos only
-purged ads used, and networks left without members, go too; so do the traces of the ads elsewhere
-(scanner.workflow.purge_derived). `plan_purge` computes all of it once, and both the purge and its
-dry run report that plan, so the dry run's counts are the purge's. The counts go to the audit log.
+purged ads used, networks left without members, and the identity judgements that name a purged ad
+go too; so do the traces of the ads elsewhere (scanner.workflow.purge_derived). `plan_purge` computes
+all of it once, and both the purge and its dry run report that plan, so the dry run's counts are the
+purge's. The counts go to the audit log.
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ from scanner.db.models import (
     AdVersion,
     Assessment,
     Identifier,
+    IdentityJudgement,
     Network,
     NetworkMember,
     Photo,
@@ -64,6 +68,8 @@ class PurgeStats:
     hits_cleaned: int = 0
     assessments_cleaned: int = 0
     reviews_redacted: int = 0
+    judgements: int = 0  # identity judgements of linking that name a purged ad (decided anew next run)
+    unresolved_places: int = 0  # of the ads: held too long with a place nobody could resolve
     kept_under_review: int = 0
     dry_run: bool = False
     ad_ids: list[int] = field(default_factory=list, repr=False)
@@ -93,6 +99,8 @@ class PurgePlan:
     hit_ids: list[int]
     assessment_ids: list[int]
     review_ids: list[int]
+    judgement_ids: list[int]
+    unresolved_places: int  # of ad_ids: held too long with a place nobody could resolve
 
     def stats(self, *, dry_run: bool) -> PurgeStats:
         return PurgeStats(
@@ -109,6 +117,8 @@ class PurgePlan:
             hits_cleaned=len(self.hit_ids),
             assessments_cleaned=len(self.assessment_ids),
             reviews_redacted=len(self.review_ids),
+            judgements=len(self.judgement_ids),
+            unresolved_places=self.unresolved_places,
             kept_under_review=self.kept_under_review,
             dry_run=dry_run,
             ad_ids=self.ad_ids,
@@ -158,7 +168,18 @@ def purgeable_ads(session: Session, retention: RetentionSettings, now: datetime)
         cutoff = flagged_cutoff if ad_id in flagged and label is None else unflagged_cutoff
         if last_seen < cutoff:
             purge.append(ad_id)
-    return purge, kept
+    held = held_too_long(session, retention, now)
+    held_labels: dict[int, str] = {}
+    for chunk in chunks(held):
+        held_labels.update(latest_labels(session, chunk))
+    purge += [ad_id for ad_id in held if held_labels.get(ad_id) not in OPEN_LABELS]
+    return sorted(set(purge)), kept
+
+
+def held_too_long(session: Session, retention: RetentionSettings, now: datetime) -> list[int]:
+    """Ads held for a place nobody could resolve, longer than retention.unresolved_place_days."""
+    cutoff = now - timedelta(days=retention.unresolved_place_days)
+    return list(session.scalars(select(Ad.id).where(Ad.place_held_since <= cutoff).order_by(Ad.id)))
 
 
 def _count(session: Session, column: Any, ids: Iterable[int]) -> int:
@@ -186,15 +207,22 @@ def _only_theirs(session: Session, link_table: Any, key: Any, ad_ids: set[int]) 
 def plan_purge(session: Session, retention: RetentionSettings, now: datetime) -> PurgePlan:
     """What a purge at `now` deletes and changes; nothing is changed here."""
     ad_ids, kept = purgeable_ads(session, retention, now)
+    plan = plan_deletion(session, ad_ids, redact_benign_reviews=retention.redact_benign_reviews)
+    plan.kept_under_review = kept
+    plan.unresolved_places = len(set(ad_ids).intersection(held_too_long(session, retention, now)))
+    return plan
+
+
+def plan_deletion(session: Session, ad_ids: list[int], *, redact_benign_reviews: bool) -> PurgePlan:
+    """What deleting these ads deletes and changes with them, as a purge would; nothing is changed here."""
     purged = set(ad_ids)
     photo_ids = _only_theirs(session, AdPhoto, AdPhoto.photo_id, purged)
     network_ids = _only_theirs(session, NetworkMember, NetworkMember.network_id, purged)
     gone_networks = set(network_ids)
-    redact = retention.redact_benign_reviews
     urls, ad_urls = derived.gone_urls(session, purged, set(photo_ids))
     return PurgePlan(
-        ad_ids=ad_ids,
-        kept_under_review=kept,
+        ad_ids=sorted(purged),
+        kept_under_review=0,
         versions=_count(session, AdVersion.ad_id, ad_ids),
         sightings=_count(session, Sighting.ad_id, ad_ids),
         identifier_ids=_only_theirs(session, AdIdentifier, AdIdentifier.identifier_id, purged),
@@ -207,8 +235,16 @@ def plan_purge(session: Session, retention: RetentionSettings, now: datetime) ->
         scan_run_ids=derived.find_scan_runs(session, urls),
         hit_ids=derived.find_group_hits(session, purged, gone_networks),
         assessment_ids=derived.find_assessments(session, purged, gone_networks),
-        review_ids=derived.find_benign_reviews(session, purged, gone_networks) if redact else [],
+        review_ids=derived.find_benign_reviews(session, purged, gone_networks) if redact_benign_reviews else [],
+        judgement_ids=_judgements_naming(session, purged),
+        unresolved_places=0,
     )
+
+
+def _judgements_naming(session: Session, purged: set[int]) -> list[int]:
+    """Linking's identity judgements that name a purged ad: the next linking run decides anew."""
+    judged = session.execute(select(IdentityJudgement.id, IdentityJudgement.facts)).all()
+    return sorted(row_id for row_id, facts in judged if purged.intersection((facts or {}).get("ad_ids", [])))
 
 
 def apply_plan(session: Session, plan: PurgePlan, linking: LinkingSettings) -> None:
@@ -227,6 +263,8 @@ def apply_plan(session: Session, plan: PurgePlan, linking: LinkingSettings) -> N
             session.execute(delete(model).where(model.id.in_(chunk)))
     derived.delete_cache(session, plan.cache_urls)
     derived.delete_frontier(session, plan.frontier_ids)
+    for chunk in chunks(plan.judgement_ids):
+        session.execute(delete(IdentityJudgement).where(IdentityJudgement.id.in_(chunk)))
     derived.refresh_network_summaries(session, plan.shrinking_network_ids, linking.link_min_strength)
 
 

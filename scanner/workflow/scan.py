@@ -56,6 +56,8 @@ class StageContext:
     now: datetime | None
     progress: bool
     sources: list[str] | None
+    actor: str = ""
+    purpose: str = ""
 
 
 Stage = Callable[[StageContext], dict[str, Any]]
@@ -85,6 +87,15 @@ def _extract(context: StageContext) -> dict[str, Any]:
     return {"versions": extract_pending(context.db, context.settings, now=context.now)}
 
 
+def _places(context: StageContext) -> dict[str, Any]:
+    from scanner.workflow.places import settle_held_places
+
+    held = settle_held_places(
+        context.db, context.settings, actor=context.actor, purpose=context.purpose, now=context.now
+    )
+    return held.as_dict()
+
+
 def _link(context: StageContext) -> dict[str, Any]:
     from scanner.link import run_linking
 
@@ -107,6 +118,7 @@ def _score(context: StageContext) -> dict[str, Any]:
 STAGES: tuple[tuple[str, Stage], ...] = (
     ("crawl", _crawl),
     ("extract", _extract),
+    ("places", _places),  # ads held for an unresolved place: released or refused by what their text says
     ("link", _link),
     ("rules", _rules),
     ("score", _score),
@@ -215,7 +227,7 @@ def run_scan(
                 },
                 now=now,
             )
-        context = StageContext(db, settings, run_id, now, progress, sources)
+        context = StageContext(db, settings, run_id, now, progress, sources, actor, purpose or settings.privacy.purpose)
         try:
             stats = _run_stages(context, on_stage)
         except BaseException as exc:
@@ -241,6 +253,7 @@ def run_scan(
                 linking=settings.linking,
             )
             summary.stages["purge"] = purged.as_dict()
+            summary.places_purged = purged.unresolved_places
         with db.session() as session:
             count_outcomes(session, summary, run_id, settings.fairness)
             newest = audit.head(session)
@@ -320,6 +333,10 @@ def _fill_summary(summary: ScanSummary, stats: dict[str, Any]) -> None:
     summary.sources = {
         name: source["health"] for name, source in crawl.get("sources", {}).items() if source.get("health") is not None
     }
+    places = stats.get("places", {})
+    summary.places_held = int(places.get("held", 0))
+    summary.places_released = int(places.get("released", 0))
+    summary.places_refused = int(places.get("refused", 0))
     summary.stages = {name: stats[name] for name, _stage in STAGES if name in stats}
     summary.durations = dict(stats.get("durations", {}))
     score = stats.get("score", {})

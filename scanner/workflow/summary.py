@@ -36,6 +36,11 @@ class ScanSummary:
     watchlist_hit_ads: list[int] = field(default_factory=list)
     watchlist_entry_ids: list[int] = field(default_factory=list)  # the entries those ads matched
     possible_minor_ads: list[int] = field(default_factory=list)  # newly escalated as possibly underage
+    # ads whose place could not be resolved: still held, resolved from their text, outside the region, purged
+    places_held: int = 0
+    places_released: int = 0
+    places_refused: int = 0
+    places_purged: int = 0
     errors: dict[str, int] = field(default_factory=dict)  # per source
     stages: dict[str, dict[str, Any]] = field(default_factory=dict)  # per stage: its own statistics
     durations: dict[str, float] = field(default_factory=dict)  # seconds per stage
@@ -73,6 +78,8 @@ class ScanSummary:
             f"ads: {self.new_ads} new, {self.changed_ads} changed, {self.removed_ads} removed",
             f"flagged: {self.newly_flagged_ads} ads and {self.newly_flagged_networks} networks newly flagged{minors}",
             f"watchlist hits: {self.watchlist_hits}",
+            f"places not resolved: {self.places_held} ads held, {self.places_released} placed by their text, "
+            f"{self.places_refused} outside the region, {self.places_purged} purged after the hold",
             f"errors per source: {errors}",
             f"rule set {(self.ruleset_hash or '-')[:12]}, model {self.model_version or 'none (rules only)'}",
             f"stages: {timing}",

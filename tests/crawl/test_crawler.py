@@ -5,13 +5,11 @@ from __future__ import annotations
 
 import time
 from datetime import datetime, timedelta
-from types import SimpleNamespace
 
-import pytest
 from sqlalchemy import func, select
 
 from scanner.crawl import SourceConfig, run_crawl
-from scanner.crawl import region as region_module
+from scanner.crawl.sourcefile import StartURL
 from scanner.db import Database
 from scanner.db.models import Ad, AdPhoto, AdVersion, FrontierEntry, Photo, ScanRun, Sighting
 from scanner.settings import Settings
@@ -168,16 +166,7 @@ def test_ads_outside_the_region_are_not_stored(
     crawl_settings: Settings,
     site: FakeSite,
     source: SourceConfig,
-    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    provinces = {"Haarlem": "Noord-Holland", "Amsterdam": "Noord-Holland", "Utrecht": "Utrecht"}
-    monkeypatch.setattr(
-        region_module,
-        "_place_lookup",
-        lambda: (
-            lambda name: SimpleNamespace(municipality=name, province=provinces[name]) if name in provinces else None
-        ),
-    )
     site.ads[8] = SiteAd(8, "Ad number 8", "Text", "Antwerpen")
     crawl_settings.municipality.region = ["Noord-Holland"]
     stats = run_crawl(db, crawl_settings, sources=[source], now=DAY1)
@@ -188,3 +177,35 @@ def test_ads_outside_the_region_are_not_stored(
     again = run_crawl(db, crawl_settings, sources=[source], now=DAY1 + timedelta(days=1))
     assert again.sources["testsite"].not_modified == 3 + 3  # listings, and the ads left out: 304, not refetched
     assert again.sources["testsite"].new_ads == 0 and count(db, Ad) == 5
+
+
+def test_places_written_as_sites_write_them_are_kept_with_their_municipality_and_unknown_ones_held(
+    db: Database, crawl_settings: Settings, site: FakeSite, source: SourceConfig
+) -> None:
+    """Without a city for the listing (the test source gives Haarlem, which would place every ad it lists)."""
+    source = source.model_copy(update={"start_urls": [StartURL(url="/listing?page=1")]})
+    site.ads = {
+        1: SiteAd(1, "Een", "Tekst", "Haarlem e.o."),
+        2: SiteAd(2, "Twee", "Tekst", "IJmuiden e.o."),
+        3: SiteAd(3, "Drie", "Tekst", "Haarlm"),  # a slip the gazetteer does not know
+        4: SiteAd(4, "Vier", "Tekst", "Amsterdam West"),
+        5: SiteAd(5, "Vijf", "Tekst", "Schalkwijk"),
+    }
+    crawl_settings.municipality.region = ["Kennemerland"]
+    stats = run_crawl(db, crawl_settings, sources=[source], now=DAY1)
+    own = stats.sources["testsite"]
+    assert (own.new_ads, own.outside_region, own.held_places) == (4, 1, 1)
+    with db.session() as session:
+        rows = {ad.external_id: (ad.city, ad.place_held_since) for ad in session.scalars(select(Ad))}
+        sighted = {city for city in session.scalars(select(Sighting.city))}
+    assert rows == {"1": ("Haarlem", None), "2": ("Velsen", None), "3": (None, DAY1), "5": ("Haarlem", None)}
+    assert sighted <= {"Haarlem", "Velsen", None}  # municipalities only: one town is one city for movement
+
+    site.ads[3] = SiteAd(3, "Drie", "Tekst", "Haarlem")  # she corrects it: the hold ends
+    site.ads[2] = SiteAd(2, "Twee", "Tekst", "Ijmuden")  # and another makes a slip: a hold starts
+    later = DAY1 + timedelta(days=1)
+    again = run_crawl(db, crawl_settings, sources=[source], now=later)
+    assert again.sources["testsite"].held_places == 1
+    with db.session() as session:
+        rows = {ad.external_id: (ad.city, ad.place_held_since) for ad in session.scalars(select(Ad))}
+    assert rows["3"] == ("Haarlem", None) and rows["2"] == (None, later)

@@ -89,6 +89,26 @@ def test_errors_name_key_place_and_fix(
         assert caught.value.context == str(path)
 
 
+@pytest.mark.parametrize(
+    ("file_text", "environ"),
+    [
+        ('[municipality]\nregion = ["Kenemerland"]\n', {}),
+        ("", {"SCANNER_MUNICIPALITY_REGION": '["Haarlem", "Kenemerland"]'}),
+    ],
+)
+def test_an_unknown_region_name_fails_when_the_settings_load_with_a_suggestion(
+    tmp_path: Path, file_text: str, environ: dict[str, str]
+) -> None:
+    """One typo would otherwise keep no ad at all, silently."""
+    with pytest.raises(ConfigError) as caught:
+        load_settings(config=str(write(tmp_path, file_text)), environ=environ)
+    assert "unknown place or region 'Kenemerland': did you mean Kennemerland" in str(caught.value)
+    known = load_settings(
+        cli={"municipality.region": '["Kennemerland", "provincie Noord-Holland", "Haarlem"]'}, environ={}
+    )
+    assert known.settings.municipality.region == ["Kennemerland", "provincie Noord-Holland", "Haarlem"]
+
+
 def test_missing_config_file_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="config file not found"):
         load_settings(config=str(tmp_path / "absent.toml"), environ={})

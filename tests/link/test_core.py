@@ -10,9 +10,10 @@ import pytest
 from datasketch import MinHash
 
 from scanner.link.core import link_records, people_by_photos
-from scanner.link.identifiers import identifier_links, is_business_line, rarity_weight
-from scanner.link.photos import near_pairs, photo_links
-from scanner.link.records import AdRecord, PhotoHash
+from scanner.link.identifiers import group_by_identifier, identifier_links, is_business_line, rarity_weight
+from scanner.link.identity import candidates_of, judge_identities
+from scanner.link.photos import near_pairs, photo_clusters, photo_links
+from scanner.link.records import AdRecord, LinkEdge, PhotoHash
 from scanner.link.templates import extract_template
 from scanner.link.text import permutations, shingle_hashes, signatures_for, text_links
 from scanner.settings import LinkingSettings
@@ -33,6 +34,16 @@ def flip(value: int, bits: int) -> int:
 
 def mirror_bits(value: int) -> int:
     return int(f"{value:064b}"[::-1], 2)
+
+
+def judged_links(records: list[AdRecord], settings: LinkingSettings, stats: dict[str, int]) -> list[LinkEdge]:
+    """Identifier and photo links of the records, each identifier judged first as `link_records` does."""
+    groups = group_by_identifier(records)
+    clusters = photo_clusters(records, max_distance=settings.photo_max_distance, probe_radius=1)
+    judgements = judge_identities(records, candidates_of(groups, clusters), {}, settings)
+    links = identifier_links(groups, judgements, max_ads=settings.max_ads_per_identifier, stats=stats)
+    max_distance, max_ads = settings.photo_max_distance, settings.max_ads_per_identifier
+    return links + photo_links(clusters, judgements, max_distance=max_distance, max_ads=max_ads, stats=stats)
 
 
 @pytest.mark.parametrize(
@@ -60,8 +71,9 @@ def test_shared_mobile_links_but_licensed_hub_and_business_numbers_do_not_form_l
         AdRecord(8, phones=("+31611112222",), license_numbers=("V-AMS-2020-001",)),
     ] + [AdRecord(100 + i, phones=("+31699999999",)) for i in range(6)]
     stats: dict[str, int] = {}
-    links = identifier_links(records, max_ads=5, licensed_numbers=["+31687654321"], stats=stats)
-    by_pair = {(link.ad_a, link.ad_b): link for link in links}
+    settings = LinkingSettings(max_ads_per_identifier=5, licensed_numbers=["+31687654321"])
+    links = judged_links(records, settings, stats)
+    by_pair = {(link.ad_a, link.ad_b): link for link in links if link.kind == "phone"}
     assert by_pair[(1, 2)].strength == 1.0 and by_pair[(1, 2)].evidence["phone"] == "+31612345678"
     assert (3, 4) not in by_pair  # licensed number
     assert by_pair[(5, 6)].strength < 0.5 and by_pair[(5, 6)].evidence["business_line"]
@@ -98,7 +110,7 @@ def test_photos_match_through_edits_and_mirror_but_a_stock_photo_links_nothing()
         AdRecord(4, photos=(PhotoHash(RNG.getrandbits(64), None),)),
     ] + [AdRecord(10 + i, photos=(PhotoHash(stock, None),)) for i in range(5)]
     stats: dict[str, int] = {}
-    links = photo_links(records, max_distance=6, probe_radius=1, max_ads=4, stats=stats)
+    links = judged_links(records, LinkingSettings(max_ads_per_identifier=4), stats)
     pairs = {(link.ad_a, link.ad_b) for link in links}
     assert pairs == {(1, 2), (1, 3), (2, 3)}
     assert stats["photo_hubs"] == 1
@@ -193,7 +205,10 @@ def test_network_forms_and_one_person_or_an_agency_does_not() -> None:
         for i, name in enumerate(["Eva", "Fleur", "Gina"])
     ]
     result = link_records(network + independent + agency, LinkingSettings())
-    assert [group.members for group in result.networks] == [(1, 2, 3, 4)]
+    assert [(group.kind, group.members) for group in result.networks] == [
+        ("network", (1, 2, 3, 4)),
+        ("business", (20, 21, 22)),  # the agency: a business group, reported as such
+    ]
     summary = result.networks[0].summary
     assert summary["people"] == 3 and summary["distinct_phones"] == 2
     assert summary["link_kinds"]["movement"] == 1
@@ -239,5 +254,5 @@ def test_people_by_photos_counts_one_woman_under_several_names_once() -> None:
         AdRecord(3, name="Carla", photos=(PhotoHash(photo_b),)),
         AdRecord(4, name="Dana"),  # no photo: not counted
     ]
-    links = photo_links(group, max_distance=6, probe_radius=1, max_ads=10)
+    links = judged_links(group, LinkingSettings(), {})
     assert people_by_photos(group, links) == 2

@@ -38,3 +38,15 @@ def test_pairwise_scores(
     assert (scores.agency_ads, scores.independent_ads) == (agency, independent)
     expected_f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     assert scores.f1 == pytest.approx(expected_f1, abs=1e-3)
+
+
+def test_the_true_phone_evaluation_counts_networks_only_not_business_groups() -> None:
+    from scanner.demo.world import World, WorldConfig
+    from scanner.link.evaluate import evaluate_records, records_from_world
+    from scanner.settings import LinkingSettings
+
+    world = World.generate(WorldConfig(seed=3, days=3, independents=10, networks=1, agencies=2))
+    records, keys = records_from_world(world)
+    scores = evaluate_records(world, records, keys, LinkingSettings())
+    assert scores.agency_ads == 0 and scores.independent_ads == 0
+    assert scores.networks_recovered >= 1

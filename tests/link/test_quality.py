@@ -13,7 +13,7 @@ from collections import defaultdict
 import pytest
 from sqlalchemy import select
 
-from scanner.db.models import Ad, Link, Network, NetworkMember
+from scanner.db.models import Ad, Link, Network, NetworkMember, live_networks
 from scanner.db.session import Database
 from scanner.demo.load import load_world
 from scanner.demo.world import World, WorldConfig
@@ -33,7 +33,7 @@ def stored(db: Database) -> tuple[set[tuple[int, int, str, float]], dict[str, fr
         rows = session.execute(
             select(Network.label, NetworkMember.ad_id)
             .join(NetworkMember, NetworkMember.network_id == Network.id)
-            .where(Network.dissolved_at.is_(None))
+            .where(live_networks())
         )
         for label, ad_id in rows:
             groups[label].add(key_of[ad_id])

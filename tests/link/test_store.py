@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta
 
 import pytest
@@ -13,6 +14,7 @@ from scanner.db.models import (
     AdPhoto,
     AdVersion,
     Identifier,
+    IdentityJudgement,
     Link,
     Network,
     NetworkMember,
@@ -20,11 +22,13 @@ from scanner.db.models import (
     ScanRun,
     Sighting,
     Source,
+    live_networks,
 )
 from scanner.db.session import Database
 from scanner.errors import NotFoundError
 from scanner.link import movement_for_network, movement_for_phone, run_linking
 from scanner.settings import Settings
+from tests.conftest import CliRun
 
 NOW = datetime(2026, 1, 20, 12)
 DAY0 = datetime(2026, 1, 2, 12)
@@ -103,7 +107,7 @@ def snapshot(db: Database) -> tuple[set[tuple[int, int, str, float]], dict[str, 
     with db.session() as session:
         links = {(link.ad_a_id, link.ad_b_id, link.kind, link.strength) for link in session.scalars(select(Link))}
         networks: dict[str, tuple[int, ...]] = {}
-        for network in session.scalars(select(Network).where(Network.dissolved_at.is_(None))):
+        for network in session.scalars(select(Network).where(live_networks())):
             members = session.scalars(select(NetworkMember.ad_id).where(NetworkMember.network_id == network.id))
             networks[network.label] = tuple(sorted(members))
     return links, networks
@@ -190,3 +194,51 @@ def test_licensed_numbers_from_the_settings_never_link(db: Database, settings: S
     with db.session() as session:
         kinds = session.scalar(select(Network.summary))["link_kinds"]
     assert "phone" not in kinds and kinds["movement"] == 1
+
+
+def test_business_groups_and_duo_pairs_are_stored_apart_with_every_judgement_and_shown(
+    db: Database, settings: Settings, world: dict[str, int], run_cli: CliRun
+) -> None:
+    build = Builder.__new__(Builder)
+    build.db, build.source_id = db, 1
+    with db.session() as session:
+        build.runs = list(session.scalars(select(ScanRun.id).order_by(ScanRun.id)))
+    mila = build.ad("d1", name="Mila", phone="+31655555555")
+    jade = build.ad("d2", name="Jade", phone="+31655555555")
+    stats = run_linking(db, settings, now=NOW)
+    assert (stats.networks_active, stats.business_groups, stats.duo_pairs) == (1, 1, 1)
+    with db.session() as session:
+        groups = {row.label: (row.kind, row.summary["kind"]) for row in session.scalars(select(Network))}
+        judged = {(row.kind, row.value): row for row in session.scalars(select(IdentityJudgement))}
+    assert groups == {
+        "N-000001": ("network", "network"),
+        "B-000001": ("business", "business"),
+        "D-000001": ("duo", "duo"),
+    }
+    assert judged[("phone", "+31655555555")].verdict == "duo"
+    assert judged[("phone", "+31644444444")].verdict == "business"  # its ads show a licence number
+    assert judged[("license", "V-1")].verdict == "business"
+    assert judged[("phone", "+31611111111")].verdict == "person"
+    assert judged[("phone", "+31655555555")].facts["ad_ids"] == [mila, jade]
+
+    shown = json.loads(run_cli("show", "network", "D-000001", "--format", "json").output)
+    assert shown["network"]["group"] == "duo" and {ad["id"] for ad in shown["ads"]} == {mila, jade}
+    assert [(j["kind"], j["verdict"]) for j in shown["judgements"]] == [("phone", "duo")]
+    assert "Jade and Mila" in shown["judgements"][0]["reason"]
+    business = json.loads(run_cli("show", "network", "B-000001", "--format", "json").output)
+    assert {(j["kind"], j["verdict"]) for j in business["judgements"]} == {
+        ("license", "business"),
+        ("phone", "business"),
+    }
+    text = run_cli("show", "network", "B-000001").output
+    assert "Business group B-000001" in text and "not a network" in text and "licence" in text
+    network = json.loads(run_cli("show", "network", "N-000001", "--format", "json").output)
+    assert network["network"]["group"] == "network"
+    assert ("phone", "person") in {(j["kind"], j["verdict"]) for j in network["judgements"]}
+    listed = run_cli("link", "--list").output
+    assert "B-000001" in listed and "(business group)" in listed and "(duo pair: not a network)" in listed
+
+    again = run_linking(db, settings, now=NOW)  # nothing changed: the judgements are not rewritten
+    with db.session() as session:
+        assert {row.decided_at for row in session.scalars(select(IdentityJudgement))} == {NOW}
+    assert (again.business_groups, again.duo_pairs) == (1, 1)

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from scanner.db import Database
@@ -16,6 +16,7 @@ from scanner.db.models import (
     AdPhoto,
     AdVersion,
     Identifier,
+    IdentityJudgement,
     IndicatorHit,
     Link,
     Network,
@@ -230,3 +231,67 @@ def test_a_licensed_business_shares_its_phone_without_a_trafficking_or_licensing
     assert relocation.evidence[0]["licensed"] is True
     assert stored[("network-circuit", None)].weight == 1.5  # the network linking found licensed
     assert stored[("third-person-writing", world.ads["anna"])].weight == 0.5  # 2 x licensed_factor 0.25
+
+
+def _photo_under_two_phones(db: Database) -> World:
+    """Two ads with their own phones showing one picture (pHash ffee...): photo-reuse, unless linking found the
+    picture to be a hub or a business's logo."""
+    world = World()
+    with db.session() as session:
+        session.add(Source(id=1, name="test", base_url="http://127.0.0.1/", created_at=DAY0))
+        session.add(ScanRun(id=1, kind="scan", status="completed", started_at=DAY0))
+        session.flush()
+        for number, key in enumerate(("eva", "fay")):
+            ad_id = world.add_ad(session, key, "Lieve dame, bel voor een afspraak", key.title(), "Haarlem", 1)
+            phone = Identifier(kind="phone", value=f"+3161111111{number}", created_at=DAY0)
+            photo = Photo(url=f"http://127.0.0.1/p{number}.jpg", phash="ffee000000000000", fetched_at=DAY0)
+            session.add_all([phone, photo])
+            session.flush()
+            session.add(AdIdentifier(ad_id=ad_id, identifier_id=phone.id, first_seen_at=DAY0, last_seen_at=DAY0))
+            session.add(AdPhoto(ad_id=ad_id, photo_id=photo.id, first_seen_at=DAY0))
+    return world
+
+
+def test_a_picture_judged_a_hub_or_a_logo_groups_no_ads(db: Database, settings: Settings) -> None:
+    settings.paths.rules_dir = str(PACK)
+    world = _photo_under_two_phones(db)
+    apply_rules(db, settings, scan_run_id=1, now=DAY0 + timedelta(days=2))
+    assert {h.ad_id for h in hits(db) if h.rule_id == "photo-reuse"} == set(world.ads.values())
+    for verdict in ("hub", "business"):
+        with db.session() as session:
+            session.execute(delete(IdentityJudgement))
+            session.add(
+                IdentityJudgement(
+                    kind="photo",
+                    value="ffee000000000000",
+                    verdict=verdict,
+                    reason="test",
+                    facts={"phashes": ["ffee000000000000"], "ad_ids": sorted(world.ads.values())},
+                    decided_at=DAY0,
+                )
+            )
+        apply_rules(db, settings, scan_run_id=1, now=DAY0 + timedelta(days=2))
+        assert "photo-reuse" not in {h.rule_id for h in hits(db)}, verdict
+
+
+def test_a_joint_ad_counts_each_name_and_held_ads_count_nothing(db: Database, settings: Settings) -> None:
+    settings.paths.rules_dir = str(PACK)
+    world = World()
+    with db.session() as session:
+        session.add(Source(id=1, name="test", base_url="http://127.0.0.1/", created_at=DAY0))
+        session.add(ScanRun(id=1, kind="scan", status="completed", started_at=DAY0))
+        session.flush()
+        phone = Identifier(kind="phone", value=PHONE, created_at=DAY0)
+        session.add(phone)
+        session.flush()
+        for key, name in (("a", "Mila"), ("b", "Jade"), ("c", "Mila & Jade"), ("d", "Nina")):
+            ad_id = world.add_ad(session, key, "Samen of alleen, bel voor een afspraak", name, "Haarlem", 1)
+            session.add(AdIdentifier(ad_id=ad_id, identifier_id=phone.id, first_seen_at=DAY0, last_seen_at=DAY0))
+        # Nina's ad gives a place nobody could resolve: held, so not counted
+        session.get_one(Ad, world.ads["d"]).place_held_since = DAY0
+    apply_rules(db, settings, scan_run_id=1, now=DAY0 + timedelta(days=2))
+    by_rule = {h.rule_id for h in hits(db)}
+    assert "shared-phone-names" not in by_rule  # Mila and Jade: two people, not three names
+    shared = [h for h in hits(db) if h.rule_id == "several-workers-one-phone"]
+    assert shared and "(Jade, Mila)" in shared[0].explanation
+    assert world.ads["d"] not in {h.ad_id for h in hits(db)}

@@ -22,7 +22,7 @@ from sqlalchemy.exc import DatabaseError as SQLDatabaseError
 from sqlalchemy.orm import Session, sessionmaker
 
 from scanner.db import Database
-from scanner.db.session import downgrade, make_engine, upgrade
+from scanner.db.session import downgrade, head_revision, make_engine, upgrade
 from scanner.settings import load_settings
 from scanner.workflow import audit
 from scanner.workflow.auditchain import GENESIS, ChainRow, Head, heads_in, verify
@@ -390,7 +390,7 @@ def test_downgrade_is_recorded_before_it_runs(database_factory: DatabaseFactory,
     actor, command, action, purpose, details = found[-1]
     assert (actor, command, action, purpose) == ("op", "db downgrade", "schema", "rollback")
     assert (json.loads(details) if isinstance(details, str) else details) == {
-        "from": "0004",
+        "from": head_revision(),
         "to": "0002",
         "removes": ["its hash chain"],
         "audit_entries": 1,

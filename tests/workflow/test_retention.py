@@ -15,6 +15,7 @@ from scanner.db.models import (
     Assessment,
     AuditEntry,
     Identifier,
+    IdentityJudgement,
     IndicatorHit,
     Network,
     Photo,
@@ -113,3 +114,29 @@ def test_dry_run_deletes_nothing_and_is_recorded_as_a_read(db: Database, world: 
     with db.session() as session:
         entry = session.scalars(select(AuditEntry)).one()
     assert (entry.action, entry.details["dry_run"]) == ("read", True)
+
+
+def test_the_judgements_naming_a_purged_ad_go_with_it(db: Database, world: SmallWorld) -> None:
+    kept, purged = world.network_ads[0].id, world.lone_flagged.id
+    with db.session() as session:
+        add_review(session, ad_id=kept, label="unsure", note="", reviewer="inv")
+        for value, ads in ((NETWORK_PHONE, [kept]), (LONE_PHONE, [purged, kept])):
+            session.add(
+                IdentityJudgement(
+                    kind="phone", value=value, verdict="person", reason="", facts={"ad_ids": ads}, decided_at=NOW
+                )
+            )
+    purge(db, RetentionSettings(unflagged_days=1, flagged_days=1), actor="op", now=NOW)
+    with db.session() as session:
+        assert list(session.scalars(select(IdentityJudgement.value))) == [NETWORK_PHONE]
+
+
+def test_an_ad_held_for_an_unresolved_place_is_purged_when_the_hold_ends(db: Database, world: SmallWorld) -> None:
+    retention = RetentionSettings(unflagged_days=400, flagged_days=400, unresolved_place_days=3)
+    with db.session() as session:
+        session.get_one(Ad, world.benign.id).place_held_since = NOW - timedelta(days=2)
+    assert purge(db, retention, actor="op", now=NOW).ads == 0  # two days: still held
+    stats = purge(db, retention, actor="op", now=NOW + timedelta(days=1))
+    assert (stats.ads, stats.unresolved_places) == (1, 1)
+    with db.session() as session:
+        assert session.get(Ad, world.benign.id) is None

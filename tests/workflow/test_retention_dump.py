@@ -17,7 +17,7 @@ from scanner.db import Database
 from scanner.db.models import Ad, AdIdentifier, AdPhoto, AdVersion, Base, Identifier, Photo, Review
 from scanner.demo.server import SOURCES_DIR
 from scanner.demo.world import WorldConfig
-from scanner.extract.places import lookup
+from scanner.places import lookup
 from scanner.settings import RetentionSettings, Settings
 from scanner.workflow.retention import purge
 from scanner.workflow.review import add_review

@@ -58,7 +58,7 @@ def test_scan_runs_every_stage_and_records_the_run(
     stages = Stages()
     stages.install(monkeypatch)
     summary = run_scan(db, settings, actor="cron", now=demo_day(2), simulated_day=2)
-    assert [name for name, _ in stages.calls] == ["crawl", "extract", "link", "rules", "score"]
+    assert [name for name, _ in stages.calls] == ["crawl", "extract", "places", "link", "rules", "score"]
     assert (summary.status, summary.new_ads, summary.changed_ads, summary.errors) == (
         "completed",
         3,
@@ -68,7 +68,7 @@ def test_scan_runs_every_stage_and_records_the_run(
     (run,) = runs(db)
     assert (run.status, run.ruleset_hash, run.model_version, run.simulated_day) == ("completed", "abc123", "m-1", 2)
     assert run.started_at == demo_day(2)
-    assert run.stats["stages_done"] == ["crawl", "extract", "link", "rules", "score"]
+    assert run.stats["stages_done"] == ["crawl", "extract", "places", "link", "rules", "score"]
     assert "purge" in summary.stages
     with db.session() as session:
         actions = [entry.action for entry in session.scalars(select(AuditEntry).order_by(AuditEntry.id))]
@@ -85,7 +85,7 @@ def test_an_unfinished_scan_is_resumed_in_place_without_redoing_finished_stages(
         run_scan(db, settings, actor="cron", now=demo_day(1))
     (crashed,) = runs(db)
     assert crashed.status == "failed"
-    assert crashed.stats["stages_done"] == ["crawl", "extract", "link"]
+    assert crashed.stats["stages_done"] == ["crawl", "extract", "places", "link"]
     if killed:  # what SIGKILL leaves behind: the run still marked running, nobody holding the lock
         with db.session() as session:
             row = session.get(ScanRun, crashed.id)

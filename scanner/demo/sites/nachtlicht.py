@@ -29,6 +29,9 @@ from scanner.demo.sites.common import AdSource, DayIndex, Request, Response, htm
 
 PER_PAGE = 20
 CONSENT_COOKIE = "nl_consent"
+PHOTO_PREFIX = "/img/"
+BLANK_GIF = bytes.fromhex("47494638396101000100800000000000ffffff21f90401000000002c00000000010001000002024401003b")
+STATIC = {"/static/blank.gif": (BLANK_GIF, "image/gif")}  # the lazy-loading placeholder in src
 
 
 def robots(crawl_delay: float) -> str:

@@ -36,6 +36,8 @@ from scanner.demo.sites.common import (
 
 PER_PAGE = 24
 GATE_COOKIE = "rw_leeftijd"
+PHOTO_PREFIX = "/media/"
+STATIC: dict[str, tuple[bytes, str]] = {}
 MONTHS = (
     "januari",
     "februari",

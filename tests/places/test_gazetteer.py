@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from scanner.errors import ConfigError
-from scanner.extract.places import DATA_DIR, gazetteer, lookup, places_in_region
+from scanner.places import gazetteer, lookup, places_in_region
+from scanner.places.gazetteer import DATA_DIR
 
 
 def _municipalities() -> list[dict[str, str]]:
@@ -71,7 +72,7 @@ def test_places_in_a_safety_region() -> None:
 
 def test_places_in_a_municipality_include_its_residences() -> None:
     assert places_in_region(["Haarlemmermeer"]) >= {"Haarlemmermeer", "Hoofddorp", "Nieuw-Vennep", "Schiphol"}
-    assert places_in_region(["Haarlem"]) == {"Haarlem", "Spaarndam"}
+    assert places_in_region(["Haarlem"]) == {"Haarlem", "Spaarndam", "Schalkwijk", "Rozenprieel"}
 
 
 def test_police_unit_and_province_of_the_same_name() -> None:
