@@ -194,6 +194,12 @@ class LinkingSettings(_Section):
 class ModelSettings(_Section):
     path: str = Field(default="models/bootstrap.skops", description="Model file used for scoring.")
     trusted_types: list[str] = Field(default_factory=list, description="Extra skops types to trust on load.")
+    min_training_labels: int = Field(
+        default=500,
+        ge=0,
+        description="A model trained on fewer labelled ads than this is shown with a warning wherever its "
+        "score appears, and by every scan (0: no such warning; a synthetic model is always warned about).",
+    )
 
 
 class ScoreSettings(_Section):

@@ -39,6 +39,7 @@ class ScanSummary:
     durations: dict[str, float] = field(default_factory=dict)  # seconds per stage
     ruleset_hash: str | None = None
     model_version: str | None = None
+    model_warning: str | None = None  # the model card's warning (synthetic, few labels), said on every scan
     notifications: dict[str, str] = field(default_factory=dict)  # per channel: what became of the message
 
     def as_dict(self) -> dict[str, Any]:
@@ -68,6 +69,7 @@ class ScanSummary:
             f"watchlist hits: {self.watchlist_hits}",
             f"errors per source: {errors}",
             f"rule set {(self.ruleset_hash or '-')[:12]}, model {self.model_version or 'none (rules only)'}",
+            *([f"WARNING: {self.model_warning}"] if self.model_warning else []),
             f"stages: {timing}",
         ]
         lines.extend(f"notification by {channel}: {what}" for channel, what in sorted(self.notifications.items()))
