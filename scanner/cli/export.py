@@ -1,7 +1,8 @@
-"""`scanner export`: flagged ads and networks as CSV, JSON or GraphML, with the minimum of fields."""
+"""`scanner export`: flagged ads and networks as CSV, Excel, JSON or GraphML, with the minimum of fields."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -15,6 +16,11 @@ from scanner.report import export as export_module
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file.")
 @click.option("--network", metavar="N-LABEL", help="Only the ads of this network (flagged or not).")
 @click.option("--min-score", type=click.FloatRange(0, 100), default=0.0, help="Lowest risk score exported.")
+@click.option(
+    "--region",
+    metavar="R",
+    help="Only ads in this place or area: municipality, residence, province, safety region or police unit.",
+)
 @click.option("--all", "include_unflagged", is_flag=True, help="Also export ads that are not flagged.")
 @click.option("--recipient", default="", help="Who receives the export (recorded in the audit log).")
 @pass_app
@@ -24,22 +30,26 @@ def export(
     output: Path | None,
     network: str | None,
     min_score: float,
+    region: str | None,
     include_unflagged: bool,
     recipient: str,
 ) -> None:
     """Export flagged ads, their phones, networks and links, without ad text or photos.
 
-    Fields: id, network, source, url, city, first and last seen, scores, flagged, underage, phones,
-    indicator ids. GraphML (ads as nodes, links as edges) opens in Gephi and yEd. Every export is
-    recorded in the audit log with the recipient and purpose.
+    Fields: id, network, source, url, city, first and last seen, risk and licensing scores, the
+    model's probability and version, flagged, underage, phones, indicator ids (CSV adds the model
+    card's warning). CSV and xlsx are safe to open in a spreadsheet: no cell runs as a formula and
+    phone numbers stay exact (text cells in xlsx). GraphML (ads as nodes, links as edges) opens in
+    Gephi and yEd. Every export is recorded in the audit log with the recipient and purpose.
 
     \b
     Example:
       scanner --purpose "referral, case 2026-014" export --format graphml --recipient "politie PCT" -o n7.graphml
-      scanner export --network N-000007 --format json
+      scanner export --network N-000007 --format xlsx -o n7.xlsx
+      scanner export --region Kennemerland --format csv -o kennemerland.csv
     """
     export_filter = export_module.ExportFilter(
-        include_unflagged=include_unflagged, network=network, min_score=min_score
+        include_unflagged=include_unflagged, network=network, min_score=min_score, region=region
     )
     with app.database().session() as session:
         records = export_module.collect(session, app.settings, export_filter)
@@ -55,9 +65,12 @@ def export(
                 "file": str(output) if output else "stdout",
             },
         )
-    text = export_module.RENDERERS[fmt](records)
+    content = export_module.RENDERERS[fmt](records)
+    data = content if isinstance(content, bytes) else content.encode("utf-8")
     if output:
-        output.write_text(text, encoding="utf-8")
+        output.write_bytes(data)
         click.echo(f"exported {len(records['ads'])} ads to {output}", err=True)
     else:
-        click.echo(text, nl=False)
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()

@@ -9,15 +9,8 @@ import click
 from scanner.cli.context import App, pass_app
 from scanner.report.html import render_html
 from scanner.report.render import Output, to_json
-from scanner.report.report import (
-    CATEGORIES,
-    FORMATS,
-    ReportFilter,
-    build_report,
-    render_csv,
-    render_text,
-    report_ad_ids,
-)
+from scanner.report.report import CATEGORIES, FORMATS, ReportFilter, build_report, render_csv, report_ad_ids
+from scanner.report.text import render_text
 
 
 @click.command()
