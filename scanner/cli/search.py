@@ -22,7 +22,6 @@ COLUMNS = (
     "city",
     "source",
     "last_seen_at",
-    "title",
 )
 
 

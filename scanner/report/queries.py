@@ -114,7 +114,7 @@ def flagged_before(session: Session, ad_ids: Sequence[int], since: datetime) -> 
     return found
 
 
-def _newest_hits(hits: Iterable[IndicatorHit]) -> list[IndicatorHit]:
+def current_hits(hits: Iterable[IndicatorHit]) -> list[IndicatorHit]:
     """The hits that hold now, one per rule (the newest), underage escalations first (their weight is 0: they
     are never scored, always shown), then the strongest.
 
@@ -132,12 +132,12 @@ def ad_hits(session: Session, ad_ids: Sequence[int]) -> dict[int, list[Indicator
         for hit in session.scalars(select(IndicatorHit).where(IndicatorHit.ad_id.in_(chunk))):
             if hit.ad_id is not None:
                 grouped[hit.ad_id].append(hit)
-    return {ad_id: _newest_hits(hits) for ad_id, hits in grouped.items()}
+    return {ad_id: current_hits(hits) for ad_id, hits in grouped.items()}
 
 
 def network_hits(session: Session, network_id: int) -> list[IndicatorHit]:
     query = select(IndicatorHit).where(IndicatorHit.network_id == network_id, IndicatorHit.ad_id.is_(None))
-    return _newest_hits(session.scalars(query))
+    return current_hits(session.scalars(query))
 
 
 def field_text(version: AdVersion | None, field: str | None) -> str | None:

@@ -84,7 +84,7 @@ def show_ad(session: Session, settings: Settings, ad_id: int) -> dict[str, Any]:
         hits_by_version.setdefault(hit.ad_version_id, []).append(hit)
     versions = []
     for version in session.scalars(select(AdVersion).where(AdVersion.ad_id == ad.id).order_by(AdVersion.id)):
-        newest = {hit.rule_id: hit for hit in hits_by_version.get(version.id, [])}
+        newest = queries.current_hits(hits_by_version.get(version.id, []))
         versions.append(
             {
                 "id": version.id,
@@ -93,7 +93,7 @@ def show_ad(session: Session, settings: Settings, ad_id: int) -> dict[str, Any]:
                 "title": version.title,
                 "text": version.text,
                 "fields": version.fields,
-                "indicators": [queries.hit_json(hit, version, chars) for hit in newest.values()],
+                "indicators": [queries.hit_json(hit, version, chars) for hit in newest],
             }
         )
     links = []

@@ -5,8 +5,9 @@ In this order, each item with one line of why:
 1. the last scan (`scanner.report.last_scan`): did it run, completely;
 2. the model behind the scores, with its card's warning (synthetic, or trained on few labels);
 3. possible minors: every ad still online whose newest score escalates it as possibly underage and that
-   nobody has reviewed yet, the ones escalated since the report's start first and marked new: an
-   escalation stays here until a person has looked at it;
+   nobody has reviewed since (a review of the ad itself, made after its escalation), the ones escalated
+   since the report's start first and marked new: an escalation stays here until a person has looked
+   at it;
 4. watchlist hits among the ads listed;
 5. networks flagged for the first time since the report's start.
 """
@@ -36,12 +37,26 @@ def current_model(session: Session) -> dict[str, Any] | None:
 
 
 def possible_minors(session: Session, since: datetime | None, keep: Keep) -> list[dict[str, Any]]:
-    """Live, unreviewed ads whose newest score is an underage escalation; new ones (since `since`) first."""
+    """Live ads whose newest score is an underage escalation and that nobody reviewed since it was first
+    escalated (a review of the ad itself: reviewing its network earlier hides no new minor); new ones first."""
     escalated = sorted(
         {ad_id for ad_id in session.scalars(select(Assessment.ad_id).where(Assessment.underage.is_(True))) if ad_id}
     )
     latest = queries.latest_assessments(session, escalated)
-    reviewed = set(session.scalars(select(Review.ad_id).where(Review.ad_id.in_(escalated)))) if escalated else set()
+    first_escalated: dict[int, datetime] = {}
+    for chunk in queries.chunks(escalated):
+        for ad_id, at in session.execute(
+            select(Assessment.ad_id, func.min(Assessment.created_at))
+            .where(Assessment.ad_id.in_(chunk), Assessment.underage.is_(True))
+            .group_by(Assessment.ad_id)
+        ):
+            if ad_id is not None:
+                first_escalated[ad_id] = at
+    reviewed: set[int] = set()
+    for chunk in queries.chunks(escalated):
+        for ad_id, at in session.execute(select(Review.ad_id, Review.created_at).where(Review.ad_id.in_(chunk))):
+            if ad_id is not None and at >= first_escalated[ad_id]:
+                reviewed.add(ad_id)
     wanted = [ad_id for ad_id in escalated if latest[ad_id].underage and ad_id not in reviewed]
     ads = [
         ad
@@ -50,13 +65,6 @@ def possible_minors(session: Session, since: datetime | None, keep: Keep) -> lis
     ]
     versions = queries.versions(session, [ad.current_version_id for ad in ads])
     ads = [ad for ad in ads if keep(ad, _features(versions.get(ad.current_version_id or -1)))]
-    first_escalated = dict(
-        session.execute(
-            select(Assessment.ad_id, func.min(Assessment.created_at))
-            .where(Assessment.ad_id.in_([ad.id for ad in ads]), Assessment.underage.is_(True))
-            .group_by(Assessment.ad_id)
-        ).all()
-    )
     hits = queries.ad_hits(session, [ad.id for ad in ads])
     networks = queries.current_networks(session, [ad.id for ad in ads])
     found = []
@@ -66,7 +74,7 @@ def possible_minors(session: Session, since: datetime | None, keep: Keep) -> lis
         found.append(
             {
                 "id": ad.id,
-                "new": since is None or first_escalated.get(ad.id, since) >= since,
+                "new": since is None or first_escalated[ad.id] >= since,
                 "city": ad.city,
                 "network": network.label if network else None,
                 "url": ad.url,

@@ -9,8 +9,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
+from scanner.clock import demo_day
 from scanner.db import Database
+from scanner.db.models import IndicatorHit, Review
 from scanner.errors import InputError
 from scanner.report.render import Output
 from scanner.report.report import ReportFilter, build_report, render_csv
@@ -195,3 +198,47 @@ def test_scores_are_labelled_and_weights_have_one_decimal(db: Database, settings
     assert "one-and-a-half (licensing, +1.5): " in text and "half-a-sign (licensing, +0.5): " in text
     assert "no_license (licensing, +20.0): " in text
     assert "risk parts: rules 60/100 · model p=0.60 (test-1; moved most by network: member +1.2, " in text
+
+
+def test_evidence_that_no_longer_fits_its_field_is_shown_unchecked_never_found_elsewhere(
+    db: Database, settings: Settings, world: SmallWorld
+) -> None:
+    """A hit stored before spans named their field: "18" at 0..2 of the text, where the text says "Ontsp".
+    The old report searched the text for "18" and highlighted it inside "06 87654321"; now it says it cannot check."""
+    with db.session() as session:
+        hit = session.scalars(select(IndicatorHit).where(IndicatorHit.ad_id == world.lone_flagged.id)).one()
+        hit.evidence = [{"start": 0, "end": 2, "text": "87", "field": "text"}]
+    ad = next(
+        ad for group in report(db, settings)["groups"] for ad in group["ads"] if ad["id"] == world.lone_flagged.id
+    )
+    assert ad["indicators"][0]["evidence"] == [
+        {"kind": "unchecked", "field": "text", "before": "", "text": "87", "after": ""}
+    ]
+    out = io.StringIO()
+    render_text(report(db, settings), Output(out, rich=False))
+    assert "text: “87” (not checked against the stored text" in out.getvalue()
+    assert "[[87]]" not in out.getvalue()
+
+
+def test_a_possible_minor_stays_at_the_top_until_her_ad_is_reviewed_after_the_escalation(
+    db: Database, settings: Settings, world: SmallWorld
+) -> None:
+    minor = world.network_ads[1]
+
+    def listed_minors() -> list[int]:
+        return [item["id"] for item in report(db, settings, since=None)["start_here"]["possible_minors"]]
+
+    def review(day: int, *, ad: int | None = None, network: int | None = None) -> None:
+        with db.session() as session:
+            session.add(
+                Review(
+                    ad_id=ad, network_id=network, label="unsure", reviewer="inv", created_at=demo_day(day), snapshot={}
+                )
+            )
+
+    escalate(db, world, minor)  # escalated on day 3
+    review(2, ad=minor.id)  # a look at the ad before it said she is a minor
+    review(3, network=world.network.id)  # a look at the network is not a look at her ad
+    assert listed_minors() == [minor.id]
+    review(3, ad=minor.id)
+    assert listed_minors() == []

@@ -120,3 +120,12 @@ def test_weights_and_explanations_of_the_nightly_run_and_explain_agree_on_a_lice
     night = hits_of(ruleset, ad)
     explained = {e.rule_id: e.hit for e in ruleset.explain_ad(ad) if e.enabled and e.hit is not None}
     assert night == explained
+
+
+def test_the_rule_set_hash_covers_the_form_of_the_hits(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A new form of hits (as when evidence began to name its field) makes the next run evaluate every ad again."""
+    import scanner.rules.ruleset as ruleset_module
+
+    now = RuleSet.load(PACK, Settings()).hash
+    monkeypatch.setattr(ruleset_module, "HIT_FORMAT", ruleset_module.HIT_FORMAT - 1)
+    assert RuleSet.load(PACK, Settings()).hash != now
