@@ -20,9 +20,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from scanner.clock import utcnow
-from scanner.db.models import Ad, AdVersion
+from scanner.db.models import Ad
 from scanner.report import queries, spreadsheet
-from scanner.report.region import in_region, places_in
+from scanner.report.region import RegionFilter
 from scanner.report.report import graph
 from scanner.report.show import find_network
 from scanner.settings import Settings
@@ -63,11 +63,7 @@ def collect(session: Session, settings: Settings, export_filter: ExportFilter) -
     if export_filter.network:
         network = find_network(session, settings, export_filter.network)
         query = query.where(Ad.id.in_(queries.network_member_ids(session, network.id)))
-    places = places_in(export_filter.region) if export_filter.region else None
-    ads = list(session.scalars(query))
-    if places is not None:
-        versions = queries.versions(session, [ad.current_version_id for ad in ads])
-        ads = [ad for ad in ads if in_region(ad.city, _features(versions.get(ad.current_version_id or -1)), places)]
+    ads = RegionFilter.named(export_filter.region).ads(session, session.scalars(query))
     summaries = queries.ad_summaries(session, ads, snippet_chars=10)
     rows = []
     warnings: set[str] = set()
@@ -101,10 +97,6 @@ def collect(session: Session, settings: Settings, export_filter: ExportFilter) -
         "networks": [{"label": label, "ad_ids": members} for label, members in sorted(networks.items())],
         "links": graph(session, ad_ids)["edges"],
     }
-
-
-def _features(version: AdVersion | None) -> dict[str, Any] | None:
-    return version.features if version is not None and isinstance(version.features, dict) else None
 
 
 def _rows(records: dict[str, Any]) -> list[list[Any]]:

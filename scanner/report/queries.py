@@ -7,7 +7,7 @@ renders the same facts. Nothing here writes; the commands record the audit entri
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -219,6 +219,12 @@ def versions(session: Session, version_ids: Iterable[int | None]) -> dict[int, A
             {version.id: version for version in session.scalars(select(AdVersion).where(AdVersion.id.in_(chunk)))}
         )
     return found
+
+
+def current_features(versions: Mapping[int, AdVersion], ad: Ad) -> dict[str, Any] | None:
+    """The extracted features of the ad's current version among `versions`, if any."""
+    version = versions.get(ad.current_version_id or -1)
+    return version.features if version is not None and isinstance(version.features, dict) else None
 
 
 def changed_since(session: Session, ad_ids: Sequence[int], since: datetime) -> set[int]:

@@ -30,7 +30,7 @@ from scanner.clock import utcnow
 from scanner.db.models import Ad, AdVersion, Assessment, Link, Network, ScanRun
 from scanner.report import queries, watch
 from scanner.report.last_scan import last_scan
-from scanner.report.region import in_region, places_in
+from scanner.report.region import RegionFilter
 from scanner.report.scores import score_json
 from scanner.report.spreadsheet import to_csv
 from scanner.report.start import start_here
@@ -129,16 +129,12 @@ def build_report(
     """The report document: the start-here block, summary counts, then groups of ads (a network, or a lone ad)."""
     since = queries.parse_since(session, report_filter.since)
     min_score = settings.report.min_score if report_filter.min_score is None else report_filter.min_score
-    places = places_in(report_filter.region) if report_filter.region else None
-
-    def keep(ad: Ad, features: dict[str, Any] | None) -> bool:
-        return places is None or in_region(ad.city, features, places)
-
+    region = RegionFilter.named(report_filter.region)
     active_ids = _active_ad_ids(session, since)
-    ads = [ad for chunk in queries.chunks(active_ids) for ad in session.scalars(select(Ad).where(Ad.id.in_(chunk)))]
-    if places is not None:
-        versions = queries.versions(session, [ad.current_version_id for ad in ads])
-        ads = [ad for ad in ads if keep(ad, _features(versions.get(ad.current_version_id or -1)))]
+    ads = region.ads(
+        session,
+        [ad for chunk in queries.chunks(active_ids) for ad in session.scalars(select(Ad).where(Ad.id.in_(chunk)))],
+    )
     summaries = queries.ad_summaries(session, ads, snippet_chars=settings.report.snippet_chars, since=since)
     entries = watch.active_entries(session)
     watch_hits = watch.matches(session, ads, entries)
@@ -173,7 +169,7 @@ def build_report(
 
     changes = [ad["change"] for ad in summaries]
     last_run = queries.last_completed_run(session)
-    start = start_here(session, since, listed, keep)
+    start = start_here(session, since, listed, region)
     return {
         "generated_at": queries.iso(now or utcnow()),
         "since": queries.iso(since),
@@ -200,10 +196,6 @@ def build_report(
         },
         "groups": groups,
     }
-
-
-def _features(version: AdVersion | None) -> dict[str, Any] | None:
-    return version.features if version is not None and isinstance(version.features, dict) else None
 
 
 def _order(underage: bool, watched: Any, score: float, first_id: int) -> tuple[bool, bool, float, int]:

@@ -25,7 +25,7 @@ from scanner.crawl.imagehashes import hamming, hash_image
 from scanner.db.models import Ad, AdIdentifier, AdPhoto, AdVersion, Identifier, Photo
 from scanner.errors import InputError
 from scanner.report import queries
-from scanner.report.region import in_region, places_in
+from scanner.report.region import RegionFilter
 from scanner.report.watch import normalise_phone
 from scanner.settings import Settings
 
@@ -36,21 +36,16 @@ MIN_PART_DIGITS = 6  # fewer digits of a number would match too many others
 def _ads(
     session: Session, settings: Settings, ad_ids: set[int], why: dict[int, str], region: str | None
 ) -> list[dict[str, Any]]:
-    places = places_in(region) if region else None
     ordered = sorted(ad_ids)
-    ads = [ad for chunk in queries.chunks(ordered) for ad in session.scalars(select(Ad).where(Ad.id.in_(chunk)))]
-    if places is not None:
-        versions = queries.versions(session, [ad.current_version_id for ad in ads])
-        ads = [ad for ad in ads if in_region(ad.city, _features(versions.get(ad.current_version_id or -1)), places)]
+    ads = RegionFilter.named(region).ads(
+        session,
+        [ad for chunk in queries.chunks(ordered) for ad in session.scalars(select(Ad).where(Ad.id.in_(chunk)))],
+    )
     ads = sorted(ads, key=lambda ad: ad.id)[:MAX_RESULTS]
     summaries = queries.ad_summaries(session, ads, snippet_chars=settings.report.snippet_chars)
     for summary in summaries:
         summary["match"] = why.get(summary["id"], "")
     return sorted(summaries, key=lambda ad: (-(ad["risk_score"] or 0), ad["id"]))
-
-
-def _features(version: AdVersion | None) -> dict[str, Any] | None:
-    return version.features if version is not None and isinstance(version.features, dict) else None
 
 
 def phone_query(raw: str, settings: Settings) -> dict[str, str]:

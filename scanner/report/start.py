@@ -14,17 +14,16 @@ In this order, each item with one line of why:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from scanner.db.models import Ad, AdVersion, Assessment, Network, Review
+from scanner.db.models import Ad, Assessment, Network, Review
 from scanner.report import queries
-
-Keep = Callable[[Ad, dict[str, Any] | None], bool]
+from scanner.report.region import RegionFilter
 
 
 def current_model(session: Session) -> dict[str, Any] | None:
@@ -36,7 +35,7 @@ def current_model(session: Session) -> dict[str, Any] | None:
     return {"version": stored.get("version") or newest.model_version, "warning": stored.get("warning")}
 
 
-def possible_minors(session: Session, since: datetime | None, keep: Keep) -> list[dict[str, Any]]:
+def possible_minors(session: Session, since: datetime | None, region: RegionFilter) -> list[dict[str, Any]]:
     """Live ads whose newest score is an underage escalation and that nobody reviewed since it was first
     escalated (a review of the ad itself: reviewing its network earlier hides no new minor); new ones first."""
     escalated = sorted(
@@ -58,13 +57,14 @@ def possible_minors(session: Session, since: datetime | None, keep: Keep) -> lis
             if ad_id is not None and at >= first_escalated[ad_id]:
                 reviewed.add(ad_id)
     wanted = [ad_id for ad_id in escalated if latest[ad_id].underage and ad_id not in reviewed]
-    ads = [
-        ad
-        for chunk in queries.chunks(wanted)
-        for ad in session.scalars(select(Ad).where(Ad.id.in_(chunk), Ad.removed_at.is_(None)))
-    ]
-    versions = queries.versions(session, [ad.current_version_id for ad in ads])
-    ads = [ad for ad in ads if keep(ad, _features(versions.get(ad.current_version_id or -1)))]
+    ads = region.ads(
+        session,
+        [
+            ad
+            for chunk in queries.chunks(wanted)
+            for ad in session.scalars(select(Ad).where(Ad.id.in_(chunk), Ad.removed_at.is_(None)))
+        ],
+    )
     hits = queries.ad_hits(session, [ad.id for ad in ads])
     networks = queries.current_networks(session, [ad.id for ad in ads])
     found = []
@@ -84,12 +84,8 @@ def possible_minors(session: Session, since: datetime | None, keep: Keep) -> lis
     return sorted(found, key=lambda minor: (not minor["new"], minor["id"]))
 
 
-def _features(version: AdVersion | None) -> dict[str, Any] | None:
-    return version.features if version is not None and isinstance(version.features, dict) else None
-
-
-def newly_flagged_networks(session: Session, since: datetime | None, keep: Keep) -> list[dict[str, Any]]:
-    """Networks whose first flagged score came since `since` (with a member `keep` accepts), highest risk
+def newly_flagged_networks(session: Session, since: datetime | None, region: RegionFilter) -> list[dict[str, Any]]:
+    """Networks whose first flagged score came since `since` (with a member in the region), highest risk
     first, each with its strongest rule."""
     flagged = select(Assessment.network_id).where(
         Assessment.network_id.is_not(None), Assessment.ad_id.is_(None), Assessment.flagged.is_(True)
@@ -101,9 +97,7 @@ def newly_flagged_networks(session: Session, since: datetime | None, keep: Keep)
     found = []
     for network in session.scalars(select(Network).where(Network.id.in_(ids))) if ids else []:
         member_ids = queries.network_member_ids(session, network.id)
-        members = list(session.scalars(select(Ad).where(Ad.id.in_(member_ids))))
-        versions = queries.versions(session, [ad.current_version_id for ad in members])
-        if not any(keep(ad, _features(versions.get(ad.current_version_id or -1))) for ad in members):
+        if not region.ads(session, session.scalars(select(Ad).where(Ad.id.in_(member_ids)))):
             continue
         assessment = assessments.get(network.id)
         rules = ((assessment.explanation or {}).get("rules") or []) if assessment else []
@@ -141,11 +135,11 @@ def watchlist_hits(listed: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def start_here(
-    session: Session, since: datetime | None, listed: Sequence[dict[str, Any]], keep: Keep
+    session: Session, since: datetime | None, listed: Sequence[dict[str, Any]], region: RegionFilter
 ) -> dict[str, Any]:
     return {
         "model": current_model(session),
-        "possible_minors": possible_minors(session, since, keep),
+        "possible_minors": possible_minors(session, since, region),
         "watchlist_hits": watchlist_hits(listed),
-        "newly_flagged_networks": newly_flagged_networks(session, since, keep),
+        "newly_flagged_networks": newly_flagged_networks(session, since, region),
     }
