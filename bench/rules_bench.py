@@ -44,6 +44,7 @@ from scanner.db.models import (  # noqa: E402
 from scanner.db.session import make_engine, open_database  # noqa: E402
 from scanner.extract import extract  # noqa: E402
 from scanner.rules import AdInput, RuleSet, apply_rules  # noqa: E402
+from scanner.rules.features import AreaPrices  # noqa: E402
 from scanner.settings import RuleOverride, Settings, load_settings  # noqa: E402
 
 BENIGN = [
@@ -88,7 +89,7 @@ def bench_per_ad(ruleset: RuleSet, count: int, seed: int) -> float:
     features = [extract(text).to_json() for text in texts]
     prices = sorted(rng.uniform(80, 250) for _ in range(200))
     ads = [
-        AdInput(texts[i % len(texts)], features[i % len(texts)], region_prices=prices, region="Haarlem")
+        AdInput(texts[i % len(texts)], features[i % len(texts)], prices=AreaPrices.of("Haarlem", prices))
         for i in range(count)
     ]
     chars = sum(len(ad.text) for ad in ads) / len(ads)

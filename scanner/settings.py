@@ -259,6 +259,12 @@ class ModelSettings(_Section):
         "file stops the score and the scan (exit 8), so a typo never silently changes what scores mean.",
     )
     trusted_types: list[str] = Field(default_factory=list, description="Extra skops types to trust on load.")
+    min_training_labels: int = Field(
+        default=500,
+        ge=0,
+        description="A model trained on fewer labelled ads than this is shown with a warning wherever its "
+        "score appears, and by every scan (0: no such warning; a synthetic model is always warned about).",
+    )
     sensitive_features: dict[str, str] = Field(
         default_factory=dict,
         description="Sensitive word lists (nationality, nationalities, countries, languages) the model may read "

@@ -55,9 +55,19 @@ class OutputFile:
         except OSError as exc:
             raise _refuse(self.path, exc.strerror or str(exc), "check the free space and permissions") from None
 
-    def write(self, text: str) -> None:
-        with self.stream() as stream:
-            stream.write(text)
+    def write(self, content: str | bytes) -> None:
+        """Write text, or the bytes of a binary format (xlsx), to the temporary file."""
+        if isinstance(content, str):
+            with self.stream() as stream:
+                stream.write(content)
+            return
+        try:
+            handle, name = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".part", dir=self.path.parent)
+            self._temporary = Path(name)
+            with os.fdopen(handle, "wb") as binary:
+                binary.write(content)
+        except OSError as exc:
+            raise _refuse(self.path, exc.strerror or str(exc), "check the free space and permissions") from None
 
     def publish(self) -> None:
         """Rename the finished temporary file over the target."""

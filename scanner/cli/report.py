@@ -12,15 +12,8 @@ from scanner.cli.context import App, pass_app
 from scanner.cli.outfile import OutputFile
 from scanner.report.html import render_html
 from scanner.report.render import Output, to_json
-from scanner.report.report import (
-    CATEGORIES,
-    FORMATS,
-    ReportFilter,
-    build_report,
-    render_csv,
-    render_text,
-    report_ad_ids,
-)
+from scanner.report.report import CATEGORIES, FORMATS, ReportFilter, build_report, render_csv, report_ad_ids
+from scanner.report.text import render_text
 
 
 @click.command()
@@ -33,7 +26,12 @@ from scanner.report.report import (
 )
 @click.option("--min-score", type=click.FloatRange(0, 100), help="Lowest score listed (default: report.min_score).")
 @click.option("--category", type=click.Choice(CATEGORIES), help="Only trafficking signals, or only licensing.")
-@click.option("--region", metavar="R", help="Only ads in this place, province or region (e.g. Kennemerland).")
+@click.option(
+    "--region",
+    metavar="R",
+    help="Only ads in this place or area: municipality, residence, province, safety region or police unit, in any "
+    'spelling (Kennemerland, "Zuid Holland"). An unknown name is refused with a suggestion.',
+)
 @click.option("--all", "include_unflagged", is_flag=True, help="Also list ads that are not flagged.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file.")
@@ -50,13 +48,17 @@ def report(
 ) -> None:
     """What is new and why: newly flagged ads and networks, watchlist hits, with evidence.
 
-    Groups ads by network, highest risk first; each ad shows its top indicators with the words
-    that triggered them. `--format html` writes one self-contained file that opens offline.
-    Reading the report is recorded in the audit log.
+    Opens with a "start here" block: the last scan, the model and its warning, possible minors not
+    yet reviewed, watchlist hits and newly flagged networks. Then groups ads by network (possible
+    minors first, then watchlist hits, then the highest score); each ad shows its risk and
+    licensing scores, the parts of its risk (rules, model) and its top indicators with the words
+    that triggered them, quoted from the field they came from. `--format html` writes one
+    self-contained file that opens offline. Reading the report is recorded in the audit log.
 
     \b
     Example:
       scanner report
+      scanner report --region "Zuid Holland"
       scanner report --since 2026-01-03 --category licensing --format csv > licensing.csv
       scanner --purpose "weekly review" report --format html -o report.html
     """

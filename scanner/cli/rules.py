@@ -11,8 +11,11 @@ from typing import Any
 import click
 
 from scanner.cli.context import App, pass_app
-from scanner.errors import InputError, NotFoundError
+from scanner.errors import InputError
+from scanner.report.evidence import evidence_item, print_evidence, weight_text
+from scanner.report.render import Output
 from scanner.rules.engine import AdInput, CompiledRule, Explanation
+from scanner.rules.explain import StoredExplanation, explain_stored_ad
 from scanner.rules.model import CATEGORY_MEANING, EVIDENCE_MEANING, STATUS_MEANING
 from scanner.rules.ruleset import RuleSet
 
@@ -238,9 +241,11 @@ def show(app: App, rule_id: str, rules_dir: Path | None) -> None:
 def explain(app: App, ad: str | None, text: str | None, show_all: bool, as_json: bool, rules_dir: Path | None) -> None:
     """Which rules fire on an ad and which do not, and why, selection by selection.
 
-    AD is the id of a stored ad (its current version is used, and the look is recorded in the audit
-    log); with --text, any text is explained without a database. Cross-ad rules are shown as stored
-    by the last run.
+    AD is the id of a stored ad: its current version is judged with the statistics its last nightly
+    evaluation used (the hourly prices of its area), so the answer agrees with the stored hits; when
+    it cannot (the ad changed since, another rule set, statistics not recorded) it says what differs.
+    Cross-ad rules are shown as stored by the last run. The look is recorded in the audit log. With
+    --text, any text is explained without a database.
 
     \b
     Example:
@@ -248,67 +253,104 @@ def explain(app: App, ad: str | None, text: str | None, show_all: bool, as_json:
       scanner rules explain --text "Net 18, 24/7 beschikbaar, niet zonder condoom" --all
     """
     ruleset = _load(app, rules_dir)
-    stored: list[dict[str, Any]] = []
+    found: StoredExplanation | None = None
     if text is not None:
         from scanner.extract import extract
 
         ad_input = AdInput(text=text, features=extract(text, settings=app.settings).to_json())
+        explanations, members = ruleset.explain_ad(ad_input), ruleset.explain_members(ad_input)
     elif ad is not None and ad.isdigit():
-        group_ids = [rule.id for rule in ruleset.rules if rule.rule.group]
-        ad_input, stored = _stored_ad(app, int(ad), group_ids)
+        with app.database().session() as session:
+            found = explain_stored_ad(session, app.settings, ruleset, int(ad))
+            app.audit(session, "rules explain", "read", {"ad_id": int(ad)})
+        explanations, members = found.rules, found.members
     else:
         raise InputError("give an ad id or --text", context="rules explain", hint="e.g. scanner rules explain 42")
-    explanations = ruleset.explain_ad(ad_input)
-    members = ruleset.explain_members(ad_input)
+    cross_ad = [_stored_json(hit) for hit in found.cross_ad] if found else []
     if as_json:
-        click.echo(
-            json.dumps(
-                {
-                    "ruleset_hash": ruleset.hash,
-                    "rules": [_explanation_json(e) for e in explanations],
-                    "cross_ad_hits": stored,
-                    "member_filters": [_explanation_json(e) for e in members],
-                },
-                indent=2,
-                ensure_ascii=False,
-                default=str,
-            )
-        )
+        document: dict[str, Any] = {
+            "ruleset_hash": ruleset.hash,
+            "rules": [_explanation_json(e) for e in explanations],
+            "cross_ad_hits": cross_ad,
+            "member_filters": [_explanation_json(e) for e in members],
+        }
+        if found is not None:
+            document |= {
+                "ad_id": found.ad_id,
+                "version_id": found.version_id,
+                "prices": found.prices,
+                "stored_hits": [_stored_json(hit) for hit in found.stored],
+                "differences": found.differences,
+            }
+        click.echo(json.dumps(document, indent=2, ensure_ascii=False, default=str))
         return
+    out = Output()
+    if found is not None:
+        out.line(f"ad {found.ad_id}, version {found.version_id}; rule set {ruleset.hash[:12]}")
+        out.line(f"prices compared with: {found.prices}")
+        for difference in found.differences:
+            out.line(f"DIFFERS FROM THE NIGHTLY RUN: {difference}", style="bold yellow")
     fired = [e for e in explanations if e.fired]
-    click.secho(f"{len(fired)} rule(s) fire", bold=True)
+    out.line(f"{len(fired)} rule(s) fire", style="bold")
     for item in fired:
         hit = item.hit
         assert hit is not None
         state = "" if item.enabled else f"  [does not run: {item.reason.split(';')[0]}]"
-        click.secho(
-            f"  {item.rule_id} ({hit.category}, weight {hit.weight:g}){state}", fg="red" if item.enabled else "yellow"
+        out.line(
+            f"  {item.rule_id} ({hit.category}, weight {weight_text(hit.weight)}){state}",
+            style="red" if item.enabled else "yellow",
         )
-        click.echo(f"    {hit.explanation}")
-    for hit_row in stored:
-        click.secho(f"  {hit_row['rule_id']} (cross-ad, {hit_row['category']}, weight {hit_row['weight']:g})", fg="red")
-        click.echo(f"    {hit_row['explanation']}")
+        out.line(f"    {hit.explanation}")
+        _print_spans(out, hit.evidence, found, None if found else ad_input, app.settings.report.snippet_chars)
+    for row in cross_ad:
+        out.line(f"  {row['rule_id']} (cross-ad, {row['category']}, weight {weight_text(row['weight'])})", style="red")
+        out.line(f"    {row['explanation']}")
+        _print_spans(out, row["evidence"], found, None, app.settings.report.snippet_chars)
     if show_all:
-        click.secho("did not fire:", bold=True)
+        out.line("did not fire:", style="bold")
         for item in explanations:
             if item.fired:
                 continue
-            click.echo(f"  {item.rule_id}: {item.reason}")
+            out.line(f"  {item.rule_id}: {item.reason}")
             for selection in item.selections:
                 mark = "+" if selection.matched else "-"
                 detail = ", ".join(selection.values) if selection.matched else selection.reason
-                click.echo(f"      {mark} {selection.name}: {detail}")
+                out.line(f"      {mark} {selection.name}: {detail}")
     else:
-        click.echo(f"{len(explanations) - len(fired)} rule(s) do not fire (show why with --all)")
+        out.line(f"{len(explanations) - len(fired)} rule(s) do not fire (show why with --all)")
     if members:
-        click.secho("group rules that count only the ads they match:", bold=True)
+        out.line("group rules that count only the ads they match:", style="bold")
         for item in members:
             state = "" if item.enabled else "  [does not run]"
-            click.echo(f"  {item.rule_id}: {'counted' if item.fired else 'not counted'}{state}")
+            out.line(f"  {item.rule_id}: {'counted' if item.fired else 'not counted'}{state}")
             for selection in item.selections:
                 mark = "+" if selection.matched else "-"
                 detail = ", ".join(selection.values) if selection.matched else selection.reason
-                click.echo(f"      {mark} {selection.name}: {detail}")
+                out.line(f"      {mark} {selection.name}: {detail}")
+
+
+def _print_spans(
+    out: Output, spans: list[dict[str, Any]], found: StoredExplanation | None, ad_input: AdInput | None, chars: int
+) -> None:
+    """The evidence of a hit, quoted from the stored ad's fields (or the explained text) as every view quotes it."""
+    for span in spans:
+        field = str(span.get("field") or "text")
+        source: str | None = None
+        if found is not None:
+            source = found.source(field)
+        elif ad_input is not None and field == "text":
+            source = ad_input.text
+        print_evidence(out, evidence_item(span, source, chars), "      ")
+
+
+def _stored_json(hit: Any) -> dict[str, Any]:
+    return {
+        "rule_id": hit.rule_id,
+        "category": hit.category,
+        "weight": hit.weight,
+        "explanation": hit.explanation,
+        "evidence": hit.evidence,
+    }
 
 
 def _explanation_json(item: Explanation) -> dict[str, Any]:
@@ -320,37 +362,6 @@ def _explanation_json(item: Explanation) -> dict[str, Any]:
         "selections": [asdict(s) for s in item.selections],
         "hit": asdict(item.hit) if item.hit else None,
     }
-
-
-def _stored_ad(app: App, ad_id: int, group_ids: list[str]) -> tuple[AdInput, list[dict[str, Any]]]:
-    from sqlalchemy import select
-
-    from scanner.db.models import Ad, AdVersion, IndicatorHit
-
-    with app.database().session() as session:
-        row = session.execute(
-            select(Ad.city, AdVersion.title, AdVersion.text, AdVersion.fields, AdVersion.features)
-            .join(AdVersion, AdVersion.id == Ad.current_version_id)
-            .where(Ad.id == ad_id)
-        ).first()
-        if row is None:
-            raise NotFoundError(
-                f"no ad {ad_id} with a stored version", context="rules explain", hint="list ads with: scanner report"
-            )
-        city, title, body, fields, features = row
-        if features is None:
-            from scanner.extract import extract
-
-            text = f"{title}\n{body}" if title else body
-            features = extract(text, settings=app.settings).to_json()
-        stored = [
-            {"rule_id": h.rule_id, "category": h.category, "weight": h.weight, "explanation": h.explanation}
-            for h in session.scalars(
-                select(IndicatorHit).where(IndicatorHit.ad_id == ad_id).where(IndicatorHit.rule_id.in_(group_ids))
-            )
-        ]
-        app.audit(session, "rules explain", "read", {"ad_id": ad_id})
-    return AdInput.from_version(title or "", body or "", features=features, fields=fields or {}, city=city), stored
 
 
 @rules.command("apply")

@@ -317,6 +317,9 @@ class RuleEvaluation(Base):
     ad_version_id: Mapped[int] = mapped_column(ForeignKey("ad_versions.id", ondelete="CASCADE"))
     ruleset_hash: Mapped[str] = mapped_column(String(64))
     evaluated_at: Mapped[Timestamp]
+    # What the evaluation compared the ad with ({"prices": {area, count, percentiles}}), so that
+    # `scanner rules explain` judges the ad with the same statistics; empty when no rule needed any.
+    statistics: Mapped[Json | None]
 
 
 class Assessment(Base):

@@ -25,7 +25,8 @@ from scanner.db.session import open_database, upgrade
 from scanner.demo.server import SOURCES_DIR, DemoServer
 from scanner.demo.world import World, WorldConfig
 from scanner.report.render import Output
-from scanner.report.report import ReportFilter, build_report, render_text, report_ad_ids
+from scanner.report.report import ReportFilter, build_report, report_ad_ids
+from scanner.report.text import render_text
 from scanner.settings import Settings
 from scanner.workflow import audit
 from scanner.workflow.scan import run_scan

@@ -87,7 +87,30 @@ def world_stats(world: World) -> dict[str, Any]:
             for trap in TRAP_KINDS
         },
         "relocating": {cls: _share(records, lambda r: len(r.cities) > 1) for cls, records in by_class.items()},
+        "possible_minors": _minors(truth),
     }
+
+
+def _minors(truth: list[TruthRecord]) -> dict[str, Any]:
+    """The ads that state an age under 18 somewhere (a field or the text), and whose they are."""
+    young = [record for record in truth if any(age < 18 for age in record.ages)]
+    return {
+        "ads": len(young),
+        "people": len({record.person_id for record in young}),
+        "networks": sorted({record.network_id or record.agency_id or "independent" for record in young}),
+        "ages": sorted({age for record in young for age in record.ages}),
+        "first_day": min((day for record in young for day in record.days_visible), default=None),
+    }
+
+
+def _minors_line(minors: dict[str, Any]) -> str:
+    if not minors["ads"]:
+        return "No ad states an age under 18."
+    return (
+        f"{minors['ads']} ad keys of {minors['people']} girls in {', '.join(minors['networks'])} state an age under 18 "
+        f"(all ages their ads state: {', '.join(map(str, minors['ages']))}; the site's age field says 18 or more, "
+        f"the text less); the first is online on day {minors['first_day']}."
+    )
 
 
 def _table(title: str, rows: dict[str, dict[str, float]], unit: str = "%") -> list[str]:
@@ -135,6 +158,10 @@ def stats_markdown(stats: dict[str, Any]) -> str:
         "### Numbers that are not phone numbers",
         "",
         *_table("trap", stats["traps"]),
+        "",
+        "### Possible minors",
+        "",
+        _minors_line(stats["possible_minors"]),
         "",
         "### Networks and agencies",
         "",

@@ -244,7 +244,7 @@ def compose(spec: AdSpec) -> Composed:
             if family == "low_price" and w.habit("lowprice-word").random() < 0.5:
                 continue  # most low prices are only numbers
             table = vocab.INDICATOR_PHRASES[family]
-            if spec.age > 19:  # "net 18 geworden" only where it is true: the truth holds the stated ages
+            if not 18 <= spec.age <= 19:  # "net 18 geworden" only where it is true: the truth holds the stated ages
                 table = {lang: tuple(p for p in phrases if "18" not in p) for lang, phrases in table.items()}
             text = _fill(w.phrase("ind:" + family, table), spec)
             if spec.shouting:

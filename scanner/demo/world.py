@@ -19,6 +19,7 @@ from functools import lru_cache
 
 from scanner.demo.actors import Minter, Plan, VersionPlan, plan_agency, plan_independent, plan_network
 from scanner.demo.images import render_photo
+from scanner.demo.minors import add_possible_minors
 from scanner.demo.places import slugify
 from scanner.demo.records import SITES, DemoAd, Price, SiteName, TruthRecord
 from scanner.demo.texts import Composed, compose
@@ -157,6 +158,7 @@ class World:
         for kind, index, planner in _advertisers(config):
             rng = random.Random(f"{config.seed}:{kind}:{index}")
             plans.extend(plan for plan in planner(rng, minter, index, config.days) if plan.days)
+        add_possible_minors(plans, random.Random(f"{config.seed}:minors"), config.networks)
         world = cls(config, plans)
         for plan in plans:
             for index in range(len(plan.versions)):

@@ -21,6 +21,7 @@ from scanner.extract.normalize import Normalized, Triggers, normalize
 from scanner.extract.numbers import words_to_digits
 from scanner.extract.phones import find_phones
 from scanner.extract.regions import AdRegions
+from scanner.extract.spans import field_text
 from scanner.places import resolve_place
 from scanner.settings import Settings
 
@@ -182,7 +183,7 @@ class _Builder:
                 self._age_field(view, source)
             for hint in ages.find_age_hints(view, hits):
                 self.result.age_hints.append(
-                    {"term": hint.term, "start": hint.start, "end": hint.end, **_field(source)}
+                    {"term": hint.term, "start": hint.start, "end": hint.end, "text": hint.text, **_field(source)}
                 )
                 self.result.spans.append(_span("age_hint", hint.start, hint.end, hint.text, hint.term, source))
         if "places" in wanted:
@@ -347,12 +348,11 @@ def extract(text: str, fields: Mapping[str, str] | None = None, *, settings: Set
     currency = ad_currency(view, settings.extract.default_region)
     builder = _Builder(settings, AdRegions.of(view, languages), currency)
     builder.read(view, None)
-    for name, value in (fields or {}).items():
-        if isinstance(value, (list, tuple)):
-            value = ", ".join(str(item) for item in value)
-        if value is None or not str(value).strip():
+    for name in fields or {}:
+        value = field_text(fields, name)  # the text a span of this field counts in (scanner.extract.spans)
+        if not value.strip():
             continue
-        builder.read(normalize(str(value)), str(name))
+        builder.read(normalize(value), str(name))
     result = builder.result
     result.languages = languages
     result.third_person_share = terms.third_person_share(view)

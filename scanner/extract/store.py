@@ -28,6 +28,7 @@ from scanner.clock import utcnow
 from scanner.db.models import Ad, AdIdentifier, AdVersion, Identifier
 from scanner.db.session import Database
 from scanner.extract.features import EXTRACTOR_VERSION, extract
+from scanner.extract.spans import joined_text
 from scanner.places import lookup
 from scanner.settings import Settings
 
@@ -83,7 +84,7 @@ def _identifier_ids(session: Session, keys: set[tuple[str, str]], now: datetime)
 def _store_batch(session: Session, versions: list[AdVersion], settings: Settings, now: datetime) -> None:
     per_version: list[tuple[AdVersion, dict[tuple[str, str], tuple[str, int]], list[str]]] = []
     for version in versions:
-        extraction = extract(f"{version.title or ''}\n{version.text or ''}", version.fields or {}, settings=settings)
+        extraction = extract(joined_text(version.title, version.text), version.fields or {}, settings=settings)
         features = extraction.to_json(id=version.id)
         version.features = features
         version.extractor_version = EXTRACTOR_VERSION

@@ -69,8 +69,9 @@ class LoadedModel:
             self._names = np.asarray(self.pipeline.named_steps["features"].get_feature_names_out(), dtype=str)
         return self._names
 
-    def explain(self, rows: Sequence[AdRow], *, top: int = 5) -> list[list[dict[str, Any]]]:
-        """For each row, the `top` features with the largest positive contribution to the log-odds."""
+    def explain(self, rows: Sequence[AdRow], *, top: int = 5, both_ways: bool = False) -> list[list[dict[str, Any]]]:
+        """For each row, the `top` features with the largest positive contribution to the log-odds (with
+        `both_ways`, the largest either way: what moved the probability most, up or down)."""
         if not rows:
             return []
         transformed = csr_matrix(self.pipeline.named_steps["features"].transform(self._matrix(rows)))
@@ -81,12 +82,12 @@ class LoadedModel:
         for index in range(contributions.shape[0]):
             start, end = contributions.indptr[index], contributions.indptr[index + 1]
             values, columns = contributions.data[start:end], contributions.indices[start:end]
-            order = np.argsort(-values)[:top]
+            order = np.argsort(-np.abs(values) if both_ways else -values)[:top]
             explained.append(
                 [
                     {"name": readable_name(str(names[columns[i]])), "contribution": round(float(values[i]), 4)}
                     for i in order
-                    if values[i] > 0
+                    if values[i] > 0 or (both_ways and values[i] < 0)
                 ]
             )
         return explained

@@ -7,7 +7,7 @@ renders the same facts. Nothing here writes; the commands record the audit entri
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -32,6 +32,9 @@ from scanner.db.models import (
     live_networks,
 )
 from scanner.errors import InputError
+from scanner.extract.spans import TEXT, source_text
+from scanner.report.evidence import evidence_item
+from scanner.report.scores import score_json
 
 CHUNK = 500
 
@@ -115,16 +118,16 @@ def flagged_before(session: Session, ad_ids: Sequence[int], since: datetime) -> 
     return found
 
 
-def _newest_hits(hits: Iterable[IndicatorHit]) -> list[IndicatorHit]:
-    """Hits of the newest rules run only (older runs' hits describe older versions), strongest first."""
-    by_run: dict[int, list[IndicatorHit]] = defaultdict(list)
-    for hit in hits:
-        by_run[hit.scan_run_id or 0].append(hit)
-    if not by_run:
-        return []
-    newest = by_run[max(by_run)]
-    unique = {hit.rule_id: hit for hit in sorted(newest, key=lambda hit: hit.id)}
-    return sorted(unique.values(), key=lambda hit: (-hit.weight, hit.rule_id))
+def current_hits(hits: Iterable[IndicatorHit]) -> list[IndicatorHit]:
+    """The hits that hold now, one per rule (the newest), underage escalations first (their weight is 0: they
+    are never scored, always shown), then the strongest.
+
+    Every stored hit of an ad is current: a new evaluation replaces the ad's per-ad hits, and each run
+    replaces the cross-ad hits that changed (keeping the others with the run that made them). So the
+    hits of an ad can come from several runs; none may be left out.
+    """
+    unique = {hit.rule_id: hit for hit in sorted(hits, key=lambda hit: hit.id)}
+    return sorted(unique.values(), key=lambda hit: (hit.category != "underage", -hit.weight, hit.rule_id))
 
 
 def ad_hits(session: Session, ad_ids: Sequence[int]) -> dict[int, list[IndicatorHit]]:
@@ -133,54 +136,30 @@ def ad_hits(session: Session, ad_ids: Sequence[int]) -> dict[int, list[Indicator
         for hit in session.scalars(select(IndicatorHit).where(IndicatorHit.ad_id.in_(chunk))):
             if hit.ad_id is not None:
                 grouped[hit.ad_id].append(hit)
-    return {ad_id: _newest_hits(hits) for ad_id, hits in grouped.items()}
+    return {ad_id: current_hits(hits) for ad_id, hits in grouped.items()}
 
 
 def network_hits(session: Session, network_id: int) -> list[IndicatorHit]:
     query = select(IndicatorHit).where(IndicatorHit.network_id == network_id, IndicatorHit.ad_id.is_(None))
-    return _newest_hits(session.scalars(query))
+    return current_hits(session.scalars(query))
 
 
-def field_text(version: AdVersion | None, field: str | None) -> str:
-    """The text an evidence span points into: the ad text, its title, or a labelled field."""
+def field_text(version: AdVersion | None, field: str | None) -> str | None:
+    """The stored text an evidence span points into (its title, its text or a site field); None without a version."""
     if version is None:
-        return ""
-    if field in (None, "", "text"):
-        return version.text or ""
-    if field == "title":
-        return version.title or ""
-    value = (version.fields or {}).get(field, "")
-    return value if isinstance(value, str) else ", ".join(str(item) for item in value) if value else ""
-
-
-def snippet(version: AdVersion | None, span: dict[str, Any], chars: int) -> dict[str, Any]:
-    """An evidence span with `chars` characters of context on each side, ready to highlight."""
-    source = field_text(version, span.get("field"))
-    matched = str(span.get("text") or "")
-    start, end = span.get("start"), span.get("end")
-    if not (isinstance(start, int) and isinstance(end, int) and source[start:end] == matched and matched):
-        found = source.find(matched) if matched else -1
-        start, end = (found, found + len(matched)) if found >= 0 else (0, 0)
-    if end <= start:
-        return {"field": span.get("field") or "text", "before": "", "text": matched, "after": ""}
-    before = source[max(0, start - chars) : start]
-    after = source[end : end + chars]
-    return {
-        "field": span.get("field") or "text",
-        "before": ("…" if start > chars else "") + before,
-        "text": source[start:end],
-        "after": after + ("…" if end + chars < len(source) else ""),
-    }
+        return None
+    return source_text(version.title, version.text, version.fields, field or TEXT)
 
 
 def hit_json(hit: IndicatorHit, version: AdVersion | None, chars: int) -> dict[str, Any]:
+    spans = [span for span in (hit.evidence or []) if isinstance(span, dict)]
     return {
         "rule_id": hit.rule_id,
         "rule_version": hit.rule_version,
         "category": hit.category,
         "weight": hit.weight,
         "explanation": hit.explanation,
-        "evidence": [snippet(version, span, chars) for span in (hit.evidence or []) if isinstance(span, dict)],
+        "evidence": [evidence_item(span, field_text(version, span.get("field")), chars) for span in spans],
     }
 
 
@@ -282,6 +261,12 @@ def versions(session: Session, version_ids: Iterable[int | None]) -> dict[int, A
     return found
 
 
+def current_features(versions: Mapping[int, AdVersion], ad: Ad) -> dict[str, Any] | None:
+    """The extracted features of the ad's current version among `versions`, if any."""
+    version = versions.get(ad.current_version_id or -1)
+    return version.features if version is not None and isinstance(version.features, dict) else None
+
+
 def changed_since(session: Session, ad_ids: Sequence[int], since: datetime) -> set[int]:
     """Ads with a version fetched since `since` (a new version of an ad that existed before)."""
     found: set[int] = set()
@@ -340,6 +325,7 @@ def ad_summaries(
                 "flagged": flagged,
                 "newly_flagged": flagged and ad.id not in previously_flagged,
                 "model_probability": assessment.model_probability if assessment else None,
+                "score": score_json(assessment),
                 "phones": phones.get(ad.id, []),
                 "indicators": [
                     hit_json(hit, all_versions.get(hit.ad_version_id or -1) or version, snippet_chars)

@@ -1,20 +1,22 @@
-"""The morning report: what is new since the last run and why, grouped by network, highest risk first.
+"""The morning report: what is new since the last run and why, grouped by network.
 
 `build_report(...)` returns one JSON-ready document (its shape is pinned by
-tests/report/data/report_shape.json); `render_text`, `render_csv` and `scanner.report.html` turn it into
-a terminal table, CSV rows or a self-contained HTML page. The table and HTML open with the last scan
-(`scanner.report.last_scan`: when it ran, how it ended, which sources failed or degraded), before any
-ad; JSON carries it as `last_scan`; CSV stays rows only.
+tests/report/data/report_shape.json); `scanner.report.text`, `render_csv` and `scanner.report.html`
+turn it into a terminal table, CSV rows or a self-contained HTML page. The table and HTML open with
+the "start here" block (`scanner.report.start`: the last scan, the model, possible minors, watchlist
+hits, newly flagged networks), before any group; JSON carries it as `last_scan` and `start_here`; CSV
+stays rows only.
 
 Which ads are listed: ads with activity since `--since` (new, changed, removed, or flagged since)
 that are flagged now or match a watchlist entry (`include_unflagged` lists the rest too), whose score
-reaches `--min-score`, in the `--category` and `--region` asked for.
+reaches `--min-score`, in the `--category` and `--region` asked for (`scanner.report.region`). Groups
+with a possible minor come first, then those with a watchlist hit, then the highest score. Each ad
+and network carries its risk and licensing scores apart, with the rules' and the model's parts
+(`scanner.report.scores`).
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -26,15 +28,15 @@ from sqlalchemy.orm import Session
 
 from scanner.clock import utcnow
 from scanner.db.models import Ad, AdVersion, Assessment, Link, Network, ScanRun
-from scanner.errors import ConfigError, InputError
-from scanner.places import Region
 from scanner.report import queries, watch
-from scanner.report.last_scan import last_scan, last_scan_lines
-from scanner.report.render import Output, cell
+from scanner.report.last_scan import last_scan
+from scanner.report.region import RegionFilter
+from scanner.report.scores import score_json
+from scanner.report.spreadsheet import to_csv
+from scanner.report.start import start_here
 from scanner.settings import Settings
 
 CATEGORIES = ("trafficking", "licensing")
-LINE_STYLES = {"ok": "green", "warning": "bold yellow", "error": "bold red"}
 FORMATS = ("table", "json", "csv", "html")
 
 
@@ -66,22 +68,6 @@ def _active_ad_ids(session: Session, since: datetime | None) -> list[int]:
     return sorted(ids)
 
 
-def _region(name: str) -> Region:
-    """The municipalities of a --region (a municipality, province, police unit or safety region)."""
-    try:
-        return Region([name])
-    except ConfigError as exc:
-        raise InputError(exc.message, context="--region", hint=exc.hint) from None
-
-
-def _in_region(ad: dict[str, Any], features: dict[str, Any] | None, region: Region) -> bool:
-    """In the region: the ad's municipality (resolved by the crawl), else a municipality its text names."""
-    if ad["city"] in region.municipalities:
-        return True
-    places = (features or {}).get("places", []) or []
-    return any(isinstance(place, dict) and place.get("municipality") in region.municipalities for place in places)
-
-
 def _score(ad: dict[str, Any], category: str | None) -> float:
     risk, licensing = ad["risk_score"] or 0.0, ad["licensing_score"] or 0.0
     if category == "trafficking":
@@ -107,6 +93,8 @@ def _network_json(session: Session, network: Network, snippet_chars: int) -> dic
         "size": len(member_ids),
         "created_at": queries.iso(network.created_at),
         "risk_score": round(assessment.risk_score, 1) if assessment else None,
+        "licensing_score": round(assessment.licensing_score, 1) if assessment else None,
+        "score": score_json(assessment),
         "flagged": bool(assessment and assessment.flagged),
         "phones": phones,
         "cities": sorted(
@@ -138,24 +126,18 @@ def graph(session: Session, ad_ids: Sequence[int]) -> dict[str, Any]:
 def build_report(
     session: Session, settings: Settings, report_filter: ReportFilter, *, now: datetime | None = None
 ) -> dict[str, Any]:
-    """The report document: summary counts, then groups of ads (one per network, or a lone ad)."""
+    """The report document: the start-here block, summary counts, then groups of ads (a network, or a lone ad)."""
     since = queries.parse_since(session, report_filter.since)
     min_score = settings.report.min_score if report_filter.min_score is None else report_filter.min_score
+    region = RegionFilter.named(report_filter.region)
     active_ids = _active_ad_ids(session, since)
-    region = _region(report_filter.region) if report_filter.region else None
-    # an ad whose place is not resolved yet is held: not reported, so never reported as in the region
-    ads = [
-        ad
-        for chunk in queries.chunks(active_ids)
-        for ad in session.scalars(select(Ad).where(Ad.id.in_(chunk), Ad.place_held_since.is_(None)))
-    ]
+    ads = region.ads(
+        session,
+        [ad for chunk in queries.chunks(active_ids) for ad in session.scalars(select(Ad).where(Ad.id.in_(chunk)))],
+    )
     summaries = queries.ad_summaries(session, ads, snippet_chars=settings.report.snippet_chars, since=since)
     entries = watch.active_entries(session)
     watch_hits = watch.matches(session, ads, entries)
-    features: dict[int, Any] = {}
-    if report_filter.region:
-        versions = queries.versions(session, [ad.current_version_id for ad in ads])
-        features = {ad.id: versions[ad.current_version_id].features for ad in ads if ad.current_version_id in versions}
 
     listed: list[dict[str, Any]] = []
     for ad in summaries:
@@ -165,8 +147,6 @@ def build_report(
         if _score(ad, report_filter.category) < min_score and not ad["watch"]:
             continue
         if not _in_category(ad, report_filter.category):
-            continue
-        if region is not None and not _in_region(ad, features.get(ad["id"]), region):
             continue
         listed.append(ad)
 
@@ -179,19 +159,17 @@ def build_report(
     }
     groups: list[dict[str, Any]] = []
     for label, members in grouped.items():
-        members.sort(key=lambda ad: (-_score(ad, report_filter.category), ad["id"]))
+        members.sort(key=lambda ad: _order(ad["underage"], ad["watch"], _score(ad, report_filter.category), ad["id"]))
         if label is None:
-            groups.extend(
-                {"network": None, "risk_score": _score(ad, report_filter.category), "ads": [ad]} for ad in members
-            )
-            continue
-        network = _network_json(session, networks[label], settings.report.snippet_chars)
-        risk = max([_score(ad, report_filter.category) for ad in members] + [network["risk_score"] or 0.0])
-        groups.append({"network": network, "risk_score": risk, "ads": members})
-    groups.sort(key=lambda group: (-group["risk_score"], group["ads"][0]["id"]))
+            groups.extend(_group(None, [ad], report_filter.category) for ad in members)
+        else:
+            network = _network_json(session, networks[label], settings.report.snippet_chars)
+            groups.append(_group(network, members, report_filter.category))
+    groups.sort(key=lambda group: _order(group["underage"], group["watch"], group["priority"], group["ads"][0]["id"]))
 
     changes = [ad["change"] for ad in summaries]
     last_run = queries.last_completed_run(session)
+    start = start_here(session, since, listed, region)
     return {
         "generated_at": queries.iso(now or utcnow()),
         "since": queries.iso(since),
@@ -203,12 +181,14 @@ def build_report(
         },
         "last_scan": last_scan(session, now=now),
         "last_run": _run_json(last_run),
+        "start_here": start,
         "summary": {
             "new": changes.count("new"),
             "changed": changes.count("changed"),
             "removed": changes.count("removed"),
             "newly_flagged_ads": sum(1 for ad in summaries if ad["newly_flagged"]),
-            "newly_flagged_networks": _newly_flagged_networks(session, since),
+            "newly_flagged_networks": len(start["newly_flagged_networks"]),
+            "possible_minors": len(start["possible_minors"]),
             "watchlist_hits": sum(1 for ad in summaries if ad["watch"]),
             "listed_ads": len(listed),
             "groups": len(groups),
@@ -218,13 +198,23 @@ def build_report(
     }
 
 
-def _newly_flagged_networks(session: Session, since: datetime | None) -> int:
-    query = select(Assessment.network_id).where(
-        Assessment.network_id.is_not(None), Assessment.ad_id.is_(None), Assessment.flagged.is_(True)
-    )
-    now_flagged = set(session.scalars(query.where(Assessment.created_at >= since) if since else query))
-    before = set(session.scalars(query.where(Assessment.created_at < since))) if since else set()
-    return len(now_flagged - before)
+def _order(underage: bool, watched: Any, score: float, first_id: int) -> tuple[bool, bool, float, int]:
+    """Possible minors first, then watchlist hits, then the highest score."""
+    return (not underage, not watched, -score, first_id)
+
+
+def _group(network: dict[str, Any] | None, members: list[dict[str, Any]], category: str | None) -> dict[str, Any]:
+    """A network with its listed ads, or a lone ad: the highest risk and licensing scores of both, kept apart."""
+    own = [] if network is None else [network]
+    return {
+        "network": network,
+        "risk_score": max((item["risk_score"] or 0.0 for item in [*members, *own]), default=0.0),
+        "licensing_score": max((item["licensing_score"] or 0.0 for item in [*members, *own]), default=0.0),
+        "priority": max([_score(ad, category) for ad in members] + [item["risk_score"] or 0.0 for item in own]),
+        "underage": any(ad["underage"] for ad in members),
+        "watch": any(ad["watch"] for ad in members),
+        "ads": members,
+    }
 
 
 def _run_json(run: ScanRun | None) -> dict[str, Any] | None:
@@ -249,6 +239,7 @@ CSV_COLUMNS = (
     "change",
     "risk_score",
     "licensing_score",
+    "model_probability",
     "flagged",
     "newly_flagged",
     "underage",
@@ -262,87 +253,26 @@ CSV_COLUMNS = (
 
 
 def render_csv(document: dict[str, Any]) -> str:
-    """One row per listed ad; lists joined with `;`."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    for group in document["groups"]:
-        for ad in group["ads"]:
-            writer.writerow(
-                [
-                    ad["network"] or "",
-                    ad["id"],
-                    ad["change"],
-                    ad["risk_score"],
-                    ad["licensing_score"],
-                    ad["flagged"],
-                    ad["newly_flagged"],
-                    ad["underage"],
-                    ad["city"] or "",
-                    ad["source"],
-                    ad["url"],
-                    ";".join(ad["phones"]),
-                    ";".join(hit["rule_id"] for hit in ad["indicators"]),
-                    ";".join(f"{entry['kind']}:{entry['value']}" for entry in ad["watch"]),
-                ]
-            )
-    return out.getvalue()
-
-
-def _timeline(movement: list[dict[str, Any]]) -> str:
-    return " → ".join(f"{day['date'][5:]} {'/'.join(day['cities'])}" for day in movement)
-
-
-def render_text(document: dict[str, Any], out: Output, *, top: int = 3) -> None:
-    """The report for a person: summary line, then each group with its ads, top indicators and evidence."""
-    summary = document["summary"]
-    for severity, text in last_scan_lines(document["last_scan"]):
-        out.line(text, style=LINE_STYLES[severity])
-    out.write()
-    out.heading(f"Report since {document['since'] or 'the beginning'} (generated {document['generated_at']})")
-    out.line(
-        f"{summary['new']} new, {summary['changed']} changed, {summary['removed']} removed ads; "
-        f"{summary['newly_flagged_ads']} newly flagged ads, {summary['newly_flagged_networks']} newly flagged "
-        f"networks; {summary['watchlist_hits']} watchlist hits. Listed: {summary['listed_ads']} ads in "
-        f"{summary['groups']} groups."
-    )
-    out.line("A flag is a signal for a trained person to look at, never a decision.", style="dim")
-    for group in document["groups"]:
-        out.write()
-        network = group["network"]
-        if network:
-            out.heading(
-                f"{network['label']}  risk {group['risk_score']:.0f}  {network['size']} ads  "
-                f"phones: {', '.join(network['phones']) or '-'}"
-            )
-            if network["movement"]:
-                out.line(f"  movement: {_timeline(network['movement'])}", style="cyan")
-            for hit in network["indicators"][:top]:
-                out.line(f"  network: {hit['rule_id']} ({hit['weight']:+.0f}) {hit['explanation']}")
-        else:
-            out.heading(f"ad {group['ads'][0]['id']} (no network)  risk {group['risk_score']:.0f}")
-        for ad in group["ads"]:
-            _ad_text(ad, out, top)
-
-
-def _ad_text(ad: dict[str, Any], out: Output, top: int) -> None:
-    marks = [ad["change"]]
-    if ad["newly_flagged"]:
-        marks.append("NEWLY FLAGGED")
-    if ad["underage"]:
-        marks.append("POSSIBLY UNDERAGE")
-    style = "bold red" if ad["underage"] else "bold"
-    out.line(
-        f"  #{ad['id']} [{', '.join(marks)}] risk {cell(ad['risk_score'])} licensing {cell(ad['licensing_score'])} "
-        f"{ad['city'] or '?'} · {ad['source']} · {ad['title']}",
-        style=style,
-    )
-    out.line(f"     {ad['url']}  phones: {', '.join(ad['phones']) or '-'}", style="dim")
-    for entry in ad["watch"]:
-        out.line(f"     WATCHLIST: {entry['kind']} {entry['value']} {entry['note']}".rstrip(), style="bold magenta")
-    for hit in ad["indicators"][:top]:
-        out.line(f"     {hit['rule_id']} ({hit['category']}, {hit['weight']:+.0f}): {hit['explanation']}")
-        for span in hit["evidence"][:1]:
-            out.evidence("       “", span["before"], span["text"], span["after"] + "”")
-    if len(ad["indicators"]) > top:
-        out.line(f"     … {len(ad['indicators']) - top} more: scanner show ad {ad['id']}", style="dim")
+    """One row per listed ad; lists joined with `;`, text neutralised against formulas (`report.spreadsheet`)."""
+    rows = [
+        [
+            ad["network"] or "",
+            ad["id"],
+            ad["change"],
+            ad["risk_score"],
+            ad["licensing_score"],
+            ad["model_probability"],
+            ad["flagged"],
+            ad["newly_flagged"],
+            ad["underage"],
+            ad["city"] or "",
+            ad["source"],
+            ad["url"],
+            ad["phones"],
+            [hit["rule_id"] for hit in ad["indicators"]],
+            [f"{entry['kind']}:{entry['value']}" for entry in ad["watch"]],
+        ]
+        for group in document["groups"]
+        for ad in group["ads"]
+    ]
+    return to_csv(CSV_COLUMNS, rows, phone_columns={"phones"})

@@ -29,8 +29,10 @@ from scanner.db.models import (
 )
 from scanner.errors import NotFoundError
 from scanner.report import queries
+from scanner.report.evidence import print_evidence, weight_text
 from scanner.report.render import Output, cell
 from scanner.report.report import graph
+from scanner.report.scores import model_text, score_json, scores_text
 from scanner.report.watch import normalise, normalise_phone
 from scanner.settings import Settings
 
@@ -66,6 +68,7 @@ def _assessment_json(assessment: Assessment) -> dict[str, Any]:
         "flagged": assessment.flagged,
         "model_version": assessment.model_version,
         "model_probability": assessment.model_probability,
+        "score": score_json(assessment),
         "explanation": assessment.explanation,
     }
 
@@ -81,7 +84,7 @@ def show_ad(session: Session, settings: Settings, ad_id: int) -> dict[str, Any]:
         hits_by_version.setdefault(hit.ad_version_id, []).append(hit)
     versions = []
     for version in session.scalars(select(AdVersion).where(AdVersion.ad_id == ad.id).order_by(AdVersion.id)):
-        newest = {hit.rule_id: hit for hit in hits_by_version.get(version.id, [])}
+        newest = queries.current_hits(hits_by_version.get(version.id, []))
         versions.append(
             {
                 "id": version.id,
@@ -90,7 +93,7 @@ def show_ad(session: Session, settings: Settings, ad_id: int) -> dict[str, Any]:
                 "title": version.title,
                 "text": version.text,
                 "fields": version.fields,
-                "indicators": [queries.hit_json(hit, version, chars) for hit in newest.values()],
+                "indicators": [queries.hit_json(hit, version, chars) for hit in newest],
             }
         )
     links = []
@@ -188,12 +191,13 @@ def show_phone(session: Session, settings: Settings, raw: str) -> dict[str, Any]
 
 def _ads_table(out: Output, ads: list[dict[str, Any]], title: str) -> None:
     out.table(
-        ["id", "risk", "licensing", "flagged", "network", "city", "source", "last seen", "title"],
+        ["id", "risk", "licensing", "model p", "flagged", "network", "city", "source", "last seen", "title"],
         [
             [
                 ad["id"],
                 ad["risk_score"],
                 ad["licensing_score"],
+                _probability(ad["score"]),
                 "yes" if ad["flagged"] else "",
                 ad["network"],
                 ad["city"],
@@ -240,9 +244,22 @@ def _common_tail(out: Output, document: dict[str, Any]) -> None:
 
 def _hits(out: Output, hits: list[dict[str, Any]]) -> None:
     for hit in hits:
-        out.line(f"  {hit['rule_id']} ({hit['category']}, {hit['weight']:+.0f}): {hit['explanation']}")
-        for span in hit["evidence"]:
-            out.evidence(f"    {span['field']}: ", span["before"], span["text"], span["after"])
+        out.line(f"  {hit['rule_id']} ({hit['category']}, {weight_text(hit['weight'])}): {hit['explanation']}")
+        for item in hit["evidence"]:
+            print_evidence(out, item, "    ")
+
+
+def _probability(score: dict[str, Any] | None) -> str:
+    model = (score or {}).get("model")
+    return f"{model['probability']:.2f}" if model else ""
+
+
+def _score_lines(out: Output, score: dict[str, Any] | None) -> None:
+    """The parts of a score, and the model card's warning when it has one."""
+    out.line(f"risk parts: {model_text(score)}")
+    model = (score or {}).get("model")
+    if model and model.get("warning"):
+        out.line(f"MODEL WARNING: {model['warning']}", style="bold yellow")
 
 
 def render_text(document: dict[str, Any], out: Output) -> None:
@@ -251,23 +268,36 @@ def render_text(document: dict[str, Any], out: Output) -> None:
         ad = document["ad"]
         out.heading(f"Ad #{ad['id']} · {ad['source']} · {ad['url']}")
         out.line(
-            f"risk {cell(ad['risk_score'])} · licensing {cell(ad['licensing_score'])} · "
+            f"{scores_text(ad['score'])} · "
             f"{'FLAGGED' if ad['flagged'] else 'not flagged'}{' · POSSIBLY UNDERAGE' if ad['underage'] else ''} · "
-            f"network {ad['network'] or '-'} · first seen {ad['first_seen_at']} · last seen {ad['last_seen_at']}"
+            f"network {ad['network'] or '-'} · first seen {ad['first_seen_at']} · last seen {ad['last_seen_at']}",
+            style="bold red" if ad["underage"] else "",
         )
+        _score_lines(out, ad["score"])
         out.line(f"identifiers: {', '.join(document['identifiers']) or '-'}")
         for version in document["versions"]:
             out.heading(
                 f"version {version['id']} fetched {version['fetched_at']}{' (current)' if version['current'] else ''}"
             )
-            out.line(f"  {version['title']}")
-            out.line(f"  {version['text']}")
+            out.line(f"  title: {version['title']}")
+            out.line(f"  text: {version['text']}")
+            for name, value in (version["fields"] or {}).items():
+                if value not in (None, "", []):
+                    out.line(f"  {name} field: {cell(value)}")
             _hits(out, version["indicators"])
         if document["assessments"]:
             out.table(
-                ["at", "risk", "licensing", "flagged", "model"],
+                ["at", "risk", "licensing", "flagged", "underage", "model p", "model"],
                 [
-                    [a["at"], a["risk_score"], a["licensing_score"], a["flagged"], a["model_version"]]
+                    [
+                        a["at"],
+                        a["risk_score"],
+                        a["licensing_score"],
+                        a["flagged"],
+                        a["underage"],
+                        _probability(a["score"]),
+                        a["model_version"] or "rules only",
+                    ]
                     for a in document["assessments"]
                 ],
                 "scores",
@@ -285,7 +315,9 @@ def render_text(document: dict[str, Any], out: Output) -> None:
         if network["group"] in GROUP_NOTES:
             out.line(GROUP_NOTES[network["group"]])
         if network["assessment"]:
-            out.line(f"risk {cell(network['assessment']['risk_score'])} · flagged {network['assessment']['flagged']}")
+            score = network["assessment"]["score"]
+            out.line(f"{scores_text(score)} · {'FLAGGED' if score['flagged'] else 'not flagged'}")
+            _score_lines(out, score)
         _hits(out, document["indicators"])
         _ads_table(out, document["ads"], "members")
         edges = document["graph"]["edges"]

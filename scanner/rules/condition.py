@@ -57,6 +57,15 @@ def names(condition: Condition) -> Iterator[str]:
             yield from names(part)
 
 
+def supporting(condition: Condition) -> Iterator[str]:
+    """The selection names that speak for the rule when they match: every name not under a `not`."""
+    if isinstance(condition, Ref):
+        yield condition.name
+    elif not isinstance(condition, NotOf):
+        for part in condition.parts:
+            yield from supporting(part)
+
+
 def evaluate(condition: Condition, matched: Callable[[str], bool]) -> bool:
     if isinstance(condition, Ref):
         return matched(condition.name)

@@ -107,6 +107,14 @@ def find_in_groups(by_group: Mapping[Hashable, list[Membership]], group: Group) 
     return findings
 
 
+def fact_sentence(group: Group, finding: GroupFinding) -> str:
+    """The cross-ad fact a group hit rests on, as a sentence (the ads it rests on are stored beside it)."""
+    counted = f"{finding.count} {group.count}"
+    if group.count in ("names", "cities"):
+        counted += f" ({describe_values(group, finding.values)})"
+    return f"{counted} share one {group.by} within {group.within_days} days"
+
+
 def describe_values(group: Group, values: list[str]) -> str:
     """The counted values as shown to an investigator: names and cities, never phone numbers."""
     if group.count in ("phones", "ads"):
@@ -154,7 +162,7 @@ def group_hit(
     evidence = {
         "start": None,
         "end": None,
-        "text": f"{finding.count} {group.count} sharing one {group.by}: {values}",
+        "text": fact_sentence(group, finding),
         "field": "group",
         "ad_ids": finding.ad_ids,
         "window": [finding.window_start.isoformat(), finding.window_end.isoformat()],

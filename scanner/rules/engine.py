@@ -9,13 +9,14 @@ same answer with the reason of every selection, for `scanner rules explain`.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Any
 
-from scanner.rules.condition import AllOf, AnyOf, Condition, Ref, default_condition, describe, evaluate
-from scanner.rules.features import CheckResult, Evidence, FeatureCheck, FeatureView
+from scanner.extract.spans import joined_text
+from scanner.rules.condition import AllOf, AnyOf, Condition, Ref, default_condition, describe, evaluate, supporting
+from scanner.rules.features import AreaPrices, CheckResult, Evidence, FeatureCheck, FeatureView
 from scanner.rules.matchers import (
     NegationMarks,
     PhraseIndex,
@@ -31,18 +32,22 @@ from scanner.rules.model import Rule, Selection
 
 @dataclass(frozen=True)
 class AdInput:
-    """One ad as the rules see it: the text the extractor was given (title + "\\n" + text) and its features."""
+    """One ad as the rules see it: the text the extractor was given and its features.
+
+    A stored ad version is read as `joined_text(title, text)` (`from_version`), so evidence can tell the
+    title from the text; a text given alone (`rules explain --text`, rule examples) has no title.
+    """
 
     text: str
     features: Mapping[str, Any]
     fields: Mapping[str, Any] = field(default_factory=dict)
     city: str | None = None
-    region_prices: Sequence[float] = ()  # ascending hourly prices of the ad's region
-    region: str = ""
+    prices: AreaPrices = field(default_factory=AreaPrices)  # hourly prices of the ad's area
+    title_length: int | None = None  # `text` starts with a title of this length and a line break
 
     @classmethod
-    def from_version(cls, title: str, text: str, **kwargs: Any) -> AdInput:
-        return cls(text=f"{title}\n{text}" if title else text, **kwargs)
+    def from_version(cls, title: str | None, text: str | None, **kwargs: Any) -> AdInput:
+        return cls(text=joined_text(title, text), title_length=len(title or ""), **kwargs)
 
 
 @dataclass(frozen=True)
@@ -72,7 +77,8 @@ class AdContext:
         self._starts: list[int] | None = None
         self._ends: list[int] = []
         self.fired: dict[str, Hit | None] = {}  # per-ad rules asked about by member filters (`fired:`)
-        self.view = FeatureView(ad.text, ad.features, ad.region_prices, ad.region or (ad.city or ""), explain)
+        prices = ad.prices if ad.prices.area else replace(ad.prices, area=ad.city or "")
+        self.view = FeatureView(ad.text, ad.features, prices, explain, ad.title_length, ad.fields)
 
     @property
     def licensed(self) -> bool:
@@ -107,6 +113,32 @@ class AdContext:
             self._starts, self._ends = self.tokens.starts, self.tokens.ends
         start, stop = self._starts[first], self._ends[end - 1]
         return start, stop, self.ad.text[start:stop]
+
+
+# Part of the rule-set hash: bump it when the hits the engine writes change for the same rules (their
+# evidence, their explanation), so the next scan evaluates every ad again and no stored hit keeps the
+# old form. 2: every span names the field it quotes (title, text, a site field), hits cite every
+# supporting selection.
+HIT_FORMAT = 2
+FIELD_ORDER = {"title": 0, "text": 1, "title+text": 1}
+
+
+def merge_evidence(results: Iterable[CheckResult]) -> list[Evidence]:
+    """The evidence of the matched results, each span once, in reading order: title, text, then site fields."""
+    found: dict[tuple[Any, Any, Any], Evidence] = {}
+    for result in results:
+        if result.matched:
+            for item in result.evidence:
+                found.setdefault((item.get("field"), item.get("start"), item.get("end")), item)
+    return sorted(
+        found.values(),
+        key=lambda e: (
+            FIELD_ORDER.get(str(e.get("field")), 2),
+            str(e.get("field")),
+            e.get("start") or 0,
+            e.get("end") or 0,
+        ),
+    )
 
 
 def inline_key(rule_id: str, selection: str, part: str) -> str:
@@ -176,7 +208,9 @@ class CompiledSelection:
             start, stop, text = context.span(match.first, match.end)
             if f"'{text}'" not in values:
                 values.append(f"'{text}'")
-            evidence.append({"start": start, "end": stop, "text": text, "field": "text"})
+            quoted = context.view.quote(start, stop)
+            if quoted is not None:
+                evidence.append(quoted)
         return CheckResult(True, values, evidence)
 
     def _regex(self, context: AdContext) -> CheckResult:
@@ -196,7 +230,9 @@ class CompiledSelection:
                     dropped.append(f"'{found.group()}' is negated by '{negator}'")
                     continue
             values.append(f"'{found.group()}'")
-            evidence.append({"start": found.start(), "end": found.end(), "text": found.group(), "field": "text"})
+            quoted = context.view.quote(found.start(), found.end())
+            if quoted is not None:
+                evidence.append(quoted)
         if not values:
             return CheckResult(False, reason="; ".join(["the regular expression found nothing", *dropped]))
         return CheckResult(True, values, evidence)
@@ -263,11 +299,13 @@ class CompiledRule:
     enabled: bool = True
     disabled_reason: str = ""
     gate: frozenset[str] | None = field(default=None, init=False)
+    supporting: tuple[str, ...] = field(default=(), init=False)  # selections a hit cites (none under `not`)
 
     def __post_init__(self) -> None:
         if self.condition is None and self.selections:
             self.condition = default_condition(list(self.selections))
         self.gate = self._gate(self.condition) if self.condition is not None else None
+        self.supporting = tuple(dict.fromkeys(supporting(self.condition))) if self.condition is not None else ()
 
     def _gate(self, condition: Condition) -> frozenset[str] | None:
         """Word-list keys of which one must be found for the rule to fire (None: no such guarantee).
@@ -303,10 +341,18 @@ class CompiledRule:
         assert self.condition is not None
         return evaluate(self.condition, matched), cache
 
+    def _cited(self, context: AdContext, results: dict[str, CheckResult]) -> dict[str, CheckResult]:
+        """The results a hit cites: every supporting selection, also those the condition did not need to
+        check, so a hit shows all that speaks for it and the nightly run and `rules explain` agree."""
+        for name in self.supporting:
+            if name not in results:
+                results[name] = self.selections[name].match(context)
+        return {name: results[name] for name in self.supporting}
+
     def fires_on(self, context: AdContext) -> Hit | None:
         """The hit the rule's selections make on the ad, whether or not a licence number is shown."""
         fired, results = self._run(context)
-        return self.hit(results) if fired else None
+        return self.hit(self._cited(context, results)) if fired else None
 
     def member_results(self, context: AdContext) -> dict[str, CheckResult] | None:
         """For a group rule's member filter: what each selection found when the ad counts, else None.
@@ -316,30 +362,21 @@ class CompiledRule:
         if self.gate is not None and context.found.keys().isdisjoint(self.gate):
             return None
         fired, results = self._run(context)
-        return results if fired else None
+        return self._cited(context, results) if fired else None
 
     def evaluate(self, context: AdContext) -> Hit | None:
         if context.licensed and self.rule.licensed_factor == 0:
             return None
         fired, results = self._run(context)
-        return self.hit(results, licensed=context.licensed) if fired else None
+        return self.hit(self._cited(context, results), licensed=context.licensed) if fired else None
 
     def licensed_weight(self, licensed: bool) -> float:
         """The weight of a hit: reduced by `licensed_factor` on a licensed business's ad or group."""
         return round(self.weight * self.rule.licensed_factor, 4) if licensed else self.weight
 
     def hit(self, results: dict[str, CheckResult], *, licensed: bool = False) -> Hit:
-        evidence: list[Evidence] = []
-        seen: set[tuple[Any, Any]] = set()
-        for result in results.values():
-            if not result.matched:
-                continue
-            for item in result.evidence:
-                key = (item.get("start"), item.get("end"))
-                if key not in seen:
-                    seen.add(key)
-                    evidence.append(item)
-        filled = {name: ", ".join(r.values) if r.matched else "" for name, r in results.items()}
+        filled = dict.fromkeys(self.selections, "")
+        filled.update({name: ", ".join(r.values) if r.matched else "" for name, r in results.items()})
         return Hit(
             rule_id=self.rule.id,
             rule_version=self.rule.version,
@@ -348,7 +385,7 @@ class CompiledRule:
             severity=self.rule.severity,
             confidence=self.rule.confidence,
             explanation=fill_template(self.rule.explanation, filled) + self.licensed_note(licensed),
-            evidence=sorted(evidence, key=lambda e: (e.get("start", 0), e.get("end", 0))),
+            evidence=merge_evidence(results.values()),
         )
 
     def explain(self, context: AdContext) -> Explanation:
@@ -371,7 +408,7 @@ class CompiledRule:
             fired, reason = False, f"{reason}, but the ad shows a licence number and licensed_factor is 0"
         if not self.enabled:
             reason = f"{self.disabled_reason}; {reason}"
-        hit = self.hit(results, licensed=context.licensed) if fired else None
+        hit = self.hit(self._cited(context, dict(results)), licensed=context.licensed) if fired else None
         return Explanation(self.rule.id, self.rule.title, fired, self.enabled, reason, reports, hit)
 
     def licensed_note(self, licensed: bool) -> str:

@@ -8,10 +8,11 @@ explanation says *that* a phone was obscured, the span points at where.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from scanner.extract.spans import TEXT, TITLE_AND_TEXT, field_text, locate, source_text
 from scanner.rules.model import Selection
 from scanner.settings import MunicipalitySettings
 
@@ -26,28 +27,90 @@ class CheckResult:
     reason: str = ""
 
 
+def share_key(share: float) -> str:
+    """How a percentile share is written in a recorded statistic: 10.0 -> "10"."""
+    return f"{share:g}"
+
+
+@dataclass(frozen=True)
+class AreaPrices:
+    """The hourly prices a price check compares an ad with: of its city, else its province, else nationwide.
+
+    A scan holds the whole ascending list (`prices`); what it records per evaluated ad (`record`) is the
+    area, the count and the percentiles the rules asked for, so `scanner rules explain` can judge the
+    ad later with exactly the statistics the scan used (`from_record`).
+    """
+
+    area: str = ""
+    count: int = 0
+    prices: Sequence[float] = ()  # ascending; empty when only recorded percentiles are known
+    percentiles: Mapping[str, float] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, area: str, ascending: Sequence[float]) -> AreaPrices:
+        return cls(area, len(ascending), ascending)
+
+    def percentile(self, share: float) -> float | None:
+        if self.prices:
+            return percentile(self.prices, share)
+        return self.percentiles.get(share_key(share))
+
+    def record(self, shares: Iterable[float]) -> dict[str, Any]:
+        values = {share_key(share): self.percentile(share) for share in sorted(set(shares))}
+        kept = {key: round(value, 4) for key, value in values.items() if value is not None}
+        return {"area": self.area, "count": self.count, "percentiles": kept}
+
+    @classmethod
+    def from_record(cls, record: Mapping[str, Any]) -> AreaPrices:
+        percentiles = {str(key): float(value) for key, value in (record.get("percentiles") or {}).items()}
+        return cls(str(record.get("area") or ""), int(record.get("count") or 0), (), percentiles)
+
+
 @dataclass
 class FeatureView:
     """What a feature check may read about one ad, with answers several rules share."""
 
-    text: str
+    text: str  # what the rules read: the joined title and text of `scanner.extract.spans`, or a text alone
     features: Mapping[str, Any]
-    region_prices: Sequence[float]  # sorted hourly prices of the ad's region
-    region: str
+    prices: AreaPrices  # the hourly prices of the ad's area
     explain: bool = False  # build the reason of a check that fails (only `scanner rules explain` reads them)
+    title_length: int | None = None  # `text` is title + "\n" + text; None: `text` is the ad text alone
+    fields: Mapping[str, Any] = field(default_factory=dict)
     cache: dict[str, Any] = field(default_factory=dict)
+
+    def quote(self, start: int, end: int, source: str | None = None) -> Evidence | None:
+        """Evidence for characters start..end of `text` (source None), or of the named source (a site field,
+        or title / text / title+text); it names the field the characters lie in and quotes that field.
+        None when the offsets do not fall inside it."""
+        if source is None and self.title_length is not None:
+            source, start, end = locate(start, end, self.title_length)
+        whole = self.source_text(source or TEXT)
+        if not 0 <= start < end <= len(whole):
+            return None
+        return {"start": start, "end": end, "text": whole[start:end], "field": source or TEXT}
+
+    def source_text(self, name: str) -> str:
+        if self.title_length is None:  # a text alone: no title to tell apart
+            return self.text if name in (TEXT, TITLE_AND_TEXT) else field_text(self.fields, name)
+        title, body = self.text[: self.title_length], self.text[self.title_length + 1 :]
+        return source_text(title, body, self.fields, name)
 
 
 NOT_MATCHED = CheckResult(False)
 
 
-def span_evidence(item: Any, field_name: str = "text") -> list[Evidence]:
+def span_evidence(view: FeatureView, item: Any) -> list[Evidence]:
+    """The evidence of an extracted finding: its span, in the ad text or in the site field it came from."""
     if not isinstance(item, Mapping):
         return []
     span = item.get("span", item)  # a nested span, or start/end on the item itself (age_hints)
-    if isinstance(span, Mapping) and "start" in span and "end" in span:
-        return [{"start": span["start"], "end": span["end"], "text": span.get("text", ""), "field": field_name}]
-    return []
+    if not isinstance(span, Mapping):
+        return []
+    start, end, source = span.get("start"), span.get("end"), span.get("field")
+    if not isinstance(start, int) or not isinstance(end, int):
+        return []
+    quoted = view.quote(start, end, str(source) if source else None)
+    return [quoted] if quoted is not None else []
 
 
 def _details(features: Mapping[str, Any], key: str) -> list[Mapping[str, Any]]:
@@ -69,7 +132,9 @@ def age_below(view: FeatureView, threshold: int) -> CheckResult:
         stated = ", ".join(str(a) for a in ages) or "none"
         return CheckResult(False, reason=f"no stated age below {threshold} (ages: {stated})")
     young = sorted({age for age in ages if age < threshold})
-    evidence = [e for d in _details(view.features, "age_details") if d.get("value") in young for e in span_evidence(d)]
+    evidence = [
+        e for d in _details(view.features, "age_details") if d.get("value") in young for e in span_evidence(view, d)
+    ]
     return CheckResult(True, [f"stated age {age}" for age in young], evidence)
 
 
@@ -77,7 +142,9 @@ def age_hint(view: FeatureView) -> CheckResult:
     hints = _details(view.features, "age_hints")
     if not hints:
         return CheckResult(False, reason="no age hint found by the extractor")
-    return CheckResult(True, [f"'{h.get('term', '')}'" for h in hints], [e for h in hints for e in span_evidence(h)])
+    return CheckResult(
+        True, [f"'{h.get('term', '')}'" for h in hints], [e for h in hints for e in span_evidence(view, h)]
+    )
 
 
 def distinct_ages(view: FeatureView, at_least: int) -> CheckResult:
@@ -115,26 +182,30 @@ def percentile(ordered: Sequence[float], share: float) -> float:
     return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
 
 
+def euro(amount: float) -> str:
+    """€75 for a whole amount, €74.50 otherwise: a price and a limit never look equal when they are not."""
+    return f"€{amount:.0f}" if float(amount).is_integer() else f"€{amount:.2f}"
+
+
 def price_below(view: FeatureView, share: float, min_prices: int) -> CheckResult:
     prices = hourly_prices(view.features)
     if not prices:
         return CheckResult(False, reason="no hourly price in the ad")
-    if len(view.region_prices) < min_prices:
-        return CheckResult(
-            False,
-            reason=f"only {len(view.region_prices)} prices known in {view.region or 'the region'}, {min_prices} needed",
-        )
-    limit = percentile(view.region_prices, share)
+    area = view.prices.area or "the region"
+    if view.prices.count < min_prices:
+        return CheckResult(False, reason=f"only {view.prices.count} prices known in {area}, {min_prices} needed")
+    limit = view.prices.percentile(share)
+    if limit is None:
+        return CheckResult(False, reason=f"the p{share:g} of the prices in {area} was not recorded by the scan")
     low = [(amount, price) for amount, price in prices if amount < limit]
     if not low:
         cheapest = min(amount for amount, _ in prices)
-        return CheckResult(False, reason=f"cheapest €{cheapest:.0f}/hour is not below €{limit:.0f} (p{share:g})")
+        return CheckResult(False, reason=f"cheapest {euro(cheapest)}/hour is not below {euro(limit)} (p{share:g})")
     values = [
-        f"€{amount:.0f} per hour, below €{limit:.0f} (p{share:g} of {len(view.region_prices)} prices in "
-        f"{view.region or 'the region'})"
+        f"{euro(amount)} per hour, below {euro(limit)} (p{share:g} of {view.prices.count} prices in {area})"
         for amount, _ in low
     ]
-    return CheckResult(True, values, [e for _, price in low for e in span_evidence(price)])
+    return CheckResult(True, values, [e for _, price in low for e in span_evidence(view, price)])
 
 
 def phone_obscured(view: FeatureView, level: int) -> CheckResult:
@@ -144,7 +215,7 @@ def phone_obscured(view: FeatureView, level: int) -> CheckResult:
             return NOT_MATCHED
         return CheckResult(False, reason=f"no phone number obscured at level {level} or more")
     values = [f"phone number written to dodge detection (level {int(d.get('obscurity') or 0)})" for d in hidden]
-    return CheckResult(True, values, [e for d in hidden for e in span_evidence(d)])
+    return CheckResult(True, values, [e for d in hidden for e in span_evidence(view, d)])
 
 
 def license_missing(view: FeatureView, municipality: MunicipalitySettings, pattern: re.Pattern[str]) -> CheckResult:
@@ -176,7 +247,7 @@ def service_categories(view: FeatureView, categories: list[str]) -> CheckResult:
     if not found:
         return CheckResult(False, reason=f"no service of category {', '.join(categories)}")
     values = sorted({f"'{s.get('term', '')}'" for s in found})
-    return CheckResult(True, values, [e for s in found for e in span_evidence(s)])
+    return CheckResult(True, values, [e for s in found for e in span_evidence(view, s)])
 
 
 def third_person(view: FeatureView, share: float) -> CheckResult:

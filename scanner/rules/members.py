@@ -17,7 +17,7 @@ from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
 
 from scanner.rules.crossad import Membership, example_memberships, find_in_groups, group_hit, rate_findings
-from scanner.rules.engine import AdContext, CompiledRule, Hit
+from scanner.rules.engine import AdContext, CompiledRule, Hit, merge_evidence
 from scanner.rules.features import Evidence
 from scanner.rules.model import Group, GroupAdExample
 
@@ -37,17 +37,7 @@ def judge(rule: CompiledRule, context: AdContext) -> Member | None:
     results = rule.member_results(context)
     if results is None:
         return None
-    evidence: list[Evidence] = []
-    seen: set[tuple[object, object]] = set()
-    for result in results.values():
-        if not result.matched:
-            continue
-        for item in result.evidence:
-            key = (item.get("start"), item.get("end"))
-            if key not in seen:
-                seen.add(key)
-                evidence.append(item)
-    evidence.sort(key=lambda item: (item.get("start") or 0, item.get("end") or 0))
+    evidence = merge_evidence(results.values())
     return Member({name: list(r.values) for name, r in results.items() if r.matched}, evidence)
 
 

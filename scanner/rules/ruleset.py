@@ -27,7 +27,16 @@ from pydantic import ValidationError
 
 from scanner.errors import ConfigError, RuleError
 from scanner.rules.condition import ConditionParser
-from scanner.rules.engine import AdContext, AdInput, CompiledRule, CompiledSelection, Explanation, Hit, inline_key
+from scanner.rules.engine import (
+    HIT_FORMAT,
+    AdContext,
+    AdInput,
+    CompiledRule,
+    CompiledSelection,
+    Explanation,
+    Hit,
+    inline_key,
+)
 from scanner.rules.features import feature_checks
 from scanner.rules.loader import read_pack
 from scanner.rules.matchers import NEGATION_AFTER, NEGATION_BEFORE, PhraseIndex
@@ -325,6 +334,7 @@ def pack_hash(rules: list[CompiledRule], lists: dict[str, WordList], settings: S
     if any(s.selection.negation for rule in enabled for s in rule.selections.values()):
         used.update({NEGATION_BEFORE, NEGATION_AFTER})
     payload = {
+        "hit_format": HIT_FORMAT,
         "rules": [rule.rule.model_dump(mode="json", exclude=DOCUMENTATION_FIELDS) for rule in enabled],
         "lists": {name: lists[name].terms for name in sorted(used & set(lists))},
         "municipality": settings.municipality.model_dump(

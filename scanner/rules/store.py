@@ -46,7 +46,7 @@ from scanner.db.session import Database
 from scanner.link.networks import person_names
 from scanner.rules.crossad import GroupFinding, Membership, find_in_groups, group_hit, rate_findings
 from scanner.rules.engine import AdContext, AdInput, CompiledRule, Hit
-from scanner.rules.features import hourly_prices
+from scanner.rules.features import AreaPrices, hourly_prices
 from scanner.rules.members import Member, candidate_ads, found_in, judge, only_members
 from scanner.rules.model import Group
 from scanner.rules.ruleset import RuleSet
@@ -90,7 +90,7 @@ def apply_rules(
     started = time.perf_counter()
     with db.session() as session:
         pending = _pending_ads(session, ruleset.hash, ad_ids)
-        needed = _prices_needed(ruleset.ad_rules)
+        needed = prices_needed(ruleset.ad_rules)
         prices = RegionPrices.load(session, needed) if pending and needed else RegionPrices()
     group_ids = {rule.id for rule in ruleset.rules if rule.rule.group}
     for batch in _chunks(pending, BATCH):
@@ -136,7 +136,7 @@ def _pending_ads(session: Session, ruleset_hash: str, ad_ids: Collection[int] | 
     return list(session.scalars(query))
 
 
-def _prices_needed(rules: Iterable[CompiledRule]) -> int:
+def prices_needed(rules: Iterable[CompiledRule]) -> int:
     """How many prices a region needs for the price checks of `rules` (0: none of them compares prices)."""
     needed = [
         s.selection.min_prices_in_region
@@ -145,6 +145,18 @@ def _prices_needed(rules: Iterable[CompiledRule]) -> int:
         if s.selection.price_below_percentile is not None
     ]
     return max(needed, default=0)
+
+
+def price_shares(rules: Iterable[CompiledRule]) -> list[float]:
+    """The percentiles the price checks of `rules` compare with (recorded with each evaluation)."""
+    return sorted(
+        {
+            s.selection.price_below_percentile
+            for r in rules
+            for s in r.selections.values()
+            if s.selection.price_below_percentile is not None
+        }
+    )
 
 
 @dataclass
@@ -182,13 +194,14 @@ class RegionPrices:
         prices.nationwide.sort()
         return prices
 
-    def for_ad(self, city: str | None, features: dict[str, Any]) -> tuple[str, list[float]]:
+    def for_ad(self, city: str | None, features: dict[str, Any]) -> AreaPrices:
+        """The ad's city when it has enough prices, else its province, else the whole country."""
         if city and len(self.by_city.get(city, ())) >= self.needed:
-            return city, self.by_city[city]
+            return AreaPrices.of(city, self.by_city[city])
         province = _province(features.get("places"))
         if province and len(self.by_province.get(province, ())) >= self.needed:
-            return province, self.by_province[province]
-        return NATIONWIDE, self.nationwide
+            return AreaPrices.of(province, self.by_province[province])
+        return AreaPrices.of(NATIONWIDE, self.nationwide)
 
 
 def _province(places: Any) -> str | None:
@@ -208,7 +221,7 @@ def _evaluate_batch(
     now: datetime,
     stats: RuleStats,
 ) -> None:
-    evaluated, skipped = _ad_inputs(session, batch, prices)
+    evaluated, skipped = ad_inputs(session, batch, prices)
     stats.ads_skipped += skipped
     ids = [ad_id for ad_id, _, _ in evaluated]
     if not ids:
@@ -227,18 +240,25 @@ def _evaluate_batch(
             stats.count(hit.rule_id)
     if hit_rows:
         session.connection().execute(insert(IndicatorHit), hit_rows)
+    shares = price_shares(ruleset.ad_rules)
     session.connection().execute(
         insert(RuleEvaluation),
         [
-            {"ad_id": ad_id, "ad_version_id": version_id, "ruleset_hash": ruleset.hash, "evaluated_at": now}
-            for ad_id, version_id, _ in evaluated
+            {
+                "ad_id": ad_id,
+                "ad_version_id": version_id,
+                "ruleset_hash": ruleset.hash,
+                "evaluated_at": now,
+                "statistics": {"prices": ad.prices.record(shares)} if shares else None,
+            }
+            for ad_id, version_id, ad in evaluated
         ],
     )
     stats.ads_evaluated += len(evaluated)
     stats.ad_hits += len(hit_rows)
 
 
-def _ad_inputs(
+def ad_inputs(
     session: Session, ad_ids: Sequence[int], prices: RegionPrices
 ) -> tuple[list[tuple[int, int, AdInput]], int]:
     """(ad id, version id, the ad as rules read it) of each ad's current version with features, and how
@@ -252,15 +272,8 @@ def _ad_inputs(
     for ad_id, city, version_id, title, text, fields, features in rows:
         if features is None:
             continue
-        region, region_prices = prices.for_ad(city, features)
         ad = AdInput.from_version(
-            title or "",
-            text or "",
-            features=features,
-            fields=fields or {},
-            city=city,
-            region_prices=region_prices,
-            region=region,
+            title, text, features=features, fields=fields or {}, city=city, prices=prices.for_ad(city, features)
         )
         inputs.append((int(ad_id), int(version_id), ad))
     return inputs, len(rows) - len(inputs)
@@ -277,7 +290,7 @@ class MemberJudge:
         self.session = session
         self.ruleset = ruleset
         self.stats = stats
-        needed = _prices_needed(rules)
+        needed = prices_needed(rules)
         self.prices = RegionPrices.load(session, needed) if needed else RegionPrices()
         self.contexts: dict[int, AdContext | None] = {}
 
@@ -285,7 +298,7 @@ class MemberJudge:
         missing = sorted(set(ad_ids) - self.contexts.keys())
         for batch in _chunks(missing, BATCH):
             self.contexts.update(dict.fromkeys(batch))  # ads without features stay None: never members
-            inputs, _ = _ad_inputs(self.session, batch, self.prices)
+            inputs, _ = ad_inputs(self.session, batch, self.prices)
             self.contexts.update((ad_id, self.ruleset.context(ad)) for ad_id, _, ad in inputs)
         found = {}
         for ad_id in ad_ids:

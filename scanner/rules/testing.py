@@ -21,7 +21,9 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from scanner.errors import RuleError
+from scanner.extract.spans import joined_text
 from scanner.rules.engine import AdContext, AdInput, CompiledRule
+from scanner.rules.features import AreaPrices
 from scanner.rules.loader import locate_validation_errors
 from scanner.rules.members import Member, evaluate_example, judge
 from scanner.rules.model import Example, GroupAdExample
@@ -110,16 +112,16 @@ def default_extractor(settings: Settings | None = None) -> Extractor | None:
 
 
 def example_input(example: Example, extractor: Extractor | None) -> AdInput:
-    text = f"{example.title}\n{example.text}" if example.title else example.text
-    features: dict[str, Any] = dict(extractor(text)) if extractor and text else {}
+    prices = AreaPrices.of(example.city or "", sorted(example.region_prices))
+    if not example.title:
+        features: dict[str, Any] = dict(extractor(example.text)) if extractor and example.text else {}
+        features.update(example.features)
+        return AdInput(text=example.text, features=features, fields=example.fields, city=example.city, prices=prices)
+    text = joined_text(example.title, example.text)
+    features = dict(extractor(text)) if extractor else {}
     features.update(example.features)
-    return AdInput(
-        text=text,
-        features=features,
-        fields=example.fields,
-        city=example.city,
-        region_prices=sorted(example.region_prices),
-        region=example.city or "",
+    return AdInput.from_version(
+        example.title, example.text, features=features, fields=example.fields, city=example.city, prices=prices
     )
 
 

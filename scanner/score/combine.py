@@ -14,6 +14,10 @@
 
 For a network, W and V take every rule that fired on the network or on any member ad (each rule once,
 at its largest weight) and p is the mean probability of the member ads.
+
+The explanation keeps the parts apart (`parts.rule_part`, and `model`: probability, version, the three
+features that moved it most and the model card's warning, see `scanner.score.model_part`), so every view
+can show what the rules and what the model contributed.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from scanner.model.dataset import HitRecord
+from scanner.score.model_part import model_part
 from scanner.settings import ScoreSettings
 
 FORMULA = (
@@ -83,6 +88,8 @@ def combine(
     settings: ScoreSettings,
     *,
     top_features: Sequence[dict[str, Any]] = (),
+    model_version: str | None = None,
+    model_warning: str | None = None,
 ) -> Score:
     """Both scores, the escalation and the explanation of one ad or network."""
     rules = distinct_rules(hits)
@@ -108,9 +115,9 @@ def combine(
             }
             for hit in sorted(rules, key=lambda hit: (-hit.weight, hit.rule_id))
         ],
-        "model": None
-        if probability is None
-        else {"probability": round(probability, 4), "top_features": list(top_features)},
+        "model": model_part(
+            version=model_version, probability=probability, top_features=top_features, warning=model_warning
+        ),
         "formula": FORMULA,
         "parts": {
             "risk_weight": round(risk_weight, 4),

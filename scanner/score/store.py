@@ -33,12 +33,12 @@ from scanner.model.features import regional_medians
 from scanner.model.io import load_model, resolve_model_path
 from scanner.model.predict import LoadedModel
 from scanner.score.combine import Score, combine
+from scanner.score.model_part import TOP_FEATURES, model_warning, strongest
 from scanner.settings import Settings
 
 log = logging.getLogger("scanner.score")
 
 BATCH = 500
-TOP_FEATURES = 5
 
 
 @dataclass
@@ -48,6 +48,7 @@ class ScoreStats:
     flagged: int = 0
     underage: int = 0
     model_version: str | None = None
+    model_warning: str | None = None  # from the model card: synthetic, or trained on few labels
     ruleset_hash: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
@@ -120,7 +121,7 @@ def _predict(model: LoadedModel | None, records: Sequence[AdRecord], medians: di
         chunk = records[start : start + BATCH]
         rows = model.rows(chunk, medians)  # masked as the model's training data was
         probabilities = model.probabilities(rows)
-        explained = model.explain(rows, top=TOP_FEATURES)
+        explained = model.explain(rows, top=TOP_FEATURES, both_ways=True)
         scored += [
             _Scored(record, float(p), features)
             for record, p, features in zip(chunk, probabilities, explained, strict=True)
@@ -129,13 +130,13 @@ def _predict(model: LoadedModel | None, records: Sequence[AdRecord], medians: di
 
 
 def _network_features(members: Sequence[_Scored]) -> list[dict[str, Any]]:
-    """The features that pushed the member ads up most, averaged over the members."""
+    """The features that moved the member ads most, either way, averaged over the members."""
     totals: dict[str, float] = defaultdict(float)
     for member in members:
         for feature in member.top_features:
             totals[feature["name"]] += feature["contribution"]
-    ranked = sorted(totals.items(), key=lambda item: -item[1])[:TOP_FEATURES]
-    return [{"name": name, "contribution": round(total / len(members), 4)} for name, total in ranked]
+    averaged = [{"name": name, "contribution": round(total / len(members), 4)} for name, total in totals.items()]
+    return strongest(averaged)
 
 
 def _assessment(
@@ -172,6 +173,8 @@ def score_all(
     model = configured_model(settings)
     now = now or utcnow()
     stats = ScoreStats(model_version=model.version if model is not None else None)
+    stats.model_warning = model_warning(model.card, settings.model) if model is not None else None
+    shown = {"model_version": stats.model_version, "model_warning": stats.model_warning}
     with db.session() as session:
         wanted_ads, wanted_networks = _targets(session, ad_ids)
         membership: dict[int, list[int]] = defaultdict(list)
@@ -202,7 +205,9 @@ def score_all(
                 )
             )
             for item in chunk:
-                score = combine(item.record.hits, item.probability, settings.score, top_features=item.top_features)
+                score = combine(
+                    item.record.hits, item.probability, settings.score, top_features=item.top_features, **shown
+                )
                 assessment = _assessment(score, model=model, run=scan_run_id, now=now, ruleset=stats.ruleset_hash)
                 assessment.ad_id = item.record.ad_id
                 session.add(assessment)
@@ -216,7 +221,7 @@ def score_all(
             hits = [hit for member in members for hit in member.record.hits]
             probabilities = [m.probability for m in members if m.probability is not None]
             probability = sum(probabilities) / len(probabilities) if probabilities else None
-            score = combine(hits, probability, settings.score, top_features=_network_features(members))
+            score = combine(hits, probability, settings.score, top_features=_network_features(members), **shown)
             session.execute(
                 delete(Assessment).where(
                     Assessment.network_id == network_id,

@@ -342,3 +342,4 @@ def _fill_summary(summary: ScanSummary, stats: dict[str, Any]) -> None:
     score = stats.get("score", {})
     summary.ruleset_hash = stats.get("rules", {}).get("ruleset_hash") or score.get("ruleset_hash")
     summary.model_version = score.get("model_version")
+    summary.model_warning = score.get("model_warning")

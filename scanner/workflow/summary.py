@@ -46,6 +46,7 @@ class ScanSummary:
     durations: dict[str, float] = field(default_factory=dict)  # seconds per stage
     ruleset_hash: str | None = None
     model_version: str | None = None
+    model_warning: str | None = None  # the model card's warning (synthetic, few labels), said on every scan
     notifications: dict[str, str] = field(default_factory=dict)  # per channel: what became of the message
     # The audit log's newest entry, ID:HASH: kept outside the database, it shows later rewriting
     # (`scanner audit verify --head`).
@@ -82,6 +83,7 @@ class ScanSummary:
             f"{self.places_refused} outside the region, {self.places_purged} purged after the hold",
             f"errors per source: {errors}",
             f"rule set {(self.ruleset_hash or '-')[:12]}, model {self.model_version or 'none (rules only)'}",
+            *([f"WARNING: {self.model_warning}"] if self.model_warning else []),
             f"stages: {timing}",
             f"audit head: {self.audit_head or '-'}",
             *(f"warning: {warning}" for warning in self.warnings),

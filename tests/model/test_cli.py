@@ -96,6 +96,7 @@ def test_score_command_without_model(run_cli: CliRun) -> None:
         "flagged": 1,
         "underage": 0,
         "model_version": None,
+        "model_warning": None,
         "ruleset_hash": None,
     }
 

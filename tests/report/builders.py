@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from scanner.clock import demo_day
 from scanner.crawl.health import CrawlFacts, PageCounts, assess
 from scanner.crawl.stats import CrawlStats
+from scanner.db import Database
 from scanner.db.models import (
     Ad,
     AdIdentifier,
@@ -189,10 +190,24 @@ class Rows:
             licensing_score=licensing,
             underage=underage,
             flagged=flagged,
-            model_version="test-1",
+            model_version=MODEL_VERSION,
             model_probability=risk / 100,
             ruleset_hash="r" * 64,
-            explanation={"rules": [], "model": {}},
+            explanation={
+                "rules": [],
+                "parts": {"rule_part": risk / 100, "rule_share": 0.5},
+                "model": {
+                    "version": MODEL_VERSION,
+                    "probability": risk / 100,
+                    "top_features": [
+                        {"name": "text: 'mogelijk'", "contribution": 0.4},
+                        {"name": "network: member", "contribution": 1.25},
+                        {"name": "ad: text_length", "contribution": -0.7},
+                        {"name": "ad: services", "contribution": 0.1},
+                    ],
+                    "warning": MODEL_WARNING,
+                },
+            },
         )
         self.session.add(assessment)
         return assessment
@@ -233,6 +248,8 @@ def judged_crawl(**sources: CrawlFacts) -> CrawlStats:
 
 HEALTHY = CrawlFacts(listings=PageCounts(done=4), ads=PageCounts(done=12), ad_links=30)
 HALF_LISTED = CrawlFacts(listings=PageCounts(done=3, failed={"http_5xx": 1}), ads=PageCounts(done=9), ad_links=20)
+MODEL_VERSION = "test-1"
+MODEL_WARNING = "Model test-1: TRAINED ON SYNTHETIC DATA (a test world)."
 NETWORK_PHONE = "+31612345678"
 LONE_PHONE = "+31687654321"
 
@@ -296,3 +313,15 @@ def small_world(session: Session) -> SmallWorld:
     rows.assess(ad=d1, day=1, risk=10, flagged=False)
     session.flush()
     return SmallWorld(rows, [a1, a2], b1, c1, d1, network)
+
+
+def escalate(db: Database, world: SmallWorld, ad: Ad) -> None:
+    """The ad's text and newest score say it may be a minor (the underage rule fired on day 3)."""
+    with db.session() as session:
+        rows = Rows(session)
+        rows.runs = {day: session.merge(run) for day, run in world.rows.runs.items()}
+        ad = session.merge(ad)
+        version = session.get(AdVersion, ad.current_version_id)
+        assert version is not None
+        rows.hit(ad, "underage", day=3, weight=0, evidence=version.text[:5], category="underage")
+        rows.assess(ad=ad, day=3, risk=60, licensing=40, flagged=True, underage=True)

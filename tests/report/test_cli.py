@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 from pathlib import Path
@@ -16,7 +17,7 @@ from scanner.crawl.imagehashes import hash_image
 from scanner.db import Database
 from scanner.db.models import AuditEntry, Review, WatchlistEntry
 from tests.conftest import CliRun
-from tests.report.builders import LONE_PHONE, NETWORK_PHONE, SmallWorld
+from tests.report.builders import LONE_PHONE, MODEL_WARNING, NETWORK_PHONE, SmallWorld
 
 
 def audit_rows(db: Database) -> list[AuditEntry]:
@@ -194,12 +195,14 @@ def test_watch_add_list_remove(run_cli: CliRun, world: SmallWorld, db: Database)
 def test_export_formats_carry_only_the_needed_fields(
     run_cli: CliRun, world: SmallWorld, tmp_path: Path, db: Database
 ) -> None:
-    rows = run_cli("export", "--format", "csv").output.splitlines()
-    assert rows[0].split(",") == [
+    rows = list(csv.reader(io.StringIO(run_cli("export", "--format", "csv").output)))
+    assert rows[0] == [
         *("id", "network", "source", "url", "city", "first_seen_at", "last_seen_at"),
-        *("risk_score", "licensing_score", "flagged", "underage", "phones", "indicators"),
+        *("risk_score", "licensing_score", "model_probability", "model_version", "flagged", "underage"),
+        *("phones", "indicators", "model_warning"),
     ]
     assert len(rows) == 4  # a1, a2, b1: the flagged ads
+    assert {row[-1] for row in rows[1:]} == {MODEL_WARNING}, "no exported row travels without the model's warning"
     records = json.loads(run_cli("export", "--format", "json", "--all").output)
     assert len(records["ads"]) == 5
     assert "text" not in records["ads"][0] and "title" not in records["ads"][0]

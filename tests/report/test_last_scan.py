@@ -16,7 +16,8 @@ from scanner.db.models import ScanRun
 from scanner.report.html import last_scan_html, render_html
 from scanner.report.last_scan import last_scan, last_scan_lines
 from scanner.report.render import Output
-from scanner.report.report import ReportFilter, build_report, render_csv, render_text
+from scanner.report.report import ReportFilter, build_report, render_csv
+from scanner.report.text import render_text
 from scanner.settings import Settings
 from tests.report.builders import HALF_LISTED, HEALTHY, judged_crawl
 
@@ -130,13 +131,14 @@ def test_the_report_opens_with_it_in_every_format_but_csv(db: Database, settings
     out = io.StringIO()
     render_text(document, Output(out, rich=False))
     text = out.getvalue().splitlines()
-    assert text[0].startswith("Last scan: run 1, ") and text[0].endswith("1 source FAILED (rozewereld)")
-    assert text[1].startswith("  FAILED rozewereld: http://x/robots.txt answered HTTP 503")
+    assert text[0] == "== Start here"
+    assert text[1].startswith("Last scan: run 1, ") and text[1].endswith("1 source FAILED (rozewereld)")
+    assert text[2].startswith("  FAILED rozewereld: http://x/robots.txt answered HTTP 503")
     assert text.index("") < text.index(next(line for line in text if line.startswith("== Report since")))
     html = render_html(document)
     assert html.index('<section class="last-scan error" id="last-scan">') < html.index("<h1>")
     assert "FAILED rozewereld: http://x/robots.txt answered HTTP 503" in html
-    assert render_csv(document).splitlines()[0].startswith("network,id,")
+    assert render_csv(document).splitlines()[0].startswith('"network","id",')
 
 
 def test_the_html_block_takes_the_colour_of_its_worst_line(db: Database) -> None:

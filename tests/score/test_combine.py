@@ -49,8 +49,10 @@ def test_explanation_lists_rules_with_evidence_and_the_model() -> None:
     assert [rule["rule_id"] for rule in explanation["rules"]] == ["unsafe", "24-7"]  # strongest first
     assert explanation["rules"][0]["evidence"][0]["text"] == "abc"
     assert explanation["model"] == {
+        "version": None,
         "probability": 0.7,
         "top_features": [{"name": "text: 'zonder condoom'", "contribution": 1.2}],
+        "warning": None,
     }
     assert explanation["formula"] == FORMULA
 

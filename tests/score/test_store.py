@@ -82,8 +82,13 @@ def test_with_a_model_each_assessment_records_its_version_and_features(
     assessments = _assessments(db)
     ad = next(a for a in assessments if a.ad_id == ids[0])
     assert ad.model_version == stats.model_version and ad.model_probability is not None
-    assert ad.explanation["model"]["top_features"], "the strongest features of this ad are listed"
-    assert all(feature["contribution"] > 0 for feature in ad.explanation["model"]["top_features"])
+    model = ad.explanation["model"]
+    features = model["top_features"]
+    assert 0 < len(features) <= 3, "the three features that moved this ad most are listed"
+    sizes = [abs(feature["contribution"]) for feature in features]
+    assert all(size > 0 for size in sizes) and sizes == sorted(sizes, reverse=True)
+    assert (model["version"], model["probability"]) == (stats.model_version, round(ad.model_probability, 4))
+    assert model["warning"] == stats.model_warning and "TRAINED ON SYNTHETIC DATA" in model["warning"]
     assert {a.network_id for a in assessments if a.network_id is not None}, "its network is scored too"
     assert {a.ad_id for a in assessments if a.ad_id is not None} == {ids[0]}
 

@@ -155,9 +155,10 @@ def test_bad_nights_are_reported_as_bad_and_remove_nothing_then_the_sites_recove
 
             report = run_cli("report").stdout.splitlines()
             opening = report[: report.index(next(line for line in report if line.startswith("== Report since")))]
-            assert opening[0].startswith(f"Last scan: run {summary['run_id']}, started {demo_day(day).isoformat()}")
+            assert opening[0] == "== Start here"  # the report's first block, before any ad
+            assert opening[1].startswith(f"Last scan: run {summary['run_id']}, started {demo_day(day).isoformat()}")
             word = "FAILED" if state == "failed" else "degraded"
-            assert f"{word} ({', '.join(broken)})" in opening[0]
+            assert f"{word} ({', '.join(broken)})" in opening[1]
             for name in broken:
                 assert any(
                     line.startswith(f"  {state.upper()} {name}: ") and MESSAGES[fault] in line for line in opening
@@ -168,7 +169,7 @@ def test_bad_nights_are_reported_as_bad_and_remove_nothing_then_the_sites_recove
             assert last_scan[f"{state}_sources"] == list(broken) and last_scan["health"] == state
             html = run_cli("report", "--format", "html", "--since", "2000-01-01").stdout
             assert html.index('<section class="last-scan') < html.index("<h1>") < html.index('<section class="group')
-            assert run_cli("report", "--format", "csv").stdout.startswith("network,id,change,")  # rows only
+            assert run_cli("report", "--format", "csv").stdout.startswith('"network","id","change",')  # rows only
 
             samples = outside.metrics()
             for name in broken:
@@ -209,7 +210,7 @@ def test_bad_nights_are_reported_as_bad_and_remove_nothing_then_the_sites_recove
         assert metric(samples, "scanner_scan_last_success_timestamp_seconds") == metric(
             samples, "scanner_scan_last_run_timestamp_seconds"
         )
-        assert run_cli("report").stdout.splitlines()[0].endswith("2 sources, all ok")
+        assert run_cli("report").stdout.splitlines()[1].endswith("2 sources, all ok")  # under "== Start here"
 
     # The database ends as one that scanned the good nights only: nothing duplicated, nothing lost.
     control = ad_rows(control_database(world, database_factory, tmp_path, (1, 4)), broken)

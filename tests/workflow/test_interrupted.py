@@ -76,7 +76,8 @@ def test_a_scan_stopped_by_sigterm_logs_progress_says_so_everywhere_and_resumes(
         assert samples[("scanner_scan_status", (("status", "completed"),))] == 0
         assert samples[("scanner_scan_last_success_timestamp_seconds", ())] == succeeded
         report = run_cli("report").stdout.splitlines()
-        assert report[0].startswith("Last scan: run 2, started 2026-01-02T12:00:00, INTERRUPTED at ")
+        assert report[0] == "== Start here"
+        assert report[1].startswith("Last scan: run 2, started 2026-01-02T12:00:00, INTERRUPTED at ")
 
         resumed = run_cli("scan", "--now", "2026-01-02T12:00:00", env=env)
         assert resumed.exit_code == 0, resumed.output
