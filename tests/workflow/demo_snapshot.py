@@ -36,8 +36,8 @@ from scanner.db.models import (
     Source,
 )
 from scanner.db.session import Database
-from scanner.demo.server import SOURCES_DIR, DemoServer
-from scanner.demo.world import World, WorldConfig
+from scanner.lab.demo.server import SOURCES_DIR, DemoServer
+from scanner.lab.demo.world import World, WorldConfig
 from scanner.settings import Settings
 from scanner.workflow.scan import run_scan
 
