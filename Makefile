@@ -1,6 +1,7 @@
 # The two commands of the README:
 #   make demo   set up, then scan the synthetic demo world into SQLite and print the report
-#   make test   set up, then lint, type-check, check migrations and run the tests on SQLite and PostgreSQL
+#   make test   set up, then lint, type-check, check the layers (lint-imports) and migrations, and run the tests
+#               on SQLite and PostgreSQL
 # PostgreSQL tests use $(SCANNER_TEST_POSTGRES_URL) (default: the local server's `test` database).
 
 VENV ?= .venv
@@ -25,6 +26,7 @@ lint: setup
 	$(VENV)/bin/ruff check scanner tests bench alembic
 	$(VENV)/bin/ruff format --check scanner tests bench alembic
 	$(VENV)/bin/mypy --strict scanner
+	$(VENV)/bin/lint-imports --no-cache
 	tmp=$$(mktemp -d) && SCANNER_DATABASE_URL=sqlite:///$$tmp/check.db $(VENV)/bin/scanner db upgrade >/dev/null \
 		&& SCANNER_DATABASE_URL=sqlite:///$$tmp/check.db $(VENV)/bin/alembic check && rm -rf $$tmp
 

@@ -35,7 +35,7 @@ SEED = 7
 
 
 def world_config(scale: float) -> Any:
-    from scanner.demo.world import WorldConfig
+    from scanner.lab.demo.world import WorldConfig
 
     return WorldConfig(seed=SEED, days=2, independents=int(400 * scale), networks=int(10 * scale), agencies=5)
 
@@ -45,8 +45,8 @@ def serve(scale: float) -> None:
     # The demo handlers write headers and body separately; TCP_NODELAY avoids a 40 ms delayed-ACK
     # stall per keep-alive request, which would make both crawlers measure the server instead.
     socketserver.StreamRequestHandler.disable_nagle_algorithm = True
-    from scanner.demo.server import DemoServer
-    from scanner.demo.world import World
+    from scanner.lab.demo.server import DemoServer
+    from scanner.lab.demo.world import World
 
     world = World.generate(world_config(scale))
     for ad in world.ads_on(1):
@@ -63,7 +63,7 @@ def run_scanner(photos: bool, concurrency: int) -> None:
     from scanner.crawl import load_sources, run_crawl
     from scanner.db.models import Base
     from scanner.db.session import make_engine, open_database
-    from scanner.demo.server import SOURCES_DIR
+    from scanner.lab.demo.server import SOURCES_DIR
     from scanner.settings import load_settings
 
     folder = tempfile.mkdtemp(prefix="crawl-bench-")

@@ -15,8 +15,8 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import average_precision_score, roc_auc_score
 
-from scanner.demo.records import INDICATOR_FAMILIES
-from scanner.demo.world import World, WorldConfig
+from scanner.lab.demo.records import INDICATOR_FAMILIES
+from scanner.lab.demo.world import World, WorldConfig
 
 
 def _ads(seed: int) -> tuple[list[str], list[bool], list[list[bool]]]:

@@ -14,7 +14,7 @@ import sys
 import time
 from collections import Counter
 
-from scanner.demo.world import stream_ads
+from scanner.lab.demo.world import stream_ads
 
 
 def main() -> None:

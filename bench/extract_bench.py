@@ -2,7 +2,7 @@
 
     python bench/extract_bench.py [--ads 3000] [--seed 7]
 
-Ads come from the demo world (`scanner.demo.world.stream_ads`): title + text with the site fields,
+Ads come from the demo world (`scanner.lab.demo.world.stream_ads`): title + text with the site fields,
 as `extract_pending` reads them. Without the demo package it falls back to the development cases
 in tests/extract/data. Prints ads per CPU second (one core) and per wall-clock second; the target is
 2,000 ads per second on one core.
@@ -24,7 +24,7 @@ TARGET = 2000
 
 def demo_ads(count: int, seed: int) -> list[tuple[str, dict[str, Any]]]:
     try:
-        from scanner.demo.world import stream_ads
+        from scanner.lab.demo.world import stream_ads
     except ImportError:
         return []
     return [(f"{ad.title}\n{ad.text}", ad.fields()) for ad, _truth in stream_ads(seed, count)]

@@ -54,7 +54,7 @@ def _edited(photo_key: str) -> tuple[int, int]:
 
 
 def build_records(count: int) -> list[object]:
-    from scanner.demo.world import stream_ads
+    from scanner.lab.demo.world import stream_ads
     from scanner.link.records import AdRecord, PhotoHash
 
     day_zero = date(2026, 1, 1)

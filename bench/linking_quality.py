@@ -6,7 +6,7 @@
 
 Each world is served on 127.0.0.1 and scanned night by night by the real `run_scan` (crawl, extract,
 link, rules, score with the bootstrap model) into a fresh SQLite database, as a deployment would.
-The lichtbaken world (scanner.demo.lichtbaken, source file bench/sources/lichtbaken.yaml) is scanned
+The lichtbaken world (scanner.lab.demo.lichtbaken, source file bench/sources/lichtbaken.yaml) is scanned
 whole, then again with `municipality.region = ["Kennemerland"]` (the README's example, `--regions`);
 the main demo world whole. Then, against the truth the sites never serve:
 
@@ -39,11 +39,11 @@ from sqlalchemy import select
 from scanner.clock import demo_day
 from scanner.db.models import Ad, Assessment, IndicatorHit, Network, NetworkMember, ScanRun, Sighting, live_networks
 from scanner.db.session import open_database, upgrade
-from scanner.demo.lichtbaken import LichtbakenConfig, LichtbakenWorld
-from scanner.demo.records import TruthRecord
-from scanner.demo.server import DemoServer, ServedWorld
-from scanner.demo.world import World, WorldConfig
-from scanner.link.evaluate import pairwise_scores
+from scanner.lab.demo.lichtbaken import LichtbakenConfig, LichtbakenWorld
+from scanner.lab.demo.records import TruthRecord
+from scanner.lab.demo.server import DemoServer, ServedWorld
+from scanner.lab.demo.world import World, WorldConfig
+from scanner.lab.link_quality import pairwise_scores
 from scanner.places import Region
 from scanner.settings import Settings, load_settings
 from scanner.workflow.scan import run_scan

@@ -18,9 +18,9 @@ import time
 from pathlib import Path
 
 from scanner.clock import utcnow
-from scanner.demo.world import WorldConfig
-from scanner.model.build import evaluate_model, train_model, training_mask
-from scanner.model.demo_data import demo_training_set
+from scanner.lab.demo.world import WorldConfig
+from scanner.lab.demo_training import demo_training_set
+from scanner.lab.training import evaluate_model, train_model, training_mask
 from scanner.settings import Settings
 
 

@@ -15,8 +15,8 @@ import argparse
 import time
 from collections import Counter
 
-from scanner.demo.world import WorldConfig
-from scanner.model.demo_data import demo_training_set
+from scanner.lab.demo.world import WorldConfig
+from scanner.lab.demo_training import demo_training_set
 from scanner.score.combine import combine, distinct_rules
 from scanner.settings import Settings
 

@@ -6,7 +6,7 @@ Create Date: 2026-12-03
 
 The append-only triggers are dropped while the existing entries get their hashes (an UPDATE they would
 refuse) and while SQLite rebuilds the table, then created again. The hashes are those of
-`scanner.workflow.auditchain`, the function the application and `scanner audit verify` use.
+`scanner.db.auditchain`, the function the application and `scanner audit verify` use.
 """
 
 from collections.abc import Sequence
@@ -14,7 +14,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 
 from alembic import op
-from scanner.workflow.auditchain import GENESIS, entry_hash
+from scanner.db.auditchain import GENESIS, entry_hash
 
 revision: str = "0004"
 down_revision: str | None = "0003"

@@ -7,34 +7,20 @@ from __future__ import annotations
 import csv
 import io
 import sys
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import click
-from sqlalchemy import select
 
 from scanner.cli.context import App, pass_app
-from scanner.db.models import AuditEntry
+from scanner.db.audit import ACTIONS, chain_rows
+from scanner.db.auditchain import Head, heads_in
+from scanner.db.auditchain import verify as verify_chain
 from scanner.errors import InputError
+from scanner.investigate.audit_query import audit_entries
+from scanner.investigate.render import Output, to_json
 from scanner.model.oversight import oversight_figures, oversight_lines
-from scanner.report.render import Output, to_json
 from scanner.utf8 import NotUTF8, decode_utf8
-from scanner.workflow.audit import ACTIONS, chain_rows
-from scanner.workflow.auditchain import Head, heads_in
-from scanner.workflow.auditchain import verify as verify_chain
-
-
-def _entry(entry: AuditEntry) -> dict[str, Any]:
-    return {
-        "id": entry.id,
-        "at": entry.at.isoformat(timespec="seconds"),
-        "actor": entry.actor,
-        "command": entry.command,
-        "action": entry.action,
-        "purpose": entry.purpose,
-        "details": entry.details,
-    }
 
 
 @click.group(invoke_without_command=True)
@@ -74,18 +60,8 @@ def audit(
     if oversight:
         _print_oversight(app, fmt)
         return
-    query = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)
-    if since:
-        try:
-            query = query.where(AuditEntry.at >= datetime.fromisoformat(since))
-        except ValueError:
-            raise InputError(f"cannot read {since!r} as a date", context="--since", hint="e.g. 2026-01-03") from None
-    if actor:
-        query = query.where(AuditEntry.actor == actor)
-    if action:
-        query = query.where(AuditEntry.action == action)
     with app.database().session() as session:
-        entries = [_entry(entry) for entry in reversed(session.scalars(query).all())]
+        entries = audit_entries(session, since=since, actor=actor, action=action, limit=limit)
     if fmt == "json":
         click.echo(to_json(entries))
     elif fmt == "csv":

@@ -36,9 +36,9 @@ class App:
         return self._database
 
     def audit(self, session: Session, command: str, action: str, details: dict[str, Any] | None = None) -> None:
-        """Record in the audit log that this actor, for this purpose, ran `command` (see workflow.audit)."""
+        """Record in the audit log that this actor, for this purpose, ran `command` (see scanner.db.audit)."""
         # Imported here: the models are not needed for `scanner --help` or commands without a database.
-        from scanner.workflow.audit import record
+        from scanner.db.audit import record
 
         record(session, actor=self.actor, command=command, action=action, purpose=self.purpose, details=details)
 

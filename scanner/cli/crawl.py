@@ -11,8 +11,8 @@ from sqlalchemy import select
 
 from scanner.cli.context import App, is_terminal, pass_app
 from scanner.crawl import load_sources, run_crawl
+from scanner.db.audit import record
 from scanner.db.models import ScanRun
-from scanner.workflow.audit import record
 from scanner.workflow.lock import scan_lock
 from scanner.workflow.privacy import check_legal_basis, legal_basis_warning
 

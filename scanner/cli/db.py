@@ -33,7 +33,7 @@ def upgrade(app: App, revision: str) -> None:
     Example:
       SCANNER_DATABASE_URL=postgresql+psycopg://127.0.0.1/test scanner db upgrade
     """
-    from scanner.workflow.audit import record_schema_change
+    from scanner.db.audit import record_schema_change
 
     before, after = db_session.upgrade(app.settings, revision)
     if before != after:

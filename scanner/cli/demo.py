@@ -12,11 +12,11 @@ import click
 from scanner.cli.context import App
 
 if TYPE_CHECKING:
-    from scanner.demo.world import World
+    from scanner.lab.demo.world import World
 
 
 def _world(seed: int, days: int) -> World:
-    from scanner.demo.world import World, WorldConfig
+    from scanner.lab.demo.world import World, WorldConfig
 
     return World.generate(WorldConfig(seed=seed, days=max(days, 2)))
 
@@ -39,11 +39,11 @@ def demo(ctx: click.Context, seed: int, days: int) -> None:
     """
     if ctx.invoked_subcommand is not None:
         return
-    from scanner.demo.run import run_demo  # written by the workflow stage; imported only when used
+    from scanner.lab.demo.run import run_demo  # imported only when used
 
     app = ctx.find_object(App)
     assert app is not None, "demo runs inside the scanner group"
-    run_demo(app, seed=seed, days=days)
+    run_demo(app.loaded, app.actor, seed=seed, days=days)
 
 
 @demo.command()
@@ -55,7 +55,7 @@ def demo(ctx: click.Context, seed: int, days: int) -> None:
 def serve(seed: int, day: int, days: int, hostile: bool, crawl_delay: float) -> None:
     """Serve the demo sites on 127.0.0.1 until Ctrl-C; prints their URLs and environment variables.
 
-    The source files of the demo sites (scanner/demo/sources/, apart from your own sources/ folder)
+    The source files of the demo sites (scanner/lab/demo/sources/, apart from your own sources/ folder)
     read their base URLs from DEMO_ROZEWERELD_URL and DEMO_NACHTLICHT_URL: export the printed lines in
     another shell, then crawl with the printed --set paths.sources_dir=... .
 
@@ -64,7 +64,7 @@ def serve(seed: int, day: int, days: int, hostile: bool, crawl_delay: float) -> 
       scanner demo serve --seed 7 --day 1
       scanner demo serve --hostile
     """
-    from scanner.demo.server import SOURCES_DIR, DemoServer
+    from scanner.lab.demo.server import SOURCES_DIR, DemoServer
 
     world = _world(seed, max(days, day))
     with DemoServer(world, day=day, hostile=hostile, crawl_delay=crawl_delay) as server:
@@ -123,7 +123,7 @@ def stats(seed: int, days: int, as_json: bool) -> None:
       scanner demo stats --seed 7
       scanner demo stats --json > stats.json
     """
-    from scanner.demo.stats import stats_markdown, world_stats
+    from scanner.lab.demo.stats import stats_markdown, world_stats
 
     numbers = world_stats(_world(seed, days))
     click.echo(json.dumps(numbers, indent=2, sort_keys=True) if as_json else stats_markdown(numbers))

@@ -10,7 +10,7 @@ import click
 
 from scanner.cli.context import App, pass_app
 from scanner.cli.outfile import OutputFile
-from scanner.report import export as export_module
+from scanner.investigate import export as export_module
 
 
 @click.command()

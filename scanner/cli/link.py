@@ -40,7 +40,7 @@ def link(app: App, rebuild: bool, list_networks: bool, evaluate_seed: int | None
       scanner link --evaluate-demo 7
     """
     if evaluate_seed is not None:
-        from scanner.link.store import evaluate_demo
+        from scanner.lab.link_quality import evaluate_demo
 
         report = evaluate_demo(evaluate_seed, app.settings)
         if as_json:

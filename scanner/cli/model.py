@@ -11,7 +11,7 @@ import click
 from scanner.cli.context import App, pass_app
 from scanner.clock import utcnow
 from scanner.errors import InputError, ModelError
-from scanner.model.build import TrainingSet
+from scanner.model.sources import TrainingSet
 
 
 @click.group()
@@ -42,8 +42,8 @@ def _training_set(app: App, jsonl: Path | None, demo_world: bool, seed: int, day
 
         return from_jsonl(jsonl)
     if demo_world:
-        from scanner.demo.world import WorldConfig
-        from scanner.model.demo_data import demo_training_set
+        from scanner.lab.demo.world import WorldConfig
+        from scanner.lab.demo_training import demo_training_set
 
         return demo_training_set(app.settings, WorldConfig(seed=seed, days=days)).training
     from scanner.model.sources import from_reviews
@@ -114,7 +114,7 @@ def train(
       scanner model train --from-reviews --output models/local.skops
       scanner model train --demo-world --seed 7 --output models/bootstrap.skops
     """
-    from scanner.model.build import train_model, training_mask
+    from scanner.lab.training import train_model, training_mask
     from scanner.model.io import save_model
     from scanner.model.train import TrainingOptions
 
@@ -185,7 +185,7 @@ def evaluate(
       scanner model evaluate --demo-world --seed 11 --plot calibration.png
       scanner model evaluate --jsonl labelled.jsonl --model models/local.skops --json
     """
-    from scanner.model.build import evaluate_model
+    from scanner.lab.training import evaluate_model
     from scanner.model.io import load_model, resolve_model_path
 
     path = model_path or resolve_model_path(app.settings.model.path)
@@ -195,8 +195,8 @@ def evaluate(
     loaded = load_model(path, extra_trusted=app.settings.model.trusted_types)
     classes = None
     if demo_world:
-        from scanner.demo.world import WorldConfig
-        from scanner.model.demo_data import demo_training_set
+        from scanner.lab.demo.world import WorldConfig
+        from scanner.lab.demo_training import demo_training_set
 
         demo = demo_training_set(app.settings, WorldConfig(seed=seed, days=days))
         data, classes = demo.training, demo.classes

@@ -10,10 +10,10 @@ import click
 
 from scanner.cli.context import App, pass_app
 from scanner.cli.outfile import OutputFile
-from scanner.report.html import render_html
-from scanner.report.render import Output, to_json
-from scanner.report.report import CATEGORIES, FORMATS, ReportFilter, build_report, render_csv, report_ad_ids
-from scanner.report.text import render_text
+from scanner.investigate.html import render_html
+from scanner.investigate.render import Output, to_json
+from scanner.investigate.report import CATEGORIES, FORMATS, ReportFilter, build_report, render_csv, report_ad_ids
+from scanner.investigate.text import render_text
 
 
 @click.command()

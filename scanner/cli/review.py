@@ -8,10 +8,10 @@ import click
 
 from scanner.cli.context import App, pass_app
 from scanner.errors import InputError
-from scanner.report import show as show_module
-from scanner.report.render import Output, to_json
+from scanner.investigate import show as show_module
+from scanner.investigate.render import Output, to_json
+from scanner.investigate.review import LABELS, add_review
 from scanner.score import review_queue
-from scanner.workflow.review import LABELS, add_review
 
 SHORTCUTS = {label[0]: label for label in LABELS}
 

@@ -12,8 +12,8 @@ import click
 
 from scanner.cli.context import App, pass_app
 from scanner.errors import InputError
-from scanner.report.evidence import evidence_item, print_evidence, weight_text
-from scanner.report.render import Output
+from scanner.investigate.evidence import evidence_item, print_evidence, weight_text
+from scanner.investigate.render import Output
 from scanner.rules.engine import AdInput, CompiledRule, Explanation
 from scanner.rules.explain import StoredExplanation, explain_stored_ad
 from scanner.rules.model import CATEGORY_MEANING, EVIDENCE_MEANING, STATUS_MEANING

@@ -9,8 +9,8 @@ import click
 
 from scanner.cli.context import App, pass_app
 from scanner.errors import InputError
-from scanner.report import search as search_module
-from scanner.report.render import Output, to_json
+from scanner.investigate import search as search_module
+from scanner.investigate.render import Output, to_json
 
 COLUMNS = (
     "id",

@@ -5,8 +5,8 @@ from __future__ import annotations
 import click
 
 from scanner.cli.context import App, pass_app
-from scanner.report import watch as watch_module
-from scanner.report.render import Output, to_json
+from scanner.investigate import watch as watch_module
+from scanner.investigate.render import Output, to_json
 
 
 @click.group()

@@ -368,7 +368,7 @@ class AuditEntry(Base):
 
     `prev_hash` is the `entry_hash` of the entry before (zeros for the first); `entry_hash` covers it
     and this entry's fields, so a changed, deleted or inserted entry breaks the chain
-    (scanner.workflow.auditchain). Write entries only through `scanner.workflow.audit.record`.
+    (scanner.db.auditchain). Write entries only through `scanner.db.audit.record`.
     """
 
     __tablename__ = "audit_log"

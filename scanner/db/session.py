@@ -282,7 +282,7 @@ def downgrade(
     """
     from alembic import command
 
-    from scanner.workflow.audit import record_schema_change
+    from scanner.db.audit import record_schema_change
 
     url = settings.database_url
     engine = make_engine(url, create=False)

@@ -42,7 +42,6 @@ from scanner.db.models import (
     Photo,
     Sighting,
     Source,
-    live_networks,
 )
 from scanner.db.session import Database
 from scanner.errors import NotFoundError
@@ -352,66 +351,3 @@ def movement_for_network(db: Database, network_id: int | str) -> Movement:
             )
         ad_ids = sorted(session.scalars(select(NetworkMember.ad_id).where(NetworkMember.network_id == found)))
         return _movement_of_ads(session, ad_ids)
-
-
-def scratch_database(directory: str) -> Database:
-    """A fresh SQLite database at the newest schema in `directory` (for the demo evaluation)."""
-    from alembic import command
-
-    from scanner.db.models import Base
-    from scanner.db.session import alembic_config, make_engine, open_database
-    from scanner.settings import load_settings
-
-    url = f"sqlite:///{directory}/link-evaluation.db"
-    engine = make_engine(url)
-    Base.metadata.create_all(engine)
-    engine.dispose()
-    command.stamp(alembic_config(url), "head")
-    return open_database(load_settings(cli={"database.url": url}, environ={}).settings)
-
-
-def evaluate_demo(seed: int, settings: Settings, *, days: int | None = None) -> dict[str, Any]:
-    """End to end on the demo world: load a perfect crawl, extract, link, and score against the truth.
-
-    Also scores the same world linked with the true phones (the upper bound that does not depend on
-    the extraction stage). Runs in a scratch SQLite database, never in the configured one.
-    """
-    import tempfile
-
-    from scanner.demo.load import load_world
-    from scanner.demo.world import World, WorldConfig
-    from scanner.extract.store import extract_pending
-    from scanner.link.evaluate import evaluate_records, pairwise_scores, records_from_world
-
-    world = World.generate(WorldConfig(seed=seed) if days is None else WorldConfig(seed=seed, days=days))
-    truth = {record.key: record for record in world.truth()}
-    with tempfile.TemporaryDirectory(prefix="scanner-link-eval-") as directory:
-        db = scratch_database(directory)
-        try:
-            load_world(db, world, world.days)
-            extract_pending(db, settings)
-            stats = run_linking(db, settings)
-            with db.session() as session:
-                key_of = {ad_id: key for ad_id, key in session.execute(select(Ad.id, Ad.external_id))}
-                groups: dict[int, list[str]] = defaultdict(list)
-                active = select(NetworkMember.network_id, NetworkMember.ad_id).join(
-                    Network, Network.id == NetworkMember.network_id
-                )
-                for network_id, ad_id in session.execute(active.where(live_networks())):
-                    groups[network_id].append(key_of[ad_id])
-        finally:
-            db.dispose()
-    end_to_end = pairwise_scores(
-        {key: record.network_id for key, record in truth.items()},
-        groups.values(),
-        {key: record.cls for key, record in truth.items()},
-    )
-    records, keys = records_from_world(world)
-    upper = evaluate_records(world, records, keys, settings.linking)
-    return {
-        "seed": seed,
-        "ads": stats.ads,
-        "end_to_end": end_to_end.as_dict(),
-        "true_phones": upper.as_dict(),
-        "linking_seconds": stats.seconds,
-    }

@@ -36,7 +36,7 @@ from scanner.crawl.health import STATES
 from scanner.db.models import ScanRun
 from scanner.db.session import Database
 from scanner.errors import ConfigError
-from scanner.report.last_scan import last_success
+from scanner.investigate.last_scan import last_success
 from scanner.settings import Settings
 from scanner.workflow.summary import ScanSummary
 

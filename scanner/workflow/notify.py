@@ -37,7 +37,7 @@ from sqlalchemy import select
 from scanner.db.models import ScanRun, Source
 from scanner.db.session import Database
 from scanner.errors import ConfigError
-from scanner.report.queries import iso
+from scanner.investigate.queries import iso
 from scanner.settings import NotifySettings, Settings
 from scanner.workflow.summary import ScanSummary
 

@@ -24,12 +24,12 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from scanner.clock import utcnow
+from scanner.db import audit
 from scanner.db.models import Ad, AdVersion, HttpCacheEntry, Sighting, Source
 from scanner.db.session import Database
 from scanner.errors import SourceError
 from scanner.places import Region
 from scanner.settings import Settings
-from scanner.workflow import audit
 from scanner.workflow.retention import apply_plan, plan_deletion
 
 log = logging.getLogger("scanner.workflow")

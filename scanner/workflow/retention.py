@@ -32,6 +32,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from scanner.clock import utcnow
+from scanner.db import audit
 from scanner.db.models import (
     Ad,
     AdIdentifier,
@@ -46,11 +47,10 @@ from scanner.db.models import (
     Sighting,
 )
 from scanner.db.session import Database
+from scanner.investigate.review import OPEN_LABELS, latest_labels
 from scanner.settings import LinkingSettings, RetentionSettings
-from scanner.workflow import audit
 from scanner.workflow import purge_derived as derived
 from scanner.workflow.purge_derived import chunks
-from scanner.workflow.review import OPEN_LABELS, latest_labels
 
 
 @dataclass

@@ -33,10 +33,11 @@ from typing import Any
 from sqlalchemy import select
 
 from scanner.clock import utcnow
+from scanner.db import audit
 from scanner.db.models import ScanRun
 from scanner.db.session import Database
 from scanner.settings import Settings
-from scanner.workflow import audit, retention
+from scanner.workflow import retention
 from scanner.workflow.lock import scan_lock
 from scanner.workflow.monitoring import check_textfile, write_metrics
 from scanner.workflow.notify import check_notify, notify

@@ -14,9 +14,9 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from scanner.db.models import Ad, AdVersion, Assessment
+from scanner.investigate import watch
+from scanner.investigate.queries import chunks
 from scanner.model.flag_rates import flag_rate_lines, flag_rates
-from scanner.report import watch
-from scanner.report.queries import chunks
 from scanner.settings import FairnessSettings
 
 

@@ -18,10 +18,10 @@ from scanner.crawl.health import Baseline, guard_trips
 from scanner.crawl.parse import clean_lines
 from scanner.db import Database
 from scanner.db.models import Ad, AdVersion, Photo, Source
-from scanner.demo.hostile import HOSTILE_PATHS
-from scanner.demo.load import municipality
-from scanner.demo.server import SOURCES_DIR, DemoServer
-from scanner.demo.world import World, WorldConfig
+from scanner.lab.demo.hostile import HOSTILE_PATHS
+from scanner.lab.demo.load import municipality
+from scanner.lab.demo.server import SOURCES_DIR, DemoServer
+from scanner.lab.demo.world import World, WorldConfig
 from scanner.settings import CrawlSettings, Settings
 from tests.crawl.conftest import DATA
 

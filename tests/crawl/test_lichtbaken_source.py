@@ -14,9 +14,9 @@ from scanner.crawl import load_sources, run_crawl
 from scanner.crawl.parse import clean_lines
 from scanner.db import Database
 from scanner.db.models import Ad, AdVersion
-from scanner.demo.lichtbaken import LichtbakenConfig, LichtbakenWorld
-from scanner.demo.lichtbaken.places import TOWNS
-from scanner.demo.server import DemoServer
+from scanner.lab.demo.lichtbaken import LichtbakenConfig, LichtbakenWorld
+from scanner.lab.demo.lichtbaken.places import TOWNS
+from scanner.lab.demo.server import DemoServer
 from scanner.settings import Settings
 
 SOURCES = Path(__file__).resolve().parents[2] / "bench" / "sources"

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from scanner.crawl import load_sources
-from scanner.demo.server import ENV_NAMES, SOURCES_DIR
 from scanner.errors import SourceError
+from scanner.lab.demo.server import ENV_NAMES, SOURCES_DIR
 from tests.conftest import CliRun
 from tests.crawl.conftest import DATA
 from tests.crawl.site import FakeSite
@@ -76,10 +76,9 @@ def test_the_repository_sources_folder_holds_no_demo_file_and_the_demo_folder_do
 
 
 def test_scanner_demo_scans_the_demo_sites_whatever_the_deployments_sources(tmp_path: Path) -> None:
-    from scanner.cli.context import App
-    from scanner.demo.run import demo_settings
+    from scanner.lab.demo.run import demo_settings
     from scanner.settings import load_settings
 
     loaded = load_settings(cli={"paths.sources_dir": str(own_sources(tmp_path))}, environ={})
-    settings = demo_settings(App(loaded=loaded, actor="test"), tmp_path)
+    settings = demo_settings(loaded, tmp_path)
     assert Path(settings.paths.sources_dir) == SOURCES_DIR

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from scanner.demo.world import World, WorldConfig
+from scanner.lab.demo.world import World, WorldConfig
 from tests.demo.fixtures import DEMO_CONFIG, demo_server, demo_world
 
 __all__ = ["demo_server", "demo_world"]  # shared with other test packages through tests/demo/fixtures.py

@@ -12,8 +12,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from scanner.demo.server import DemoServer
-from scanner.demo.world import World, WorldConfig
+from scanner.lab.demo.server import DemoServer
+from scanner.lab.demo.world import World, WorldConfig
 
 DEMO_CONFIG = WorldConfig(seed=3, days=6, independents=40, networks=3, agencies=2)
 

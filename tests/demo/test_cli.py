@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from scanner.cli.context import App
-from scanner.demo.world import World, WorldConfig
+from scanner.lab.demo.world import World, WorldConfig
+from scanner.settings import LoadedSettings
 from tests.conftest import CliRun
 
 
@@ -32,16 +32,16 @@ def test_stats_prints_markdown_and_json(run_cli: CliRun) -> None:
 
 
 def test_plain_demo_runs_the_end_to_end_scan(run_cli: CliRun, monkeypatch: pytest.MonkeyPatch) -> None:
-    import scanner.demo.run
+    import scanner.lab.demo.run
 
     calls: list[dict[str, object]] = []
 
-    def fake_run_demo(app: object, **options: object) -> None:
-        calls.append({"app": app, **options})
+    def fake_run_demo(loaded: object, actor: object, **options: object) -> None:
+        calls.append({"loaded": loaded, "actor": actor, **options})
 
-    monkeypatch.setattr(scanner.demo.run, "run_demo", fake_run_demo)
+    monkeypatch.setattr(scanner.lab.demo.run, "run_demo", fake_run_demo)
     result = run_cli("demo", "--seed", "3", "--days", "2")
     assert result.exit_code == 0, result.output
     assert len(calls) == 1 and calls[0]["seed"] == 3 and calls[0]["days"] == 2
-    assert isinstance(calls[0]["app"], App)
+    assert isinstance(calls[0]["loaded"], LoadedSettings) and calls[0]["actor"]
     assert run_cli("demo", "stats", "--seed", "3", "--days", "2").exit_code == 0 and len(calls) == 1

@@ -14,9 +14,9 @@ import httpx
 import pytest
 from PIL import Image
 
-from scanner.demo.hostile import HOSTILE_PATHS
-from scanner.demo.server import DemoServer
-from scanner.demo.world import World
+from scanner.lab.demo.hostile import HOSTILE_PATHS
+from scanner.lab.demo.server import DemoServer
+from scanner.lab.demo.world import World
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,7 @@ import pytest
 from PIL import Image
 
 from scanner.crawl.imagehashes import hamming, hash_image
-from scanner.demo.images import EDITS, parse_photo_key, render_photo
+from scanner.lab.demo.images import EDITS, parse_photo_key, render_photo
 
 MATCH = 10  # settings.linking.photo_max_distance default
 

@@ -10,10 +10,10 @@ import pytest
 from selectolax.lexbor import LexborHTMLParser
 
 from scanner.crawl.imagehashes import hash_image
-from scanner.demo.lichtbaken import LichtbakenConfig, LichtbakenWorld
-from scanner.demo.lichtbaken.advertisers import PLACEHOLDER
-from scanner.demo.lichtbaken.places import TOWNS
-from scanner.demo.server import DemoServer
+from scanner.lab.demo.lichtbaken import LichtbakenConfig, LichtbakenWorld
+from scanner.lab.demo.lichtbaken.advertisers import PLACEHOLDER
+from scanner.lab.demo.lichtbaken.places import TOWNS
+from scanner.lab.demo.server import DemoServer
 
 CONFIG = LichtbakenConfig(seed=4, days=5, independents=40, duos=3, networks=3, agencies=2)
 

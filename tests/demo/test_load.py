@@ -8,8 +8,8 @@ from scanner.clock import demo_day
 from scanner.crawl.imagehashes import hamming
 from scanner.db.models import Ad, AdPhoto, AdVersion, Photo, ScanRun, Sighting, Source
 from scanner.db.session import Database
-from scanner.demo.load import load_world
-from scanner.demo.world import World
+from scanner.lab.demo.load import load_world
+from scanner.lab.demo.world import World
 
 
 def _counts(db: Database) -> dict[str, int]:

@@ -9,7 +9,7 @@ import unicodedata
 import phonenumbers
 import pytest
 
-from scanner.demo import phones
+from scanner.lab.demo import phones
 
 # A deliberately simple reader, independent of the extraction stage: undo each disguise, keep digits.
 WORDS = {word: str(n) for n, word in enumerate(phones.DUTCH_DIGITS)} | {

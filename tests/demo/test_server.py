@@ -10,9 +10,9 @@ import httpx
 import pytest
 from selectolax.lexbor import LexborHTMLParser
 
-from scanner.demo.places import slugify
-from scanner.demo.server import DemoServer
-from scanner.demo.world import World
+from scanner.lab.demo.places import slugify
+from scanner.lab.demo.server import DemoServer
+from scanner.lab.demo.world import World
 
 
 @pytest.fixture(scope="module")

@@ -14,10 +14,10 @@ from itertools import islice
 
 import phonenumbers
 
-from scanner.demo import vocab
-from scanner.demo.places import CITIES
-from scanner.demo.records import INDICATOR_FAMILIES
-from scanner.demo.world import World, WorldConfig, stream_ads
+from scanner.lab.demo import vocab
+from scanner.lab.demo.places import CITIES
+from scanner.lab.demo.records import INDICATOR_FAMILIES
+from scanner.lab.demo.world import World, WorldConfig, stream_ads
 from tests.demo.conftest import SMALL
 
 
@@ -171,7 +171,7 @@ def test_stream_is_lazy_unique_and_fast_enough() -> None:
 def test_same_bytes_in_another_process_with_another_hash_seed(small_world: World) -> None:
     script = (
         "import hashlib, json\n"
-        "from scanner.demo.world import World, WorldConfig\n"
+        "from scanner.lab.demo.world import World, WorldConfig\n"
         "w = World.generate(WorldConfig(seed=3, days=6, independents=40, networks=3, agencies=2))\n"
         "h = hashlib.sha256()\n"
         "for d in w.days:\n"

@@ -19,13 +19,12 @@ from sqlalchemy import func, select, text
 
 from scanner.crawl.imagehashes import hash_image
 from scanner.crawl.sourcefile import check_source_file
-from scanner.db import Database
+from scanner.db import Database, audit
 from scanner.db.models import AuditEntry, ScanRun
-from scanner.demo.server import SOURCES_DIR
 from scanner.errors import ConfigError, InputError
+from scanner.lab.demo.server import SOURCES_DIR
 from scanner.rules.loader import read_pack
 from scanner.settings import load_settings
-from scanner.workflow import audit
 from tests.conftest import CliRun
 
 REPOSITORY = Path(__file__).resolve().parents[2]

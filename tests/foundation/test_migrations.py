@@ -11,10 +11,10 @@ from sqlalchemy import inspect, text
 from sqlalchemy.exc import DatabaseError as SQLDatabaseError
 from sqlalchemy.orm import Session
 
+from scanner.db.audit import record
 from scanner.db.models import Base
 from scanner.db.session import downgrade, head_revision, make_engine, upgrade
 from scanner.settings import Settings, load_settings
-from scanner.workflow.audit import record
 from tests.conftest import DatabaseFactory, new_postgres_database
 
 

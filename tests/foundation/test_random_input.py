@@ -16,8 +16,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from scanner.crawl.sourcefile import check_source_file, load_sources
-from scanner.demo.server import SOURCES_DIR
 from scanner.errors import ConfigError, RuleError, SourceError
+from scanner.lab.demo.server import SOURCES_DIR
 from scanner.rules.loader import read_pack
 from scanner.rules.ruleset import RuleSet
 from scanner.settings import Settings, load_settings

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from scanner.link.evaluate import pairwise_scores
+from scanner.lab.link_quality import pairwise_scores
 
 TRUTH = {"a": "n1", "b": "n1", "c": "n1", "d": "n2", "e": "n2", "f": None, "g": None}
 CLASSES = {
@@ -41,8 +41,8 @@ def test_pairwise_scores(
 
 
 def test_the_true_phone_evaluation_counts_networks_only_not_business_groups() -> None:
-    from scanner.demo.world import World, WorldConfig
-    from scanner.link.evaluate import evaluate_records, records_from_world
+    from scanner.lab.demo.world import World, WorldConfig
+    from scanner.lab.link_quality import evaluate_records, records_from_world
     from scanner.settings import LinkingSettings
 
     world = World.generate(WorldConfig(seed=3, days=3, independents=10, networks=1, agencies=2))

@@ -16,9 +16,10 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from scanner.db.models import Ad, AdVersion, IndicatorHit, Network, NetworkMember, Review, Source
-from scanner.model.build import TrainingSet, train_model, training_mask
+from scanner.lab.training import train_model, training_mask
 from scanner.model.dataset import AdRecord, HitRecord, NetworkRecord
 from scanner.model.io import save_model
+from scanner.model.sources import TrainingSet
 from scanner.model.train import TrainingOptions
 from scanner.settings import Settings
 

@@ -13,10 +13,10 @@ import pytest
 import sklearn
 from sklearn.metrics import average_precision_score
 
-from scanner.demo.world import WorldConfig
-from scanner.model.build import evaluate_model
+from scanner.lab.demo.world import WorldConfig
+from scanner.lab.demo_training import DemoData, demo_training_set
+from scanner.lab.training import evaluate_model
 from scanner.model.card import read_card
-from scanner.model.demo_data import DemoData, demo_training_set
 from scanner.model.features import to_rows
 from scanner.model.io import PROJECT_ROOT, load_model
 from scanner.model.predict import LoadedModel

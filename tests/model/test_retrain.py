@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from scanner.db.models import Assessment
 from scanner.db.session import Database
-from scanner.model.build import train_model
+from scanner.lab.training import train_model
 from scanner.model.io import save_model
 from scanner.model.sources import from_reviews
 from scanner.model.train import TrainingOptions

@@ -20,12 +20,13 @@ import pytest
 from sklearn.metrics import average_precision_score
 
 from scanner.errors import ConfigError, ModelError
-from scanner.model.build import TrainingSet, train_model, training_mask
+from scanner.lab.training import train_model, training_mask
 from scanner.model.card import card_paths
 from scanner.model.dataset import AdRecord
 from scanner.model.features import to_row, to_rows
 from scanner.model.io import PROJECT_ROOT, load_model
 from scanner.model.sensitive import SensitiveMask, load_mask, sensitive_lists
+from scanner.model.sources import TrainingSet
 from scanner.model.train import TrainingOptions, cross_validated_probabilities
 from scanner.settings import Settings
 from tests.model.factory import FILLER, NOW, ORDINARY

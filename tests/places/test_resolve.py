@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from scanner.demo.lichtbaken.places import TOWNS
+from scanner.lab.demo.lichtbaken.places import TOWNS
 from scanner.places import Region, region_municipalities, resolve_place
 
 CASES = [json.loads(line) for line in (Path(__file__).parent / "data" / "place_fields.jsonl").read_text().splitlines()]

@@ -7,8 +7,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from scanner.demo.server import SOURCES_DIR, DemoServer
-from scanner.demo.world import World, WorldConfig
+from scanner.lab.demo.server import SOURCES_DIR, DemoServer
+from scanner.lab.demo.world import World, WorldConfig
 
 REPOSITORY = Path(__file__).resolve().parent.parent.parent
 SMALL = WorldConfig(seed=9, days=3, independents=12, networks=2, agencies=1)

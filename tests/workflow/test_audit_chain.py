@@ -21,11 +21,10 @@ from sqlalchemy import Engine, text
 from sqlalchemy.exc import DatabaseError as SQLDatabaseError
 from sqlalchemy.orm import Session, sessionmaker
 
-from scanner.db import Database
+from scanner.db import Database, audit
+from scanner.db.auditchain import GENESIS, ChainRow, Head, heads_in, verify
 from scanner.db.session import downgrade, head_revision, make_engine, upgrade
 from scanner.settings import load_settings
-from scanner.workflow import audit
-from scanner.workflow.auditchain import GENESIS, ChainRow, Head, heads_in, verify
 from tests.conftest import CliRun, DatabaseFactory, new_postgres_database
 
 ENTRIES = 8

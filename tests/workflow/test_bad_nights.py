@@ -18,8 +18,8 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from scanner.clock import demo_day
-from scanner.demo.server import SOURCES_DIR, DemoServer
-from scanner.demo.world import World, WorldConfig
+from scanner.lab.demo.server import SOURCES_DIR, DemoServer
+from scanner.lab.demo.world import World, WorldConfig
 from tests.conftest import CliRun, DatabaseFactory
 from tests.crawl.site import closed_port
 from tests.workflow.demo_world import REPOSITORY

@@ -8,11 +8,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from scanner.cli.context import App
 from scanner.db.models import AuditEntry, ScanRun
 from scanner.db.session import open_database
-from scanner.demo.run import run_demo
-from scanner.report.render import Output
+from scanner.investigate.render import Output
+from scanner.lab.demo.run import run_demo
 from scanner.settings import load_settings
 from tests.workflow.demo_world import SMALL
 
@@ -25,9 +24,15 @@ def test_demo_scans_each_day_on_a_fresh_database_and_prints_the_report(
 ) -> None:
     monkeypatch.chdir(tmp_path)  # the demo sources and rules/ are found with the code, not in the working directory
     environ = {"SCANNER_PRIVACY_REQUIRE_LEGAL_BASIS": "true", "SCANNER_MODEL_RULES_ONLY": "true"}
-    app = App(loaded=load_settings(environ=environ), actor="demo-user")
     stream = io.StringIO()
-    run_demo(app, days=2, config=SMALL, database_dir=tmp_path, out=Output(stream, rich=False))
+    run_demo(
+        load_settings(environ=environ),
+        "demo-user",
+        days=2,
+        config=SMALL,
+        database_dir=tmp_path,
+        out=Output(stream, rich=False),
+    )
     printed = stream.getvalue()
     assert [line.split(": ", 1)[1] for line in printed.splitlines() if line.startswith("  scan run ")] == [
         "completed, health ok",

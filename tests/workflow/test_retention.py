@@ -22,10 +22,10 @@ from scanner.db.models import (
     Review,
     Sighting,
 )
+from scanner.investigate.review import add_review
 from scanner.settings import RetentionSettings
 from scanner.workflow.retention import purge
-from scanner.workflow.review import add_review
-from tests.report.builders import LONE_PHONE, NETWORK_PHONE, SmallWorld, small_world
+from tests.investigate.builders import LONE_PHONE, NETWORK_PHONE, SmallWorld, small_world
 
 # The small world's ads were last seen on day 1 (d1) or day 3 (all others).
 NOW = demo_day(3) + timedelta(days=2)  # two days after the last sighting of most ads

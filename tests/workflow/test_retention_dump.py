@@ -15,12 +15,12 @@ from sqlalchemy import select
 from scanner.clock import demo_day
 from scanner.db import Database
 from scanner.db.models import Ad, AdIdentifier, AdPhoto, AdVersion, Base, Identifier, Photo, Review
-from scanner.demo.server import SOURCES_DIR
-from scanner.demo.world import WorldConfig
+from scanner.investigate.review import add_review
+from scanner.lab.demo.server import SOURCES_DIR
+from scanner.lab.demo.world import WorldConfig
 from scanner.places import lookup
 from scanner.settings import RetentionSettings, Settings
 from scanner.workflow.retention import purge
-from scanner.workflow.review import add_review
 from scanner.workflow.scan import run_scan
 from tests.workflow.demo_world import served
 

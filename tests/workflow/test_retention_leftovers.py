@@ -1,6 +1,6 @@
 """A purge leaves nothing of the purged ads behind, and its dry run counts exactly what it does.
 
-The small world (tests/report/builders.py) gets what a real crawl and scan leave around its ads:
+The small world (tests/investigate/builders.py) gets what a real crawl and scan leave around its ads:
 cached pages and a cached listing that names them, crawl queue entries, a crawl error sample, a
 group hit and an assessment that counted them, a network summary and reviews.
 """
@@ -26,12 +26,12 @@ from scanner.db.models import (
     Review,
     ScanRun,
 )
+from scanner.investigate.review import add_review
 from scanner.model.dataset import records_from_purged_reviews
 from scanner.settings import RetentionSettings
 from scanner.workflow.purge_derived import REMOVED
 from scanner.workflow.retention import purge
-from scanner.workflow.review import add_review
-from tests.report.builders import NETWORK_PHONE, SmallWorld, small_world
+from tests.investigate.builders import NETWORK_PHONE, SmallWorld, small_world
 
 NOW = demo_day(3) + timedelta(days=2)
 OTHER_LISTING = "http://127.0.0.1/rozewereld/list?page=1"

@@ -9,11 +9,10 @@ import pytest
 from sqlalchemy import select
 
 from scanner.clock import demo_day
-from scanner.db import Database
+from scanner.db import Database, audit
+from scanner.db.auditchain import Head, heads_in, verify
 from scanner.db.models import AuditEntry
 from scanner.settings import Settings
-from scanner.workflow import audit
-from scanner.workflow.auditchain import Head, heads_in, verify
 from scanner.workflow.scan import run_scan
 from tests.conftest import CliRun
 from tests.workflow.test_scan import Stages
